@@ -1,0 +1,78 @@
+using VerbRing.Registers;
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel;
+
+/// <summary>Creates rings served by one kernel: its verbs, its namespace, its clock.</summary>
+public interface IRingFactory
+{
+    /// <summary>The namespace every ring of this factory resolves paths in.</summary>
+    INamespace Namespace { get; }
+
+    /// <summary>The verbs this kernel serves.</summary>
+    VerbTable Verbs { get; }
+
+    /// <summary>Creates a ring; <paramref name="options"/> null means the configured default.</summary>
+    IoRing Create(RingOptions? options = null);
+}
+
+/// <summary>
+/// The in-process kernel's ring factory. Registered by <c>services.AddVerbRing()</c>; users without DI call
+/// <see cref="CreateDefault"/>.
+/// </summary>
+public sealed class RingFactory : IRingFactory
+{
+    private readonly RingOptions _defaults;
+    private readonly TimeProvider _time;
+
+    /// <summary>Composes a factory from its parts.</summary>
+    public RingFactory(VerbRingOptions options, VerbTable verbs, INamespace fileSystem, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _defaults = options.Ring;
+        Verbs = verbs ?? throw new ArgumentNullException(nameof(verbs));
+        Namespace = fileSystem ?? throw new ArgumentNullException(nameof(fileSystem));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+    }
+
+    /// <inheritdoc />
+    public INamespace Namespace { get; }
+
+    /// <inheritdoc />
+    public VerbTable Verbs { get; }
+
+    /// <summary>
+    /// A factory without DI: the built-in verbs plus <paramref name="extraVerbs"/>, an in-memory namespace unless
+    /// one is given, the system clock unless one is given.
+    /// </summary>
+    public static RingFactory CreateDefault(
+        Action<VerbRingOptions>? configure = null, INamespace? fileSystem = null, TimeProvider? time = null,
+        IEnumerable<IVerbHandler>? extraVerbs = null)
+    {
+        var options = new VerbRingOptions();
+        configure?.Invoke(options);
+        var verbs = new VerbTable(BuiltInVerbs.Create().Concat(extraVerbs ?? []));
+        return new RingFactory(options, verbs, fileSystem ?? new MemoryNamespace(options.MaxFileSize), time ?? TimeProvider.System);
+    }
+
+    /// <inheritdoc />
+    public IoRing Create(RingOptions? options = null) => CreateWithKernel(options ?? _defaults).Ring;
+
+    /// <summary>Creates a ring and also hands back its kernel (for tests and tools that inspect it).</summary>
+    internal (IoRing Ring, RingKernel Kernel) CreateWithKernel(RingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var layout = new RingLayout(options.SqEntries, options.CqEntries, options.UserMemorySize);
+        var region = NativeRingRegion.Allocate(layout);
+        try
+        {
+            var kernel = new RingKernel(region, options, Verbs, Namespace, _time);
+            return (new IoRing(region, kernel), kernel);
+        }
+        catch
+        {
+            region.Dispose(); // a partial construction frees what it took
+            throw;
+        }
+    }
+}

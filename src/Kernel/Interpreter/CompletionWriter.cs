@@ -1,0 +1,100 @@
+using VerbRing.Registers;
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel;
+
+/// <summary>
+/// The kernel's end of the CQ, which never drops a completion: one that finds the CQ full waits in an in-order
+/// backlog (linked through the operation slots it still holds) and is written as user space frees slots. While the
+/// backlog is not empty, new completions queue behind it, so CQEs always arrive in completion order.
+/// </summary>
+internal sealed unsafe class CompletionWriter
+{
+    private readonly RingDescriptor _ring;
+    private readonly OperationPool _pool;
+    private uint _tail;
+    private int _backlogHead = -1;
+    private int _backlogTail = -1;
+
+    public CompletionWriter(RingDescriptor ring, OperationPool pool)
+    {
+        _ring = ring;
+        _pool = pool;
+    }
+
+    /// <summary>Whether completions are waiting for CQ space.</summary>
+    public bool HasBacklog => _backlogHead >= 0;
+
+    /// <summary>CQEs published and not yet popped; a corrupted <c>chead</c> reads as a full CQ.</summary>
+    public uint Unread
+    {
+        get
+        {
+            // Volatile.Read: acquire, pairs with cqe_pop's release: the slots before chead are free to reuse.
+            var unread = _tail - Volatile.Read(ref _ring.CHead);
+            return Math.Min(unread, _ring.CqEntries);
+        }
+    }
+
+    /// <summary>Posts the completion of operation <paramref name="index"/>, then frees its slot (or keeps it in the backlog).</summary>
+    public void Post(int index, Errno error, ulong result)
+    {
+        ref var operation = ref _pool[index];
+        operation.Error = error;
+        operation.Result = result;
+        if (!HasBacklog && TryWrite(ref operation))
+        {
+            _pool.Return(index);
+            return;
+        }
+
+        operation.BacklogNext = -1;
+        if (_backlogTail >= 0)
+        {
+            _pool[_backlogTail].BacklogNext = index;
+        }
+        else
+        {
+            _backlogHead = index;
+        }
+
+        _backlogTail = index;
+    }
+
+    /// <summary>Writes as much of the backlog as the CQ has room for.</summary>
+    public void Flush()
+    {
+        while (_backlogHead >= 0 && TryWrite(ref _pool[_backlogHead]))
+        {
+            var written = _backlogHead;
+            _backlogHead = _pool[written].BacklogNext;
+            if (_backlogHead < 0)
+            {
+                _backlogTail = -1;
+            }
+
+            _pool.Return(written);
+        }
+    }
+
+    private bool TryWrite(ref Operation operation)
+    {
+        if (Unread >= _ring.CqEntries)
+        {
+            return false;
+        }
+
+        _ring.CqQueue[_tail & _ring.CqMask] = new Cqe
+        {
+            Op = operation.Sqe.Op,
+            Error = (int)operation.Error,
+            Data = operation.Sqe.Data,
+            Result = operation.Result,
+        };
+        _tail++;
+
+        // Volatile.Write: release, the CQE's bytes (and any register saved before it) precede the new ctail.
+        Volatile.Write(ref _ring.CTail, _tail);
+        return true;
+    }
+}

@@ -1,0 +1,38 @@
+namespace VerbRing.Kernel;
+
+/// <summary>The shape and limits of one ring, chosen by whoever creates it (never by the program it runs).</summary>
+public sealed record RingOptions
+{
+    /// <summary>SQ entries, a power of two (default 64).</summary>
+    public uint SqEntries { get; init; } = 64;
+
+    /// <summary>CQ entries, a power of two (default 128).</summary>
+    public uint CqEntries { get; init; } = 128;
+
+    /// <summary>User memory in bytes (default 64 KiB).</summary>
+    public uint UserMemorySize { get; init; } = 64 * 1024;
+
+    /// <summary>Open descriptors at most (EMFILE past it; default 64).</summary>
+    public int MaxDescriptors { get; init; } = 64;
+
+    /// <summary>
+    /// SQEs in flight at most — consumed and not yet in the CQ (EAGAIN past it, the SQE stays queued).
+    /// 0 means the larger of the two queue sizes.
+    /// </summary>
+    public int MaxInFlight { get; init; }
+
+    /// <summary>The longest an enter waits for completions (ETIMEDOUT past it; default 10 s).</summary>
+    public TimeSpan EnterTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    internal int EffectiveMaxInFlight => MaxInFlight > 0 ? MaxInFlight : (int)Math.Max(SqEntries, CqEntries);
+}
+
+/// <summary>Kernel-wide settings: the default ring shape and the in-memory namespace's limits.</summary>
+public sealed class VerbRingOptions
+{
+    /// <summary>The ring a factory creates when the caller names none.</summary>
+    public RingOptions Ring { get; set; } = new();
+
+    /// <summary>The largest file of the default in-memory namespace (EFBIG past it).</summary>
+    public long MaxFileSize { get; set; } = MemoryNamespace.DefaultMaxFileSize;
+}

@@ -1,0 +1,66 @@
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel;
+
+/// <summary>
+/// One dispatched SQE as a handler sees it: the op, the cookie, the five arguments after register loads, and the
+/// ring it runs on. It lives on the stack for the length of one handler call.
+/// </summary>
+public readonly ref struct VerbCall
+{
+    internal VerbCall(RingContext ring, ref readonly Arguments args, uint op, ulong data, ulong timeout)
+    {
+        Ring = ring;
+        Arg0 = args.A0;
+        Arg1 = args.A1;
+        Arg2 = args.A2;
+        Arg3 = args.A3;
+        Arg4 = args.A4;
+        Op = op;
+        Data = data;
+        Timeout = timeout;
+    }
+
+    /// <summary>The op code.</summary>
+    public uint Op { get; }
+
+    /// <summary>The SQE's cookie.</summary>
+    public ulong Data { get; }
+
+    /// <summary>The SQE's relative timeout in nanoseconds (0 or UINT64_MAX: none).</summary>
+    public ulong Timeout { get; }
+
+    /// <summary>arg0 after register loads.</summary>
+    public ulong Arg0 { get; }
+
+    /// <summary>arg1 after register loads.</summary>
+    public ulong Arg1 { get; }
+
+    /// <summary>arg2 after register loads.</summary>
+    public ulong Arg2 { get; }
+
+    /// <summary>arg3 after register loads.</summary>
+    public ulong Arg3 { get; }
+
+    /// <summary>arg4 after register loads.</summary>
+    public ulong Arg4 { get; }
+
+    internal RingContext Ring { get; }
+
+    /// <summary>
+    /// The user memory at <c>[address, address + count)</c>, or EFAULT when any byte of it lies outside the ring's
+    /// user memory (overflow of the addition included), or EINVAL when count is too large to be a span.
+    /// </summary>
+    public Errno TryGetUserMemory(ulong address, ulong count, out Span<byte> bytes) =>
+        Ring.Memory.TryGet(address, count, out bytes);
+}
+
+/// <summary>The five arguments of an SQE after register loads.</summary>
+internal struct Arguments
+{
+    public ulong A0;
+    public ulong A1;
+    public ulong A2;
+    public ulong A3;
+    public ulong A4;
+}

@@ -1,0 +1,29 @@
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel;
+
+/// <summary>What a verb produced: a result value, or an errno (then the value is <see cref="Abi.Err"/>).</summary>
+public readonly record struct VerbResult
+{
+    private VerbResult(ulong value, Errno error)
+    {
+        Value = value;
+        Error = error;
+    }
+
+    /// <summary>The result, or <see cref="Abi.Err"/> on failure.</summary>
+    public ulong Value { get; }
+
+    /// <summary>OK or the errno.</summary>
+    public Errno Error { get; }
+
+    /// <summary>Success with <paramref name="value"/>.</summary>
+    public static VerbResult Ok(ulong value) => new(value, Errno.OK);
+
+    /// <summary>Failure with <paramref name="error"/>.</summary>
+    public static VerbResult Fail(Errno error) =>
+        error == Errno.OK ? throw new ArgumentOutOfRangeException(nameof(error), "A failure needs an errno.") : new(Abi.Err, error);
+
+    /// <summary>Success with <paramref name="value"/> when <paramref name="error"/> is OK, else that failure.</summary>
+    public static VerbResult From(Errno error, ulong value) => error == Errno.OK ? Ok(value) : Fail(error);
+}

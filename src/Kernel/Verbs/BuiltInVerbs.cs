@@ -1,0 +1,16 @@
+namespace VerbRing.Kernel;
+
+/// <summary>The verbs every kernel serves, one handler each.</summary>
+internal static class BuiltInVerbs
+{
+    public static IVerbHandler[] Create() =>
+    [
+        new NopVerb(),
+        new ReadVerb(),
+        new WriteVerb(),
+        new PollVerb(),
+        new OpenVerb(),
+        new CloseVerb(),
+        new SeekVerb(),
+    ];
+}

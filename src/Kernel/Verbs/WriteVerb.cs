@@ -1,0 +1,44 @@
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel;
+
+/// <summary>
+/// WRITE (op 2): fd, buffer, count, offset or OFF_CUR → bytes written. A write past the end extends the file with
+/// zeros; APPEND sends every write to the end. With OFF_CUR (or APPEND) the position moves past the written bytes.
+/// Checks in order: EBADF (not open for WRITE), EINVAL (count or offset), EFAULT (buffer), EFBIG (size limit).
+/// </summary>
+internal sealed class WriteVerb : IVerbHandler
+{
+    public uint Op => (uint)Verbs.Op.Write;
+
+    public string Name => "WRITE";
+
+    public VerbResult Execute(in VerbCall call)
+    {
+        var error = call.Ring.TryGetFile(call.Arg0, OpenFlags.Write, out var file);
+        if (error != Errno.OK)
+        {
+            return VerbResult.Fail(error);
+        }
+
+        if (!FileOffsets.TryResolve(call.Arg3, file, out var offset))
+        {
+            return VerbResult.Fail(Errno.EINVAL);
+        }
+
+        error = call.TryGetUserMemory(call.Arg1, call.Arg2, out var buffer);
+        if (error != Errno.OK)
+        {
+            return VerbResult.Fail(error);
+        }
+
+        var append = (file.Flags & OpenFlags.Append) != 0;
+        error = file.Node.Write(offset, buffer, append, out var written, out var end);
+        if (error == Errno.OK && (append || call.Arg3 == Abi.OffCur))
+        {
+            file.Position = end;
+        }
+
+        return VerbResult.From(error, (ulong)written);
+    }
+}

@@ -1,0 +1,51 @@
+namespace VerbRing.Registers;
+
+/// <summary>
+/// The one owner of a ring's shared memory. Subclasses decide where the bytes live (native memory now, a
+/// memory-mapped file shared with another process later); everyone else borrows <see cref="Pointer"/> for no
+/// longer than the region lives. Dispose releases the memory; touching it afterwards is a bug of the caller.
+/// </summary>
+public abstract unsafe class RingRegion : IDisposable
+{
+    private int _disposed;
+
+    /// <summary>Takes ownership of <paramref name="pointer"/>, which must span <c>layout.TotalSize</c> zeroed bytes.</summary>
+    protected RingRegion(RingLayout layout, byte* pointer)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        Layout = layout;
+        Pointer = pointer;
+    }
+
+    /// <summary>Where everything lies.</summary>
+    public RingLayout Layout { get; }
+
+    /// <summary>The first byte of the region (the control area).</summary>
+    public byte* Pointer { get; }
+
+    /// <summary>Whether <see cref="Dispose()"/> ran.</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>The descriptor both sides use to address the queues.</summary>
+    public RingDescriptor Descriptor => new(Pointer, Layout);
+
+    /// <summary>The seven shared registers.</summary>
+    public RegisterFile Registers => new(Pointer + RingControl.RegsOffset);
+
+    /// <summary>User memory as a span (the bytes behind <see cref="RingLayout.UserBase"/>).</summary>
+    public Span<byte> UserMemory => new(Pointer + Layout.UserMemoryOffset, (int)Layout.UserMemorySize);
+
+    /// <summary>Releases the memory once.</summary>
+    public void Dispose()
+    {
+        // Interlocked: two racing Dispose calls must not free twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Release();
+            GC.SuppressFinalize(this);
+        }
+    }
+
+    /// <summary>Returns the memory to wherever it came from.</summary>
+    protected abstract void Release();
+}

@@ -1,0 +1,68 @@
+namespace VerbRing.Registers;
+
+/// <summary>
+/// The SQE flags word: five 3-bit load specifiers (arg0..arg4, bits 0–14), one save specifier (bits 15–17),
+/// LINK (bit 18) and HARDLINK (bit 19). Bits 20–31 are reserved. A specifier 0–6 names a register, 7 means none.
+/// Beware PatchworkOS's trap: <c>flags == 0</c> loads every argument from r0 and saves into r0;
+/// <see cref="None"/> is the "no registers, no link" value.
+/// </summary>
+public static class SqeFlags
+{
+    /// <summary>Bits per specifier.</summary>
+    public const int RegShift = 3;
+
+    /// <summary>Mask of one specifier.</summary>
+    public const uint RegMask = 7;
+
+    /// <summary>The specifier that names no register.</summary>
+    public const byte RegNone = 7;
+
+    /// <summary>Bit position of the save specifier.</summary>
+    public const int SaveShift = 15;
+
+    /// <summary>Run the successor only if this SQE succeeds.</summary>
+    public const uint Link = 1u << 18;
+
+    /// <summary>Run the successor whatever this SQE's outcome.</summary>
+    public const uint HardLink = 1u << 19;
+
+    /// <summary>Bits 20–31: an SQE with any of them set completes with EINVAL.</summary>
+    public const uint ReservedMask = 0xFFF0_0000;
+
+    /// <summary>Every specifier 7 (none) and no link: an SQE that touches no register.</summary>
+    public const uint None = 0x3FFFF;
+
+    /// <summary>Bit position of the load specifier for argument <paramref name="arg"/> (0–4).</summary>
+    public static int LoadShift(int arg) => arg * RegShift;
+
+    /// <summary>The load specifier for argument <paramref name="arg"/>.</summary>
+    public static int LoadOf(uint flags, int arg) => (int)((flags >> LoadShift(arg)) & RegMask);
+
+    /// <summary>The save specifier.</summary>
+    public static int SaveOf(uint flags) => (int)((flags >> SaveShift) & RegMask);
+
+    /// <summary>Whether the SQE links to its successor (LINK or HARDLINK).</summary>
+    public static bool IsLinked(uint flags) => (flags & (Link | HardLink)) != 0;
+
+    /// <summary>
+    /// Packs specifiers into a flags word. Each specifier is 0–6 or <see cref="RegNone"/>.
+    /// </summary>
+    public static uint Compose(
+        byte load0 = RegNone, byte load1 = RegNone, byte load2 = RegNone, byte load3 = RegNone, byte load4 = RegNone,
+        byte save = RegNone, uint link = 0)
+    {
+        if ((link & ~(Link | HardLink)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(link), "Only Link and HardLink may be combined here.");
+        }
+
+        return Spec(load0, 0) | Spec(load1, 1) | Spec(load2, 2) | Spec(load3, 3) | Spec(load4, 4)
+            | (Check(save) << SaveShift) | link;
+    }
+
+    private static uint Spec(byte register, int arg) => Check(register) << LoadShift(arg);
+
+    private static uint Check(byte register) => register <= RegNone
+        ? register
+        : throw new ArgumentOutOfRangeException(nameof(register), register, "A specifier is 0–6 or 7 (none).");
+}

@@ -1,0 +1,82 @@
+namespace VerbRing.Verbs;
+
+/// <summary>Open flags (arg3 of OPEN). VerbRing's own values; PatchworkOS has not fixed them yet.</summary>
+[Flags]
+public enum OpenFlags : ulong
+{
+    /// <summary>No flag (invalid on its own: READ or WRITE is required).</summary>
+    None = 0,
+
+    /// <summary>Open for reading.</summary>
+    Read = 1,
+
+    /// <summary>Open for writing.</summary>
+    Write = 2,
+
+    /// <summary>Create the file if it is missing.</summary>
+    Create = 4,
+
+    /// <summary>Cut the file to zero length (requires WRITE).</summary>
+    Truncate = 8,
+
+    /// <summary>Every write goes to the end of the file.</summary>
+    Append = 16,
+
+    /// <summary>With CREATE: fail with EEXIST if the file exists.</summary>
+    Exclusive = 32,
+}
+
+/// <summary>SEEK's whence (arg4), with PatchworkOS's values.</summary>
+public enum Whence : ulong
+{
+    /// <summary>From the start of the file.</summary>
+    Set = 1,
+
+    /// <summary>From the end of the file.</summary>
+    End = 2,
+
+    /// <summary>From the current position.</summary>
+    Cur = 3,
+}
+
+/// <summary>POLL's events (arg1 and the result), with PatchworkOS's values.</summary>
+[Flags]
+public enum PollEvents : ulong
+{
+    /// <summary>No event.</summary>
+    None = 0,
+
+    /// <summary>Readable.</summary>
+    Read = 1,
+
+    /// <summary>Writable.</summary>
+    Write = 2,
+
+    /// <summary>An error condition.</summary>
+    Error = 4,
+
+    /// <summary>Hang-up: the other end is gone.</summary>
+    Hup = 8,
+
+    /// <summary>The descriptor is not open.</summary>
+    Nval = 16,
+}
+
+/// <summary>Special argument values of the ABI.</summary>
+public static class Abi
+{
+    /// <summary>READ/WRITE offset meaning "at the descriptor's position, then advance it" (<c>IO_OFF_CUR</c>).</summary>
+    public const ulong OffCur = ulong.MaxValue;
+
+    /// <summary>OPEN's dirfd meaning "relative to the root" (<c>FD_NONE</c>).</summary>
+    public const ulong FdNone = ulong.MaxValue;
+
+    /// <summary>The result and saved value of a failed verb (<c>ERR</c>).</summary>
+    public const ulong Err = ulong.MaxValue;
+
+    /// <summary>The longest path, in bytes.</summary>
+    public const int MaxPath = 4096;
+
+    /// <summary>The longest path component, in bytes.</summary>
+    public const int MaxComponent = 255;
+}

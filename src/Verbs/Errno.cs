@@ -1,0 +1,71 @@
+namespace VerbRing.Verbs;
+
+/// <summary>The Linux errno values a CQE's error field carries (0 is success).</summary>
+public enum Errno
+{
+    /// <summary>Success.</summary>
+    OK = 0,
+
+    /// <summary>Operation not permitted.</summary>
+    EPERM = 1,
+
+    /// <summary>No such file or directory.</summary>
+    ENOENT = 2,
+
+    /// <summary>Bad file descriptor (unknown, closed, or not open for this direction).</summary>
+    EBADF = 9,
+
+    /// <summary>Try again (in-flight limit reached).</summary>
+    EAGAIN = 11,
+
+    /// <summary>Out of memory.</summary>
+    ENOMEM = 12,
+
+    /// <summary>Permission denied.</summary>
+    EACCES = 13,
+
+    /// <summary>Bad address: a buffer or path outside user memory.</summary>
+    EFAULT = 14,
+
+    /// <summary>Busy: an enter is already running, or completions wait for CQ space.</summary>
+    EBUSY = 16,
+
+    /// <summary>The file exists (CREATE|EXCLUSIVE).</summary>
+    EEXIST = 17,
+
+    /// <summary>A path component is not a directory.</summary>
+    ENOTDIR = 20,
+
+    /// <summary>A directory where a file was needed.</summary>
+    EISDIR = 21,
+
+    /// <summary>Invalid argument.</summary>
+    EINVAL = 22,
+
+    /// <summary>The ring's descriptor table is full.</summary>
+    EMFILE = 24,
+
+    /// <summary>A file would grow past the namespace's size limit.</summary>
+    EFBIG = 27,
+
+    /// <summary>No space left.</summary>
+    ENOSPC = 28,
+
+    /// <summary>Illegal seek.</summary>
+    ESPIPE = 29,
+
+    /// <summary>Broken pipe.</summary>
+    EPIPE = 32,
+
+    /// <summary>A path or a component is too long.</summary>
+    ENAMETOOLONG = 36,
+
+    /// <summary>Function not implemented.</summary>
+    ENOSYS = 38,
+
+    /// <summary>Timer expired.</summary>
+    ETIMEDOUT = 110,
+
+    /// <summary>Cancelled (a LINK predecessor failed, or CANCEL).</summary>
+    ECANCELED = 125,
+}

@@ -1,0 +1,23 @@
+namespace VerbRing.Verbs;
+
+/// <summary>
+/// The system-call boundary of one ring: how user space asks the kernel to consume SQEs and wait for CQEs.
+/// In process it is a method call; across a thread or a process it is a doorbell. Disposing tears the ring down.
+/// </summary>
+public interface IRingPort : IDisposable
+{
+    /// <summary>
+    /// Consumes up to <paramref name="amount"/> queued SQEs and runs them; with <paramref name="wait"/> &gt; 0,
+    /// returns once at least that many CQEs are unread.
+    /// </summary>
+    EnterResult Enter(uint amount, uint wait);
+}
+
+/// <summary>What an enter did: how many SQEs it consumed, and the call-level error (OK when none).</summary>
+/// <param name="Consumed">SQEs consumed from the SQ (each gets exactly one CQE).</param>
+/// <param name="Error">OK, or why the call stopped early (EBUSY, EAGAIN, EINVAL, ETIMEDOUT).</param>
+public readonly record struct EnterResult(uint Consumed, Errno Error)
+{
+    /// <summary>Whether the call succeeded.</summary>
+    public bool IsSuccess => Error == Errno.OK;
+}

@@ -1,0 +1,96 @@
+using VerbRing.Registers;
+
+namespace VerbRing.Verbs;
+
+/// <summary>
+/// User space's handle on one ring: push SQEs, enter, pop CQEs, read and write registers, fill user memory.
+/// It owns the region and the port to the kernel and releases both on Dispose (the kernel first). Like
+/// PatchworkOS's ring it has a single producer: one thread pushes and pops at a time.
+/// </summary>
+public sealed class IoRing : IDisposable
+{
+    private readonly RingRegion _region;
+    private readonly IRingPort _port;
+    private readonly RingDescriptor _descriptor;
+    private int _disposed;
+
+    /// <summary>Joins a region to the port of the kernel that serves it; the ring owns both from now on.</summary>
+    public IoRing(RingRegion region, IRingPort port)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        ArgumentNullException.ThrowIfNull(port);
+        _region = region;
+        _port = port;
+        _descriptor = region.Descriptor;
+        Memory = new UserMemory(region);
+    }
+
+    /// <summary>Where everything lies in the region.</summary>
+    public RingLayout Layout => _region.Layout;
+
+    /// <summary>The seven shared registers.</summary>
+    public RegisterFile Registers => _region.Registers;
+
+    /// <summary>User memory: reserve buffers, fill them, read what the kernel wrote.</summary>
+    public UserMemory Memory { get; }
+
+    /// <summary>SQEs pushed and not yet consumed.</summary>
+    public uint SqPending => _descriptor.SqPending;
+
+    /// <summary>Free SQ slots.</summary>
+    public uint SqSpace => _descriptor.SqEntries - _descriptor.SqPending;
+
+    /// <summary>CQEs waiting to be popped.</summary>
+    public uint CqUnread => _descriptor.CqUnread;
+
+    /// <summary>The region (for tools that inspect raw memory).</summary>
+    public RingRegion Region => _region;
+
+    /// <summary>Queues <paramref name="sqe"/>; false when the SQ is full.</summary>
+    public bool TryPush(in Sqe sqe) => _descriptor.TryPushSqe(sqe);
+
+    /// <summary>Queues <paramref name="sqe"/>; throws when the SQ is full.</summary>
+    public void Push(in Sqe sqe)
+    {
+        if (!_descriptor.TryPushSqe(sqe))
+        {
+            ThrowHelper.ThrowSqFull(_descriptor.SqEntries);
+        }
+    }
+
+    /// <summary>Takes the oldest CQE; false when none is unread.</summary>
+    public bool TryPop(out Cqe cqe) => _descriptor.TryPopCqe(out cqe);
+
+    /// <summary>Consumes up to <paramref name="amount"/> SQEs and waits for <paramref name="wait"/> unread CQEs.</summary>
+    public EnterResult Enter(uint amount, uint wait = 0)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _port.Enter(amount, wait);
+    }
+
+    /// <summary>Submits everything queued and waits for that many completions.</summary>
+    public EnterResult SubmitAndWait()
+    {
+        var pending = SqPending;
+        return Enter(pending, pending);
+    }
+
+    /// <summary>Tears the ring down in the kernel, then releases the memory.</summary>
+    public void Dispose()
+    {
+        // Interlocked: Dispose runs its teardown once even when called twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _port.Dispose();
+        }
+        finally
+        {
+            _region.Dispose();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace VerbRing.Verbs;
+
+/// <summary>The op codes of VerbRing's verbs. 0–3 are PatchworkOS HEAD's; 4–6 its documented OPEN, CLOSE, SEEK.</summary>
+public enum Op : uint
+{
+    /// <summary>Does nothing; result 0.</summary>
+    Nop = 0,
+
+    /// <summary>fd, buffer, count, offset or OFF_CUR → bytes read.</summary>
+    Read = 1,
+
+    /// <summary>fd, buffer, count, offset or OFF_CUR → bytes written.</summary>
+    Write = 2,
+
+    /// <summary>fd, events → ready events.</summary>
+    Poll = 3,
+
+    /// <summary>dirfd or FD_NONE, path address, path length, open flags → the new fd.</summary>
+    Open = 4,
+
+    /// <summary>fd → 0.</summary>
+    Close = 5,
+
+    /// <summary>fd, –, –, offset (signed), whence → the new position.</summary>
+    Seek = 6,
+}

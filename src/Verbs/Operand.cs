@@ -1,0 +1,56 @@
+namespace VerbRing.Verbs;
+
+/// <summary>
+/// One SQE argument: an immediate value, or a register the kernel loads it from when the SQE is dispatched.
+/// Buffers convert to their address; integers, enums and registers convert implicitly.
+/// </summary>
+public readonly record struct Operand
+{
+    private Operand(ulong value, Reg register)
+    {
+        Value = value;
+        Register = register;
+    }
+
+    /// <summary>The immediate (ignored by the kernel when <see cref="Register"/> is set).</summary>
+    public ulong Value { get; }
+
+    /// <summary>The register to load from at dispatch, or none.</summary>
+    public Reg Register { get; }
+
+    /// <summary>An immediate.</summary>
+    public static Operand Immediate(ulong value) => new(value, Reg.None);
+
+    /// <summary>A register load.</summary>
+    public static Operand Load(Reg register) => new(0, register);
+
+    /// <summary>An immediate.</summary>
+    public static implicit operator Operand(ulong value) => Immediate(value);
+
+    /// <summary>An immediate.</summary>
+    public static implicit operator Operand(uint value) => Immediate(value);
+
+    /// <summary>A signed immediate, two's complement.</summary>
+    public static implicit operator Operand(long value) => Immediate(unchecked((ulong)value));
+
+    /// <summary>A signed immediate, two's complement.</summary>
+    public static implicit operator Operand(int value) => Immediate(unchecked((ulong)(long)value));
+
+    /// <summary>A register load.</summary>
+    public static implicit operator Operand(Reg register) => Load(register);
+
+    /// <summary>Open flags as an immediate.</summary>
+    public static implicit operator Operand(OpenFlags flags) => Immediate((ulong)flags);
+
+    /// <summary>Whence as an immediate.</summary>
+    public static implicit operator Operand(Whence whence) => Immediate((ulong)whence);
+
+    /// <summary>Poll events as an immediate.</summary>
+    public static implicit operator Operand(PollEvents events) => Immediate((ulong)events);
+
+    /// <summary>A buffer's address.</summary>
+    public static implicit operator Operand(UserBuffer buffer) => Immediate(buffer.Address);
+
+    /// <inheritdoc />
+    public override string ToString() => Register.IsNone ? Value.ToString() : Register.ToString();
+}

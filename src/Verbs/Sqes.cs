@@ -1,0 +1,81 @@
+using VerbRing.Registers;
+
+namespace VerbRing.Verbs;
+
+/// <summary>
+/// Builds an SQE for each verb with named parameters, register loads and a save, so that nobody packs a flags word
+/// by hand. Every specifier left unused is 7 (none).
+/// </summary>
+public static class Sqes
+{
+    /// <summary>Any op (custom verbs included) from its five operands.</summary>
+    public static Sqe Create(
+        uint op, Operand arg0 = default, Operand arg1 = default, Operand arg2 = default, Operand arg3 = default,
+        Operand arg4 = default, Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0)
+    {
+        var linkBits = link switch
+        {
+            SqeLink.None => 0u,
+            SqeLink.Link => SqeFlags.Link,
+            SqeLink.HardLink => SqeFlags.HardLink,
+            _ => throw new ArgumentOutOfRangeException(nameof(link)),
+        };
+        return new Sqe
+        {
+            Timeout = timeout,
+            Data = data,
+            Op = op,
+            Flags = SqeFlags.Compose(
+                arg0.Register.Specifier, arg1.Register.Specifier, arg2.Register.Specifier,
+                arg3.Register.Specifier, arg4.Register.Specifier, save.Specifier, linkBits),
+            Arg0 = arg0.Value,
+            Arg1 = arg1.Value,
+            Arg2 = arg2.Value,
+            Arg3 = arg3.Value,
+            Arg4 = arg4.Value,
+        };
+    }
+
+    /// <summary>NOP: result 0.</summary>
+    public static Sqe Nop(Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Nop, save: save, link: link, data: data, timeout: timeout);
+
+    /// <summary>READ <paramref name="count"/> bytes from <paramref name="fd"/> into <paramref name="buffer"/>; offset null means OFF_CUR.</summary>
+    public static Sqe Read(
+        Operand fd, Operand buffer, Operand count, Operand? offset = null, Reg save = default,
+        SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Read, fd, buffer, count, offset ?? Abi.OffCur, default, save, link, data, timeout);
+
+    /// <summary>WRITE <paramref name="count"/> bytes from <paramref name="buffer"/> to <paramref name="fd"/>; offset null means OFF_CUR.</summary>
+    public static Sqe Write(
+        Operand fd, Operand buffer, Operand count, Operand? offset = null, Reg save = default,
+        SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Write, fd, buffer, count, offset ?? Abi.OffCur, default, save, link, data, timeout);
+
+    /// <summary>POLL <paramref name="fd"/> for <paramref name="events"/>.</summary>
+    public static Sqe Poll(
+        Operand fd, Operand events, Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Poll, fd, events, save: save, link: link, data: data, timeout: timeout);
+
+    /// <summary>OPEN the path at <paramref name="path"/> (<paramref name="pathLength"/> bytes); dirfd null means FD_NONE.</summary>
+    public static Sqe Open(
+        Operand path, Operand pathLength, Operand flags, Operand? dirFd = null, Reg save = default,
+        SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Open, dirFd ?? Abi.FdNone, path, pathLength, flags, default, save, link, data, timeout);
+
+    /// <summary>OPEN the path held in <paramref name="path"/>.</summary>
+    public static Sqe Open(
+        UserBuffer path, Operand flags, Operand? dirFd = null, Reg save = default, SqeLink link = SqeLink.None,
+        ulong data = 0, ulong timeout = 0) =>
+        Open(path.Address, path.Length, flags, dirFd, save, link, data, timeout);
+
+    /// <summary>CLOSE <paramref name="fd"/>.</summary>
+    public static Sqe Close(Operand fd, Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Close, fd, save: save, link: link, data: data, timeout: timeout);
+
+    /// <summary>SEEK <paramref name="fd"/> to <paramref name="offset"/> from <paramref name="whence"/>.</summary>
+    public static Sqe Seek(
+        Operand fd, Operand offset, Operand whence, Reg save = default, SqeLink link = SqeLink.None,
+        ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Seek, fd, default, default, offset, whence, save, link, data, timeout);
+}
