@@ -4,7 +4,7 @@ namespace VerbRing.Registers;
 /// The seven shared 64-bit registers in the control area. Reads are acquire and writes release, as PatchworkOS
 /// does with its atomic <c>regs[]</c>: a value saved before a CQE is published is seen by whoever sees the CQE.
 /// </summary>
-public readonly unsafe struct RegisterFile
+public sealed unsafe class RegisterFile
 {
     /// <summary>How many registers there are.</summary>
     public const int Count = 7;

@@ -15,6 +15,7 @@ public abstract unsafe class RingRegion : IDisposable
         ArgumentNullException.ThrowIfNull(layout);
         Layout = layout;
         Pointer = pointer;
+        Registers = new RegisterFile(pointer + RingControl.RegsOffset);
     }
 
     /// <summary>Where everything lies.</summary>
@@ -30,7 +31,7 @@ public abstract unsafe class RingRegion : IDisposable
     public RingDescriptor Descriptor => new(Pointer, Layout);
 
     /// <summary>The seven shared registers.</summary>
-    public RegisterFile Registers => new(Pointer + RingControl.RegsOffset);
+    public RegisterFile Registers { get; }
 
     /// <summary>User memory as a span (the bytes behind <see cref="RingLayout.UserBase"/>).</summary>
     public Span<byte> UserMemory => new(Pointer + Layout.UserMemoryOffset, (int)Layout.UserMemorySize);

@@ -1,0 +1,85 @@
+using System.Text;
+using VerbRing.Kernel;
+using VerbRing.Registers;
+using VerbRing.Verbs;
+
+namespace VerbRing.Tests.Infrastructure;
+
+/// <summary>
+/// One ring under test with its namespace and manual clock: push SQEs, enter, collect the CQEs. Disposing tears
+/// the ring down and checks that no descriptor outlived it.
+/// </summary>
+public sealed class RingHarness : IDisposable
+{
+    private readonly RingKernel _kernel;
+
+    internal RingHarness(IoRing ring, RingKernel kernel, MemoryNamespace files, ManualTimeProvider clock)
+    {
+        Ring = ring;
+        _kernel = kernel;
+        Files = files;
+        Clock = clock;
+    }
+
+    public IoRing Ring { get; }
+
+    public MemoryNamespace Files { get; }
+
+    public ManualTimeProvider Clock { get; }
+
+    public RegisterFile Registers => Ring.Registers;
+
+    public int OpenDescriptors => _kernel.OpenDescriptors;
+
+    public int InFlight => _kernel.InFlight;
+
+    /// <summary>A buffer in user memory holding <paramref name="text"/>.</summary>
+    public UserBuffer Put(string text) => Ring.Memory.Put(text);
+
+    /// <summary>A zeroed buffer in user memory.</summary>
+    public UserBuffer Reserve(uint size) => Ring.Memory.Reserve(size);
+
+    /// <summary>Pushes <paramref name="sqes"/>, enters for all of them waiting for as many CQEs, and pops every CQE.</summary>
+    public List<Cqe> Run(params Sqe[] sqes)
+    {
+        foreach (var sqe in sqes)
+        {
+            Ring.Push(sqe);
+        }
+
+        var result = Ring.Enter((uint)sqes.Length, (uint)sqes.Length);
+        result.ShouldBe(new EnterResult((uint)sqes.Length, Errno.OK));
+        return PopAll();
+    }
+
+    /// <summary>Runs one SQE and returns its CQE.</summary>
+    public Cqe RunOne(Sqe sqe) => Run(sqe).ShouldHaveSingleItem();
+
+    /// <summary>Every unread CQE, oldest first.</summary>
+    public List<Cqe> PopAll()
+    {
+        var cqes = new List<Cqe>();
+        while (Ring.TryPop(out var cqe))
+        {
+            cqes.Add(cqe);
+        }
+
+        return cqes;
+    }
+
+    /// <summary>Opens <paramref name="path"/> with <paramref name="flags"/> and returns the descriptor (asserting success).</summary>
+    public ulong Open(string path, OpenFlags flags)
+    {
+        var cqe = RunOne(Sqes.Open(Put(path), flags));
+        cqe.Error.ShouldBe(0, $"open {path}");
+        return cqe.Result;
+    }
+
+    public string ReadText(UserBuffer buffer, ulong count) => Encoding.UTF8.GetString(Ring.Memory.At(buffer.Address, (uint)count));
+
+    public void Dispose()
+    {
+        Ring.Dispose();
+        _kernel.OpenDescriptors.ShouldBe(0, "teardown closes every descriptor");
+    }
+}

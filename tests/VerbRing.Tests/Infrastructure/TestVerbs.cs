@@ -1,0 +1,56 @@
+using VerbRing.Kernel;
+using VerbRing.Registers;
+using VerbRing.Verbs;
+
+namespace VerbRing.Tests.Infrastructure;
+
+/// <summary>A custom verb (op 100): adds arg0 and arg1. Shows that a verb with a new op code plugs in.</summary>
+public sealed class AddVerb : IVerbHandler
+{
+    public const uint Code = 100;
+
+    public uint Op => Code;
+
+    public string Name => "ADD";
+
+    public VerbResult Execute(in VerbCall call) => VerbResult.Ok(call.Arg0 + call.Arg1);
+}
+
+/// <summary>A verb (op 101) that calls enter on its own ring from inside the kernel, and records what it got.</summary>
+public sealed class ReenterVerb : IVerbHandler
+{
+    public const uint Code = 101;
+
+    public IoRing? Ring { get; set; }
+
+    public EnterResult? Observed { get; private set; }
+
+    public uint Op => Code;
+
+    public string Name => "REENTER";
+
+    public VerbResult Execute(in VerbCall call)
+    {
+        Observed = Ring!.Enter(1, 0);
+        return VerbResult.Ok(0);
+    }
+}
+
+/// <summary>A verb (op 102) that scribbles over the whole SQ while it runs, as hostile user space could.</summary>
+public sealed unsafe class ScribbleVerb : IVerbHandler
+{
+    public const uint Code = 102;
+
+    public IoRing? Ring { get; set; }
+
+    public uint Op => Code;
+
+    public string Name => "SCRIBBLE";
+
+    public VerbResult Execute(in VerbCall call)
+    {
+        var layout = Ring!.Layout;
+        new Span<byte>(Ring.Region.Pointer + RingLayout.SqOffset, (int)(layout.SqEntries * Sqe.Size)).Fill(0xA5);
+        return VerbResult.Ok(0);
+    }
+}
