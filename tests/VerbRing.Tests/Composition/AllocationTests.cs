@@ -1,0 +1,100 @@
+using VerbRing.Kernel;
+using VerbRing.Tests.Infrastructure;
+using VerbRing.Verbs;
+
+namespace VerbRing.Tests.Composition;
+
+/// <summary>
+/// The SQE path allocates nothing in steady state for NOP, READ, WRITE and SEEK. This counts bytes, not time:
+/// the benchmarks' memory diagnoser shows the same per operation.
+/// </summary>
+public sealed class AllocationTests
+{
+    [Fact]
+    public void Enter_SteadyStateNopReadWriteSeek_AllocatesNothing()
+    {
+        var files = new MemoryNamespace();
+        files.WriteFile("/data", new byte[8192]);
+        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new ManualTimeProvider())
+            .Create(new RingOptions { SqEntries = 64, CqEntries = 64 });
+        var buffer = ring.Memory.Reserve(4096);
+        ring.Push(Sqes.Open(ring.Memory.Put("/data"), OpenFlags.Read | OpenFlags.Write, save: Reg.R0));
+        ring.SubmitAndWait();
+        ring.TryPop(out var opened).ShouldBeTrue();
+        opened.ShouldSucceedWith(0);
+
+        void Round()
+        {
+            ring.Push(Sqes.Nop(link: SqeLink.Link));
+            ring.Push(Sqes.Seek(Reg.R0, 0, Whence.Set, link: SqeLink.Link));
+            ring.Push(Sqes.Read(Reg.R0, buffer, 4096, save: Reg.R1, link: SqeLink.Link));
+            ring.Push(Sqes.Write(Reg.R0, buffer, Reg.R1, offset: 0, link: SqeLink.Link));
+            ring.Push(Sqes.Poll(Reg.R0, PollEvents.Read));
+            if (ring.SubmitAndWait() != new EnterResult(5, Errno.OK))
+            {
+                throw new InvalidOperationException("the round did not consume its five SQEs");
+            }
+
+            while (ring.TryPop(out var cqe))
+            {
+                if (cqe.Error != 0)
+                {
+                    throw new InvalidOperationException($"op {cqe.Op} failed with {cqe.Error}");
+                }
+            }
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            Round(); // warm up: JIT, tiering, first-use statics
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            Round();
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0L);
+    }
+
+    [Fact]
+    public void Enter_WarmOpenAndCloseOfAnExistingFile_AllocatesNothing()
+    {
+        var files = new MemoryNamespace();
+        files.WriteFile("/dir/data", "x");
+        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new ManualTimeProvider()).Create();
+        var path = ring.Memory.Put("/dir/../dir/./data");
+
+        void Round()
+        {
+            ring.Push(Sqes.Open(path, OpenFlags.Read | OpenFlags.Write, save: Reg.R0, link: SqeLink.Link));
+            ring.Push(Sqes.Close(Reg.R0));
+            if (ring.SubmitAndWait() != new EnterResult(2, Errno.OK))
+            {
+                throw new InvalidOperationException("the round did not consume its SQEs");
+            }
+
+            while (ring.TryPop(out var cqe))
+            {
+                if (cqe.Error != 0)
+                {
+                    throw new InvalidOperationException($"op {cqe.Op} failed with {cqe.Error}");
+                }
+            }
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            Round();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            Round();
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0L);
+    }
+}
