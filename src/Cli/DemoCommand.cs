@@ -12,15 +12,16 @@ namespace VerbRing.Cli;
 /// </summary>
 internal static class DemoCommand
 {
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var command = new Command("demo", "Run the design card's chain (open → write → seek → read → close) in one enter and print the completions.");
-        command.SetAction(_ => Run(Console.Out));
+        command.SetAction(_ => Run(console));
         return command;
     }
 
-    public static int Run(TextWriter output)
+    public static int Run(CliConsole console)
     {
+        var output = console.Out;
         using var ring = RingFactory.CreateDefault().Create();
         var greeting = ring.Memory.Put("Hello from the ring!\n");
         var path = ring.Memory.Put("/hello.txt");

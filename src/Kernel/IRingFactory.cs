@@ -12,8 +12,11 @@ public interface IRingFactory
     /// <summary>The verbs this kernel serves.</summary>
     VerbTable Verbs { get; }
 
-    /// <summary>Creates a ring; <paramref name="options"/> null means the configured default.</summary>
-    IoRing Create(RingOptions? options = null);
+    /// <summary>
+    /// Creates a ring; <paramref name="options"/> null means the configured default. An observer sees every
+    /// operation the kernel finishes (for traces).
+    /// </summary>
+    IoRing Create(RingOptions? options = null, IRingObserver? observer = null);
 }
 
 /// <summary>
@@ -56,17 +59,18 @@ public sealed class RingFactory : IRingFactory
     }
 
     /// <inheritdoc />
-    public IoRing Create(RingOptions? options = null) => CreateWithKernel(options ?? _defaults).Ring;
+    public IoRing Create(RingOptions? options = null, IRingObserver? observer = null) =>
+        CreateWithKernel(options ?? _defaults, observer).Ring;
 
     /// <summary>Creates a ring and also hands back its kernel (for tests and tools that inspect it).</summary>
-    internal (IoRing Ring, RingKernel Kernel) CreateWithKernel(RingOptions options)
+    internal (IoRing Ring, RingKernel Kernel) CreateWithKernel(RingOptions options, IRingObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var layout = new RingLayout(options.SqEntries, options.CqEntries, options.UserMemorySize);
         var region = NativeRingRegion.Allocate(layout);
         try
         {
-            var kernel = new RingKernel(region, options, Verbs, Namespace, _time);
+            var kernel = new RingKernel(region, options, Verbs, Namespace, _time, observer);
             return (new IoRing(region, kernel), kernel);
         }
         catch

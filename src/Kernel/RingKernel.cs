@@ -23,7 +23,8 @@ internal sealed class RingKernel : IRingPort
     private int _busy;
     private bool _tornDown;
 
-    public RingKernel(RingRegion region, RingOptions options, VerbTable verbs, INamespace fileSystem, TimeProvider time)
+    public RingKernel(
+        RingRegion region, RingOptions options, VerbTable verbs, INamespace fileSystem, TimeProvider time, IRingObserver? observer = null)
     {
         var ring = region.Descriptor;
         _cqEntries = ring.CqEntries;
@@ -33,7 +34,7 @@ internal sealed class RingKernel : IRingPort
         _files = new FileTable(options.MaxDescriptors);
         _batch = new int[ring.SqEntries];
         var context = new RingContext(region, _files, fileSystem, time);
-        _runner = new ChainRunner(_pool, _completions, verbs, context, region.Registers);
+        _runner = new ChainRunner(_pool, _completions, verbs, context, region.Registers, observer);
     }
 
     /// <summary>Descriptors open now (for teardown checks).</summary>

@@ -15,14 +15,18 @@ internal sealed class ChainRunner
     private readonly VerbTable _verbs;
     private readonly RingContext _context;
     private readonly RegisterFile _registers;
+    private readonly IRingObserver? _observer;
 
-    public ChainRunner(OperationPool pool, CompletionWriter completions, VerbTable verbs, RingContext context, RegisterFile registers)
+    public ChainRunner(
+        OperationPool pool, CompletionWriter completions, VerbTable verbs, RingContext context, RegisterFile registers,
+        IRingObserver? observer)
     {
         _pool = pool;
         _completions = completions;
         _verbs = verbs;
         _context = context;
         _registers = registers;
+        _observer = observer;
     }
 
     /// <summary>Runs the chain that starts at operation <paramref name="index"/> to its end.</summary>
@@ -30,14 +34,17 @@ internal sealed class ChainRunner
     {
         while (index >= 0)
         {
-            var result = Dispatch(ref _pool[index]);
-            index = Complete(index, result);
+            Arguments args;
+            var result = Dispatch(ref _pool[index], out args, out var outcome);
+            index = Complete(index, result, in args, outcome);
         }
     }
 
-    private VerbResult Dispatch(ref Operation operation)
+    private VerbResult Dispatch(ref Operation operation, out Arguments args, out TracedOutcome outcome)
     {
         var flags = operation.Sqe.Flags;
+        args = AsSubmitted(in operation.Sqe);
+        outcome = TracedOutcome.Refused;
         if ((flags & SqeFlags.ReservedMask) != 0)
         {
             return VerbResult.Fail(Errno.EINVAL);
@@ -50,15 +57,24 @@ internal sealed class ChainRunner
         }
 
         // Registers are loaded now, at dispatch: after a linked predecessor saved its result, never at submission.
-        Arguments args;
         args.A0 = Load(flags, 0, operation.Sqe.Arg0);
         args.A1 = Load(flags, 1, operation.Sqe.Arg1);
         args.A2 = Load(flags, 2, operation.Sqe.Arg2);
         args.A3 = Load(flags, 3, operation.Sqe.Arg3);
         args.A4 = Load(flags, 4, operation.Sqe.Arg4);
+        outcome = TracedOutcome.Ran;
         var call = new VerbCall(_context, in args, operation.Sqe.Op, operation.Sqe.Data, operation.Sqe.Timeout);
         return handler.Execute(in call);
     }
+
+    private static Arguments AsSubmitted(in Sqe sqe) => new()
+    {
+        A0 = sqe.Arg0,
+        A1 = sqe.Arg1,
+        A2 = sqe.Arg2,
+        A3 = sqe.Arg3,
+        A4 = sqe.Arg4,
+    };
 
     private ulong Load(uint flags, int arg, ulong immediate)
     {
@@ -67,7 +83,7 @@ internal sealed class ChainRunner
     }
 
     /// <summary>Saves, publishes, and returns the successor to run next (or -1).</summary>
-    private int Complete(int index, VerbResult result)
+    private int Complete(int index, VerbResult result, in Arguments args, TracedOutcome outcome)
     {
         ref var operation = ref _pool[index];
         var flags = operation.Sqe.Flags;
@@ -80,7 +96,9 @@ internal sealed class ChainRunner
         }
 
         var breaksChain = result.Error != Errno.OK && (flags & SqeFlags.HardLink) == 0;
-        _completions.Post(index, result.Error, result.Error == Errno.OK ? result.Value : Abi.Err);
+        var value = result.Error == Errno.OK ? result.Value : Abi.Err;
+        _observer?.OnCompleted(Trace(in operation.Sqe, in args, outcome, result.Error, value));
+        _completions.Post(index, result.Error, value);
         if (breaksChain)
         {
             CancelFrom(next);
@@ -95,9 +113,25 @@ internal sealed class ChainRunner
     {
         while (index >= 0)
         {
-            var next = _pool[index].Next;
+            ref var operation = ref _pool[index];
+            var next = operation.Next;
+            _observer?.OnCompleted(Trace(in operation.Sqe, AsSubmitted(in operation.Sqe), TracedOutcome.Cancelled, Errno.ECANCELED, Abi.Err));
             _completions.Post(index, Errno.ECANCELED, Abi.Err);
             index = next;
         }
     }
+
+    private static TracedOperation Trace(in Sqe sqe, in Arguments args, TracedOutcome outcome, Errno error, ulong result) => new()
+    {
+        Data = sqe.Data,
+        Op = sqe.Op,
+        Outcome = outcome,
+        Arg0 = args.A0,
+        Arg1 = args.A1,
+        Arg2 = args.A2,
+        Arg3 = args.A3,
+        Arg4 = args.A4,
+        Error = error,
+        Result = result,
+    };
 }

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using VerbRing.Kernel;
+
+namespace VerbRing.Cli;
+
+/// <summary>The options every program command shares: the ring's shape, the seed folder, the deadline.</summary>
+internal sealed class CommonOptions
+{
+    public Argument<FileInfo> File { get; } = new("file") { Description = "The .vr program." };
+
+    public Option<uint> Sq { get; } = new("--sq") { Description = "SQ entries (a power of two).", DefaultValueFactory = _ => 64 };
+
+    public Option<uint> Cq { get; } = new("--cq") { Description = "CQ entries (a power of two).", DefaultValueFactory = _ => 128 };
+
+    public Option<int> Fds { get; } = new("--fds") { Description = "Open descriptors at most.", DefaultValueFactory = _ => 64 };
+
+    public Option<uint> Memory { get; } = new("--memory") { Description = "User memory in bytes.", DefaultValueFactory = _ => 64 * 1024 };
+
+    public Option<DirectoryInfo?> Seed { get; } = new("--seed") { Description = "Copy this host folder's files into the in-memory namespace first." };
+
+    public Option<TimeSpan> Timeout { get; } = new("--timeout")
+    {
+        Description = "How long to wait for completions (e.g. 10s, 500ms).",
+        DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+        CustomParser = result => ParseDuration(result.Tokens.Single().Value, result),
+    };
+
+    public void AddTo(Command command, bool ringShape = true, bool run = false)
+    {
+        command.Arguments.Add(File);
+        if (ringShape)
+        {
+            command.Options.Add(Sq);
+            command.Options.Add(Memory);
+        }
+
+        if (run)
+        {
+            command.Options.Add(Cq);
+            command.Options.Add(Fds);
+            command.Options.Add(Seed);
+            command.Options.Add(Timeout);
+        }
+    }
+
+    public RingOptions RingOptions(ParseResult result) => new()
+    {
+        SqEntries = result.GetValue(Sq),
+        CqEntries = result.GetValue(Cq),
+        MaxDescriptors = result.GetValue(Fds),
+        UserMemorySize = result.GetValue(Memory),
+        EnterTimeout = result.GetValue(Timeout),
+    };
+
+    private static TimeSpan ParseDuration(string text, System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var units = new (string Suffix, double Seconds)[] { ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9), ("s", 1) };
+        foreach (var (suffix, seconds) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0)
+            {
+                return TimeSpan.FromSeconds(value * seconds);
+            }
+        }
+
+        result.AddError($"'{text}' is not a duration: write a number with s, ms, us or ns (e.g. 10s).");
+        return default;
+    }
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using VerbRing.Kernel;
+using VerbRing.Kernel.Tracing;
+
+namespace VerbRing.Cli;
+
+/// <summary>
+/// <c>verbring run FILE</c>: assemble, check, run on the in-memory namespace (seeded from <c>--seed DIR</c>), wait
+/// for every completion up to <c>--timeout</c>, print the trace (or <c>--json</c>).
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var options = new CommonOptions();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (completions in CQE order, registers) instead of the trace." };
+        var command = new Command("run", "Assemble, check and run a .vr program on the in-memory namespace, then print its trace.");
+        options.AddTo(command, run: true);
+        command.Options.Add(json);
+        command.SetAction(result => Run(console, options, result, result.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliConsole console, CommonOptions options, ParseResult result, bool json)
+    {
+        var ringOptions = options.RingOptions(result);
+        if (!RingShapeIsValid(ringOptions, console))
+        {
+            return CliApp.BadUsage;
+        }
+
+        var program = ProgramFiles.Load(result.GetValue(options.File)!, ProgramHost.ShapeOf(ringOptions), console);
+        if (program is null)
+        {
+            return CliApp.BadProgram;
+        }
+
+        var files = new MemoryNamespace();
+        if (!ProgramFiles.TrySeed(files, result.GetValue(options.Seed), console))
+        {
+            return CliApp.BadUsage;
+        }
+
+        var factory = RingFactory.CreateDefault(fileSystem: files);
+        var traced = ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout));
+        if (json)
+        {
+            console.Out.WriteLine(TraceRenderer.RenderJson(traced));
+        }
+        else
+        {
+            TraceTable.Write(console, traced);
+        }
+
+        if (!traced.Run.IsComplete)
+        {
+            console.Error.WriteLine($"verbring: {traced.Run.MissingSteps.Count} step(s) had not completed after {result.GetValue(options.Timeout).TotalSeconds:0.###} s: {string.Join(", ", traced.Run.MissingSteps)}");
+            return CliApp.Incomplete;
+        }
+
+        return CliApp.Ran;
+    }
+
+    internal static bool RingShapeIsValid(RingOptions options, CliConsole console)
+    {
+        try
+        {
+            _ = new VerbRing.Registers.RingLayout(options.SqEntries, options.CqEntries, options.UserMemorySize);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            var message = e.Message.Split(" (Parameter", 2)[0];
+            console.Error.WriteLine($"verbring: {message} (--sq and --cq are powers of two up to {VerbRing.Registers.RingLayout.MaxEntries}; --memory at most {VerbRing.Registers.RingLayout.MaxUserMemory} bytes)");
+            return false;
+        }
+
+        if (options.MaxDescriptors < 1)
+        {
+            console.Error.WriteLine("verbring: --fds must be at least 1");
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using VerbRing.Registers;
+using VerbRing.Verbs;
+using VerbRing.Verbs.Programs;
+
+namespace VerbRing.Kernel.Tracing;
+
+/// <summary>One trace row, formatted: what every renderer (plain, terminal table, snapshot) shows.</summary>
+/// <param name="Step">The step index.</param>
+/// <param name="Verb">The verb's name.</param>
+/// <param name="Arguments">The arguments after register loads, by parameter name.</param>
+/// <param name="Result">The result, or "ERR".</param>
+/// <param name="Errno">"OK" or the errno's name.</param>
+/// <param name="Bytes">An escaped preview of the bytes READ or WRITE moved.</param>
+public sealed record TraceRow(string Step, string Verb, string Arguments, string Result, string Errno, string Bytes);
+
+/// <summary>
+/// Turns a traced run into rows and into deterministic text (no times, no machine paths, no absolute addresses
+/// beyond the fixed user-memory base) and into the JSON that <c>verbring run --json</c> prints.
+/// </summary>
+public static class TraceRenderer
+{
+    /// <summary>The header of the text form.</summary>
+    public static readonly TraceRow Header = new("step", "verb", "arguments", "result", "errno", "bytes");
+
+    /// <summary>One row per completion in CQE order, then one per missing step.</summary>
+    public static List<TraceRow> Rows(TracedRun traced)
+    {
+        ArgumentNullException.ThrowIfNull(traced);
+        var program = traced.Run.Program;
+        var rows = new List<TraceRow>();
+        foreach (var entry in traced.Trace)
+        {
+            var op = entry.Operation;
+            var step = program.StepByTag.TryGetValue(op.Data, out var s) ? s.ToString(CultureInfo.InvariantCulture) : $"tag {op.Data}";
+            rows.Add(new TraceRow(
+                step,
+                VerbCatalogue.NameOf(op.Op),
+                op.Outcome == TracedOutcome.Cancelled ? "(not run)" : Arguments(traced.Loaded, op),
+                op.Error == Errno.OK ? op.Result.ToString(CultureInfo.InvariantCulture) : "ERR",
+                op.Error.ToString(),
+                Preview(entry)));
+        }
+
+        foreach (var missing in traced.Run.MissingSteps)
+        {
+            var sqe = traced.Loaded.Sqes[missing];
+            rows.Add(new TraceRow(missing.ToString(CultureInfo.InvariantCulture), VerbCatalogue.NameOf(sqe.Op), "(no completion)", "", "PENDING", ""));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The trace as aligned plain text, then the registers.</summary>
+    public static string RenderText(TracedRun traced)
+    {
+        ArgumentNullException.ThrowIfNull(traced);
+        var rows = Rows(traced);
+        var all = new List<TraceRow> { Header };
+        all.AddRange(rows);
+        var widths = new[]
+        {
+            all.Max(r => r.Step.Length), all.Max(r => r.Verb.Length), all.Max(r => r.Arguments.Length),
+            all.Max(r => r.Result.Length), all.Max(r => r.Errno.Length),
+        };
+        var text = new StringBuilder();
+        foreach (var row in all)
+        {
+            var line = $"{row.Step.PadLeft(widths[0])}  {row.Verb.PadRight(widths[1])}  {row.Arguments.PadRight(widths[2])}  {row.Result.PadLeft(widths[3])}  {row.Errno.PadRight(widths[4])}  {row.Bytes}";
+            text.Append(line.TrimEnd()).Append('\n');
+        }
+
+        text.Append('\n').Append(Registers(traced.Run)).Append('\n');
+        if (!traced.Run.IsComplete)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"missing: {traced.Run.MissingSteps.Count} step(s) had not completed at the deadline\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The final registers on one line.</summary>
+    public static string Registers(ProgramRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return "registers: " + string.Join(" ", run.Registers.Select((v, i) => $"r{i}={Number(v)}"));
+    }
+
+    /// <summary>
+    /// <c>{"completions":[{"step":0,"verb":"OPEN","data":0,"error":0,"errno":"OK","result":3}, …],"registers":[…]}</c>:
+    /// completions in CQE order, numbers as unsigned integers; missing steps under "missing".
+    /// </summary>
+    public static string RenderJson(TracedRun traced)
+    {
+        ArgumentNullException.ThrowIfNull(traced);
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("completions");
+            foreach (var completion in traced.Run.Completions)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("step", completion.Step);
+                json.WriteString("verb", VerbCatalogue.NameOf(completion.Cqe.Op));
+                json.WriteNumber("data", completion.Cqe.Data);
+                json.WriteNumber("error", completion.Cqe.Error);
+                json.WriteString("errno", completion.Error.ToString());
+                json.WriteNumber("result", completion.Result);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("registers");
+            foreach (var value in traced.Run.Registers)
+            {
+                json.WriteNumberValue(value);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("missing");
+            foreach (var step in traced.Run.MissingSteps)
+            {
+                json.WriteNumberValue(step);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static string Arguments(LoadedProgram loaded, TracedOperation op)
+    {
+        if (op.Outcome == TracedOutcome.Refused || VerbCatalogue.Find(op.Op) is not { } verb)
+        {
+            return $"args=[{Number(op.Arg0)}, {Number(op.Arg1)}, {Number(op.Arg2)}, {Number(op.Arg3)}, {Number(op.Arg4)}]";
+        }
+
+        ulong[] args = [op.Arg0, op.Arg1, op.Arg2, op.Arg3, op.Arg4];
+        return string.Join(" ", verb.Params.Select(p => $"{p.Name}={Format(loaded, p, args)}"));
+    }
+
+    private static string Format(LoadedProgram loaded, VerbParam param, ulong[] args)
+    {
+        var value = args[param.Arg];
+        return param.Kind switch
+        {
+            ParamKind.Path => Path(loaded, value, args[param.Arg + 1]),
+            ParamKind.Buffer => Address(loaded, value),
+            ParamKind.SignedOffset => ((long)value).ToString(CultureInfo.InvariantCulture),
+            ParamKind.Fd when value == Abi.Err => "ERR",
+            _ => Constants.Format(param.Kind, value) ?? Number(value),
+        };
+    }
+
+    private static string Preview(TraceEntry entry) =>
+        entry.Bytes.Length == 0 ? "" : Disassembler.Quote(entry.Bytes) + (entry.Operation.Result > (ulong)entry.Bytes.Length ? "..." : "");
+
+    private static string Path(LoadedProgram loaded, ulong address, ulong length)
+    {
+        var offset = address - loaded.ImageAddress;
+        return address >= loaded.ImageAddress && offset <= uint.MaxValue && loaded.Program.SymbolAt((uint)offset) is { } symbol && symbol.Size == length
+            ? Address(loaded, address)
+            : $"{Address(loaded, address)}:{Number(length)}";
+    }
+
+    private static string Address(LoadedProgram loaded, ulong address)
+    {
+        var offset = address - loaded.ImageAddress;
+        if (address >= loaded.ImageAddress && offset <= uint.MaxValue && loaded.Program.SymbolAt((uint)offset) is { } symbol)
+        {
+            return symbol.IsLiteral && symbol.Initial is not null ? Disassembler.Quote(symbol.Initial) : symbol.Name;
+        }
+
+        return address == Abi.Err ? "ERR" : $"0x{address:x}";
+    }
+
+    private static string Number(ulong value) => value == Abi.Err ? "ERR" : value.ToString(CultureInfo.InvariantCulture);
+}

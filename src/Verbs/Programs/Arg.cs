@@ -1,0 +1,72 @@
+namespace VerbRing.Verbs.Programs;
+
+/// <summary>
+/// A builder argument: an immediate, a register loaded at dispatch, a buffer's address, a buffer's length, or a
+/// string the builder places in user memory. Integers, enums, registers, buffers and strings convert implicitly.
+/// </summary>
+public readonly record struct Arg
+{
+    private Arg(ArgKind kind, ulong value, Reg register, BufferRef? buffer, string? text)
+    {
+        Kind = kind;
+        Value = value;
+        Register = register;
+        Buffer = buffer;
+        Text = text;
+    }
+
+    internal ArgKind Kind { get; }
+
+    internal ulong Value { get; }
+
+    internal Reg Register { get; }
+
+    internal BufferRef? Buffer { get; }
+
+    internal string? Text { get; }
+
+    /// <summary>An immediate.</summary>
+    public static Arg Immediate(ulong value) => new(ArgKind.Immediate, value, Reg.None, null, null);
+
+    /// <summary>The length of <paramref name="buffer"/> (like <c>len(NAME)</c>).</summary>
+    public static Arg LengthOf(BufferRef buffer) => new(ArgKind.Length, 0, Reg.None, buffer, null);
+
+    /// <summary>An immediate.</summary>
+    public static implicit operator Arg(ulong value) => Immediate(value);
+
+    /// <summary>An immediate.</summary>
+    public static implicit operator Arg(uint value) => Immediate(value);
+
+    /// <summary>A signed immediate, two's complement.</summary>
+    public static implicit operator Arg(long value) => Immediate(unchecked((ulong)value));
+
+    /// <summary>A signed immediate, two's complement.</summary>
+    public static implicit operator Arg(int value) => Immediate(unchecked((ulong)(long)value));
+
+    /// <summary>A register load.</summary>
+    public static implicit operator Arg(Reg register) => new(ArgKind.Register, 0, register, null, null);
+
+    /// <summary>A buffer's address.</summary>
+    public static implicit operator Arg(BufferRef buffer) => new(ArgKind.Address, 0, Reg.None, buffer, null);
+
+    /// <summary>A string the builder places in user memory (its address; for a path, address and length).</summary>
+    public static implicit operator Arg(string text) => new(ArgKind.Address, 0, Reg.None, null, text);
+
+    /// <summary>Open flags.</summary>
+    public static implicit operator Arg(OpenFlags flags) => Immediate((ulong)flags);
+
+    /// <summary>Whence.</summary>
+    public static implicit operator Arg(Whence whence) => Immediate((ulong)whence);
+
+    /// <summary>Poll events.</summary>
+    public static implicit operator Arg(PollEvents events) => Immediate((ulong)events);
+}
+
+/// <summary>A buffer or data declared in a <see cref="ProgramBuilder"/>.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Size">Its size in bytes.</param>
+public sealed record BufferRef(string Name, uint Size)
+{
+    /// <summary>Its length as an argument.</summary>
+    public Arg Length => Arg.LengthOf(this);
+}

@@ -1,0 +1,475 @@
+using System.Text;
+
+namespace VerbRing.Verbs.Programs;
+
+/// <summary>
+/// Assembles <c>.vr</c> text into a <see cref="ProgramModel"/>. Line-oriented: a directive (<c>buffer</c>,
+/// <c>data</c>, <c>set</c>) or a step (<c>VERB args [-> rN] [link|hardlink] [timeout D] [tag V]</c>) per line.
+/// Every error names file, line and column and says what was expected; assembly goes on to the next line so that
+/// one run reports them all.
+/// </summary>
+public static class Assembler
+{
+    private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "buffer", "data", "set", "op", "len", "link", "hardlink", "timeout", "tag", "never",
+        "r0", "r1", "r2", "r3", "r4", "r5", "r6",
+    };
+
+    /// <summary>The verb a raw <c>op N a0, a1, a2, a3, a4</c> step uses: five plain values, all optional (0).</summary>
+    internal static VerbInfo RawVerb(uint op) => new(op, $"op {op}", [.. Enumerable.Range(0, 5).Select(i => new VerbParam($"arg{i}", ParamKind.Value, i, 0))]);
+
+    /// <summary>Assembles <paramref name="text"/>; the diagnostics list every error and warning, in line order.</summary>
+    public static ProgramModel Assemble(string text, string file, out List<Diagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        diagnostics = [];
+        var program = new ProgramModel { File = file };
+        var lines = text.Split('\n');
+        for (var n = 0; n < lines.Length; n++)
+        {
+            var line = new LineParser(program, file, n + 1, lines[n].TrimEnd('\r'), diagnostics);
+            line.Parse();
+        }
+
+        ResolveSymbols(program, diagnostics);
+        diagnostics.Sort((a, b) => (a.Where.Line, a.Where.Column).CompareTo((b.Where.Line, b.Where.Column)));
+        return program;
+    }
+
+    /// <summary>Assembles or throws <see cref="ProgramException"/> with every error.</summary>
+    public static ProgramModel Assemble(string text, string file = "program.vr")
+    {
+        var program = Assemble(text, file, out var diagnostics);
+        return diagnostics.Any(d => d.Severity == Severity.Error) ? throw new ProgramException(diagnostics) : program;
+    }
+
+    internal static bool IsReserved(string name) => Keywords.Contains(name) || Constants.AllNames.Contains(name);
+
+    private static void ResolveSymbols(ProgramModel program, List<Diagnostic> diagnostics)
+    {
+        foreach (var step in program.Steps)
+        {
+            foreach (var arg in step.Args.DistinctBy(a => (a.Symbol, a.Where)))
+            {
+                if (arg.Symbol is { } name && program.FindSymbol(name) is null)
+                {
+                    diagnostics.Add(new Diagnostic(Severity.Error, arg.Where, $"unknown name '{name}': expected a buffer or data declared in this program"));
+                }
+            }
+        }
+    }
+
+    /// <summary>Parses one line.</summary>
+    private sealed class LineParser(ProgramModel program, string file, int lineNumber, string text, List<Diagnostic> diagnostics)
+    {
+        private List<Token> _tokens = [];
+        private int _next;
+
+        public void Parse()
+        {
+            var before = diagnostics.Count;
+            _tokens = Lexer.Tokenize(text, Error, diagnostics);
+            if (diagnostics.Count > before || Peek.Kind == TokenKind.End)
+            {
+                return;
+            }
+
+            try
+            {
+                ParseLine();
+            }
+            catch (LineError e)
+            {
+                diagnostics.Add(e.Diagnostic);
+            }
+        }
+
+        private Token Peek => _tokens[_next];
+
+        private SourceSpan At(int column) => new(file, lineNumber, column);
+
+        private Diagnostic Error(int column, string message) => new(Severity.Error, At(column), message);
+
+        private LineError Fail(Token token, string message) => new(Error(token.Column, message));
+
+        private Token Take() => _tokens[_next++];
+
+        private Token Expect(TokenKind kind, string what)
+        {
+            var token = Peek;
+            return token.Kind == kind ? Take() : throw Fail(token, $"expected {what}, found {Describe(token)}");
+        }
+
+        private static string Describe(Token token) => token.Kind == TokenKind.End ? "the end of the line" : $"'{token.Text}'";
+
+        private void ParseLine()
+        {
+            var head = Expect(TokenKind.Identifier, "a directive (buffer, data, set) or a verb");
+            switch (head.Text.ToLowerInvariant())
+            {
+                case "buffer":
+                    ParseBuffer();
+                    break;
+                case "data":
+                    ParseData();
+                    break;
+                case "set":
+                    ParseSet();
+                    break;
+                case "op":
+                    var code = Expect(TokenKind.Number, "an op code after 'op'");
+                    if (code.Negative || code.Number > uint.MaxValue || code.Suffix.Length > 0)
+                    {
+                        throw Fail(code, "an op code is a 32-bit unsigned number");
+                    }
+
+                    ParseStep(RawVerb((uint)code.Number), head, raw: true);
+                    break;
+                default:
+                    var verb = VerbCatalogue.Find(head.Text)
+                        ?? throw Fail(head, $"unknown verb '{head.Text}': expected one of {string.Join(", ", VerbCatalogue.All.Select(v => v.Name))}, 'op N', or a directive");
+                    ParseStep(verb, head, raw: false);
+                    break;
+            }
+
+            if (Peek.Kind != TokenKind.End)
+            {
+                throw Fail(Peek, $"expected the end of the line, found {Describe(Peek)}");
+            }
+        }
+
+        private Token DeclareName()
+        {
+            var name = Expect(TokenKind.Identifier, "a name");
+            if (IsReserved(name.Text))
+            {
+                throw Fail(name, $"'{name.Text}' is a keyword, register or constant and cannot name a buffer");
+            }
+
+            if (program.FindSymbol(name.Text) is { } existing)
+            {
+                throw Fail(name, $"'{name.Text}' is already declared at {existing.Where}");
+            }
+
+            return name;
+        }
+
+        private void ParseBuffer()
+        {
+            var name = DeclareName();
+            var size = Expect(TokenKind.Number, "a size in bytes");
+            if (size.Negative || size.Suffix.Length > 0 || size.Number == 0 || size.Number > int.MaxValue)
+            {
+                throw Fail(size, "a buffer size is a positive number of bytes");
+            }
+
+            program.Symbols.Add(new SymbolDecl(name.Text, (uint)size.Number, null, At(name.Column)));
+        }
+
+        private void ParseData()
+        {
+            var name = DeclareName();
+            var value = Expect(TokenKind.String, "a string literal in double quotes");
+            program.Symbols.Add(new SymbolDecl(name.Text, (uint)value.Bytes!.Length, value.Bytes, At(name.Column)));
+        }
+
+        private void ParseSet()
+        {
+            var register = ParseRegister(Expect(TokenKind.Identifier, "a register r0–r6"));
+            var value = Expect(TokenKind.Number, "a value");
+            if (value.Suffix.Length > 0 || (value.Negative && value.Number > (ulong)long.MaxValue + 1))
+            {
+                throw Fail(value, "a register value is a 64-bit number");
+            }
+
+            program.Sets.Add(new RegisterInit(register, value.Negative ? unchecked(0 - value.Number) : value.Number, At(value.Column)));
+        }
+
+        private Reg ParseRegister(Token token) =>
+            TryRegister(token.Text) is { } register ? register : throw Fail(token, $"expected a register (r0–r6), found '{token.Text}'");
+
+        private static Reg? TryRegister(string text) =>
+            text.Length == 2 && (text[0] == 'r' || text[0] == 'R') && text[1] is >= '0' and <= '6' ? Reg.At(text[1] - '0') : null;
+
+        private void ParseStep(VerbInfo verb, Token head, bool raw)
+        {
+            var args = new StepArg?[5];
+            var given = 0;
+            if (Peek.Kind is not (TokenKind.End or TokenKind.Arrow) && !IsModifier(Peek))
+            {
+                do
+                {
+                    if (given == verb.Params.Count)
+                    {
+                        throw Fail(Peek, $"{verb.Name} takes {verb.Params.Count} argument{(verb.Params.Count == 1 ? "" : "s")} ({Signature(verb)}); this is one too many");
+                    }
+
+                    ParseArgument(verb.Params[given++], args);
+                }
+                while (Peek.Kind == TokenKind.Comma && Take() is not null);
+            }
+
+            if (given < verb.RequiredCount)
+            {
+                throw Fail(Peek, $"{verb.Name} needs {verb.RequiredCount} argument{(verb.RequiredCount == 1 ? "" : "s")} ({Signature(verb)}); expected '{verb.Params[given].Name}' here");
+            }
+
+            foreach (var param in verb.Params.Skip(given))
+            {
+                args[param.Arg] ??= StepArg.Immediate(param.Default!.Value, At(Peek.Column));
+            }
+
+            var save = Reg.None;
+            if (Peek.Kind == TokenKind.Arrow)
+            {
+                Take();
+                save = ParseRegister(Expect(TokenKind.Identifier, "a register to save the result in"));
+            }
+
+            var link = SqeLink.None;
+            var timeout = 0UL;
+            ulong? tag = null;
+            while (IsModifier(Peek))
+            {
+                var modifier = Take();
+                switch (modifier.Text.ToLowerInvariant())
+                {
+                    case "link" or "hardlink":
+                        if (link != SqeLink.None)
+                        {
+                            throw Fail(modifier, "a step has at most one of 'link' and 'hardlink'");
+                        }
+
+                        link = modifier.Text.Equals("link", StringComparison.OrdinalIgnoreCase) ? SqeLink.Link : SqeLink.HardLink;
+                        break;
+                    case "timeout":
+                        timeout = ParseDuration();
+                        break;
+                    default:
+                        var value = Expect(TokenKind.Number, "a tag value");
+                        if (value.Negative || value.Suffix.Length > 0)
+                        {
+                            throw Fail(value, "a tag is an unsigned 64-bit number");
+                        }
+
+                        tag = value.Number;
+                        break;
+                }
+            }
+
+            program.Steps.Add(new ProgramStep
+            {
+                Verb = verb,
+                Args = [.. args.Select(a => a ?? StepArg.Immediate(0, At(head.Column)))],
+                Save = save,
+                Link = link,
+                Timeout = timeout,
+                Tag = tag,
+                IsRaw = raw,
+                Where = At(head.Column),
+            });
+        }
+
+        private static bool IsModifier(Token token) =>
+            token.Kind == TokenKind.Identifier && token.Text.ToLowerInvariant() is "link" or "hardlink" or "timeout" or "tag";
+
+        private static string Signature(VerbInfo verb) =>
+            verb.Params.Count == 0 ? "none" : string.Join(", ", verb.Params.Select(p => p.Default is null ? p.Name : $"[{p.Name}]"));
+
+        private ulong ParseDuration()
+        {
+            var token = Peek;
+            if (token.Kind == TokenKind.Identifier && token.Text.Equals("never", StringComparison.OrdinalIgnoreCase))
+            {
+                Take();
+                return ulong.MaxValue;
+            }
+
+            var value = Expect(TokenKind.Number, "a duration (a number with ns, us, ms or s, or 'never')");
+            ulong scale = value.Suffix.ToLowerInvariant() switch
+            {
+                "ns" => 1,
+                "us" => 1_000,
+                "ms" => 1_000_000,
+                "s" => 1_000_000_000,
+                _ => throw Fail(value, $"expected a duration with a unit (ns, us, ms or s), found '{value.Text}'"),
+            };
+            if (value.Negative || value.Number > (ulong.MaxValue - 1) / scale)
+            {
+                throw Fail(value, "a duration is a non-negative time that fits 64 bits of nanoseconds");
+            }
+
+            return value.Number * scale;
+        }
+
+        private void ParseArgument(VerbParam param, StepArg?[] args)
+        {
+            var token = Peek;
+            var where = At(token.Column);
+            switch (token.Kind)
+            {
+                case TokenKind.String when param.Kind is ParamKind.Path or ParamKind.Buffer:
+                    Take();
+                    var literal = AddLiteral(token, where);
+                    args[param.Arg] = StepArg.AddressOf(literal, where);
+                    if (param.Kind == ParamKind.Path)
+                    {
+                        args[param.Arg + 1] = StepArg.LengthOf(literal, where);
+                    }
+
+                    return;
+                case TokenKind.String:
+                    throw Fail(token, $"'{param.Name}' takes {Expected(param)}, not a string");
+                case TokenKind.Identifier when TryRegister(token.Text) is { } register:
+                    Take();
+                    if (param.Kind == ParamKind.Path)
+                    {
+                        throw Fail(token, "a path is a string literal or a data name (its length must be known), not a register");
+                    }
+
+                    args[param.Arg] = StepArg.Load(register, where);
+                    return;
+                case TokenKind.Identifier when token.Text.Equals("len", StringComparison.OrdinalIgnoreCase)
+                    && _tokens[_next + 1].Kind == TokenKind.LeftParen:
+                    Take();
+                    Take();
+                    var name = Expect(TokenKind.Identifier, "a buffer or data name");
+                    Expect(TokenKind.RightParen, "')'");
+                    if (param.Kind is not (ParamKind.Count or ParamKind.Value))
+                    {
+                        throw Fail(token, $"'{param.Name}' takes {Expected(param)}; len(...) is a count");
+                    }
+
+                    args[param.Arg] = StepArg.LengthOf(name.Text, At(name.Column));
+                    return;
+                case TokenKind.Identifier when token.Text.Length > 1 && token.Text[0] is 'r' or 'R' && token.Text[1..].All(char.IsAsciiDigit):
+                    throw Fail(token, $"'{token.Text}' is not a register: registers are r0–r6");
+                case TokenKind.Identifier or TokenKind.Number:
+                    ParseValue(param, args, where);
+                    return;
+                default:
+                    throw Fail(token, $"expected '{param.Name}' ({Expected(param)}), found {Describe(token)}");
+            }
+        }
+
+        private void ParseValue(VerbParam param, StepArg?[] args, SourceSpan where)
+        {
+            var first = Peek;
+
+            // A lone identifier that is not a constant of this kind names a symbol: its address.
+            if (first.Kind == TokenKind.Identifier && !Constants.TryFind(param.Kind, first.Text, out _)
+                && _tokens[_next + 1].Kind != TokenKind.Pipe)
+            {
+                if (Constants.KindsOf(first.Text).FirstOrDefault() is var kind && Constants.AllNames.Contains(first.Text))
+                {
+                    throw Fail(first, $"'{first.Text}' is a {KindName(kind)} constant, but '{param.Name}' takes {Expected(param)}");
+                }
+
+                if (param.Kind is not (ParamKind.Buffer or ParamKind.Path or ParamKind.Value))
+                {
+                    throw Fail(first, $"'{param.Name}' takes {Expected(param)}; '{first.Text}' would be an address");
+                }
+
+                Take();
+                args[param.Arg] = StepArg.AddressOf(first.Text, where);
+                if (param.Kind == ParamKind.Path)
+                {
+                    args[param.Arg + 1] = StepArg.LengthOf(first.Text, where);
+                }
+
+                return;
+            }
+
+            if (param.Kind == ParamKind.Path)
+            {
+                throw Fail(first, "a path is a string literal or a data name");
+            }
+
+            var value = 0UL;
+            while (true)
+            {
+                var token = Take();
+                value |= token.Kind switch
+                {
+                    TokenKind.Number => Number(param, token),
+                    TokenKind.Identifier when Constants.TryFind(param.Kind, token.Text, out var constant) => constant,
+                    TokenKind.Identifier => throw Fail(token, $"'{token.Text}' is not {Expected(param)}"),
+                    _ => throw Fail(token, $"expected {Expected(param)}, found {Describe(token)}"),
+                };
+                if (Peek.Kind != TokenKind.Pipe)
+                {
+                    break;
+                }
+
+                if (!Constants.IsFlags(param.Kind) && param.Kind != ParamKind.Value)
+                {
+                    throw Fail(Peek, $"'{param.Name}' takes one value; '|' combines flags only");
+                }
+
+                Take();
+            }
+
+            args[param.Arg] = StepArg.Immediate(value, where);
+        }
+
+        private ulong Number(VerbParam param, Token token)
+        {
+            if (token.Suffix.Length > 0)
+            {
+                throw Fail(token, $"'{token.Text}' has a unit; '{param.Name}' takes {Expected(param)}");
+            }
+
+            if (!token.Negative)
+            {
+                return token.Number;
+            }
+
+            if (param.Kind is not (ParamKind.SignedOffset or ParamKind.Value))
+            {
+                throw Fail(token, $"'{param.Name}' takes {Expected(param)}, which cannot be negative");
+            }
+
+            return token.Number <= (ulong)long.MaxValue + 1
+                ? unchecked(0 - token.Number)
+                : throw Fail(token, $"'{token.Text}' does not fit a signed 64-bit number");
+        }
+
+        private string AddLiteral(Token token, SourceSpan where)
+        {
+            var name = $"\"{Encoding.UTF8.GetString(token.Bytes!)}\"@{lineNumber}:{token.Column}";
+            program.Symbols.Add(new SymbolDecl(name, (uint)token.Bytes!.Length, token.Bytes, where, IsLiteral: true));
+            return name;
+        }
+
+        private static string KindName(ParamKind kind) => kind switch
+        {
+            ParamKind.OpenFlags => "open-flag",
+            ParamKind.PollEvents => "poll-event",
+            ParamKind.Whence => "whence",
+            ParamKind.FileOffset => "offset",
+            ParamKind.DirFd => "dir",
+            _ => kind.ToString(),
+        };
+
+        private static string Expected(VerbParam param) => param.Kind switch
+        {
+            ParamKind.Fd => "a descriptor (a number or a register)",
+            ParamKind.DirFd => "a directory descriptor (a number, a register or NONE)",
+            ParamKind.Buffer => "a buffer (a buffer or data name, a string, a register or an address)",
+            ParamKind.Count => "a count (a number, len(NAME) or a register)",
+            ParamKind.FileOffset => "an offset (a number, CUR or a register)",
+            ParamKind.SignedOffset => "a signed offset (a number or a register)",
+            ParamKind.Whence => "a whence (SET, END, CUR or a register)",
+            ParamKind.OpenFlags => $"open flags ({Constants.Describe(ParamKind.OpenFlags)})",
+            ParamKind.PollEvents => $"poll events ({Constants.Describe(ParamKind.PollEvents)})",
+            ParamKind.Path => "a path (a string literal or a data name)",
+            _ => "a value (a number, a name, len(NAME) or a register)",
+        };
+    }
+
+    private sealed class LineError(Diagnostic diagnostic) : Exception(diagnostic.Message)
+    {
+        public Diagnostic Diagnostic { get; } = diagnostic;
+    }
+}

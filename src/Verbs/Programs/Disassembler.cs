@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text;
+using VerbRing.Registers;
+
+namespace VerbRing.Verbs.Programs;
+
+/// <summary>
+/// Turns a linked program's SQEs back into <c>.vr</c> text: directives for its buffers and data, then one line per
+/// SQE, with names for addresses that start a symbol and constants where a value is exactly one. An SQE that the
+/// named form cannot express (a path in a register, arguments a verb does not take, an unknown op) is written as a
+/// raw <c>op N</c> step. Assembling the output gives the same SQEs and the same image.
+/// </summary>
+public static class Disassembler
+{
+    /// <summary>The program as text.</summary>
+    public static string Disassemble(LinkedProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var text = new StringBuilder();
+        foreach (var symbol in program.Symbols.Where(s => !s.IsLiteral))
+        {
+            text.Append(symbol.Initial is null
+                ? $"buffer {symbol.Name} {symbol.Size}"
+                : $"data   {symbol.Name} {Quote(symbol.Initial)}").Append('\n');
+        }
+
+        foreach (var set in program.Source.Sets)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"set    {set.Register} {set.Value}").Append('\n');
+        }
+
+        var sqes = program.Sqes;
+        for (var i = 0; i < sqes.Length; i++)
+        {
+            text.Append(Line(program, sqes[i], i)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>One SQE as a step line (for traces and listings).</summary>
+    public static string Line(LinkedProgram program, in Sqe sqe, int index)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var head = TryNamed(program, sqe) ?? Raw(program, sqe);
+        var line = new StringBuilder(head);
+        var save = SqeFlags.SaveOf(sqe.Flags);
+        if (save != SqeFlags.RegNone)
+        {
+            line.Append(CultureInfo.InvariantCulture, $" -> r{save}");
+        }
+
+        if ((sqe.Flags & SqeFlags.HardLink) != 0)
+        {
+            line.Append(" hardlink");
+        }
+        else if ((sqe.Flags & SqeFlags.Link) != 0)
+        {
+            line.Append(" link");
+        }
+
+        if (sqe.Timeout != 0)
+        {
+            line.Append(" timeout ").Append(Duration(sqe.Timeout));
+        }
+
+        if (sqe.Data != (ulong)index)
+        {
+            line.Append(CultureInfo.InvariantCulture, $" tag {sqe.Data}");
+        }
+
+        return line.ToString();
+    }
+
+    /// <summary>A string literal with C escapes.</summary>
+    public static string Quote(ReadOnlySpan<byte> bytes)
+    {
+        var text = new StringBuilder("\"");
+        var decoded = Encoding.UTF8.GetString(bytes);
+        var clean = Encoding.UTF8.GetByteCount(decoded) == bytes.Length && !decoded.Contains('\uFFFD', StringComparison.Ordinal);
+        if (clean)
+        {
+            foreach (var c in decoded)
+            {
+                text.Append(c switch
+                {
+                    '\n' => "\\n",
+                    '\t' => "\\t",
+                    '\r' => "\\r",
+                    '\0' => "\\0",
+                    '\\' => "\\\\",
+                    '"' => "\\\"",
+                    < ' ' or '\x7f' => $"\\x{(int)c:x2}",
+                    _ => c.ToString(),
+                });
+            }
+        }
+        else
+        {
+            foreach (var b in bytes)
+            {
+                text.Append(b is >= 0x20 and < 0x7f and not (byte)'"' and not (byte)'\\' ? ((char)b).ToString() : $"\\x{b:x2}");
+            }
+        }
+
+        return text.Append('"').ToString();
+    }
+
+    private static string? TryNamed(LinkedProgram program, Sqe sqe)
+    {
+        if ((sqe.Flags & SqeFlags.ReservedMask) != 0 || (sqe.Flags & (SqeFlags.Link | SqeFlags.HardLink)) == (SqeFlags.Link | SqeFlags.HardLink)
+            || VerbCatalogue.Find(sqe.Op) is not { } verb)
+        {
+            return null;
+        }
+
+        var covered = new bool[5];
+        var parts = new List<string>();
+        foreach (var param in verb.Params)
+        {
+            covered[param.Arg] = true;
+            var load = SqeFlags.LoadOf(sqe.Flags, param.Arg);
+            if (param.Kind == ParamKind.Path)
+            {
+                covered[param.Arg + 1] = true;
+                if (load != SqeFlags.RegNone || SqeFlags.LoadOf(sqe.Flags, param.Arg + 1) != SqeFlags.RegNone
+                    || FindSymbol(program, sqe.Arg(param.Arg)) is not { Initial: not null } path || path.Size != sqe.Arg(param.Arg + 1))
+                {
+                    return null;
+                }
+
+                parts.Add(path.IsLiteral ? Quote(path.Initial) : path.Name);
+                continue;
+            }
+
+            parts.Add(load != SqeFlags.RegNone ? $"r{load}" : Value(program, param.Kind, sqe.Arg(param.Arg)));
+        }
+
+        for (var arg = 0; arg < 5; arg++)
+        {
+            if (!covered[arg] && (sqe.Arg(arg) != 0 || SqeFlags.LoadOf(sqe.Flags, arg) != SqeFlags.RegNone))
+            {
+                return null; // the named form cannot say it
+            }
+        }
+
+        // Trailing parameters at their default are left out, as a person would write them.
+        var count = parts.Count;
+        while (count > verb.RequiredCount && verb.Params[count - 1].Default is { } fallback
+            && SqeFlags.LoadOf(sqe.Flags, verb.Params[count - 1].Arg) == SqeFlags.RegNone && sqe.Arg(verb.Params[count - 1].Arg) == fallback)
+        {
+            count--;
+        }
+
+        return count == 0 ? verb.Name : $"{verb.Name,-6} {string.Join(", ", parts.Take(count))}";
+    }
+
+    private static string Raw(LinkedProgram program, Sqe sqe)
+    {
+        var parts = new List<string>();
+        for (var arg = 0; arg < 5; arg++)
+        {
+            var load = SqeFlags.LoadOf(sqe.Flags, arg);
+            parts.Add(load != SqeFlags.RegNone ? $"r{load}" : Value(program, ParamKind.Value, sqe.Arg(arg)));
+        }
+
+        var count = 5;
+        while (count > 0 && parts[count - 1] == "0")
+        {
+            count--;
+        }
+
+        return count == 0 ? $"op {sqe.Op}" : $"op {sqe.Op} {string.Join(", ", parts.Take(count))}";
+    }
+
+    private static string Value(LinkedProgram program, ParamKind kind, ulong value)
+    {
+        switch (kind)
+        {
+            case ParamKind.Buffer or ParamKind.Value when FindSymbol(program, value) is { } symbol:
+                return symbol.IsLiteral ? (kind == ParamKind.Buffer ? Quote(symbol.Initial) : Hex(value)) : symbol.Name;
+            case ParamKind.SignedOffset:
+                return ((long)value).ToString(CultureInfo.InvariantCulture);
+            case ParamKind.Buffer or ParamKind.Value:
+                return value < 0x1_0000 ? value.ToString(CultureInfo.InvariantCulture) : Hex(value);
+            default:
+                return Constants.Format(kind, value) ?? (kind is ParamKind.OpenFlags or ParamKind.PollEvents ? Hex(value) : value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static LinkedSymbol? FindSymbol(LinkedProgram program, ulong address) =>
+        address >= RingLayout.UserBase && address - RingLayout.UserBase <= uint.MaxValue
+            ? program.SymbolAt((uint)(address - RingLayout.UserBase))
+            : null;
+
+    private static string Hex(ulong value) => $"0x{value:x}";
+
+    private static string Duration(ulong nanoseconds)
+    {
+        if (nanoseconds == ulong.MaxValue)
+        {
+            return "never";
+        }
+
+        foreach (var (unit, scale) in new[] { ("s", 1_000_000_000UL), ("ms", 1_000_000UL), ("us", 1_000UL) })
+        {
+            if (nanoseconds % scale == 0)
+            {
+                return $"{nanoseconds / scale}{unit}";
+            }
+        }
+
+        return $"{nanoseconds}ns";
+    }
+}

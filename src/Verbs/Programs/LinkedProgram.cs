@@ -1,0 +1,94 @@
+using VerbRing.Registers;
+
+namespace VerbRing.Verbs.Programs;
+
+/// <summary>
+/// A checked, laid-out program: its image (the initial bytes of every buffer and data) and its SQEs, encoded once
+/// as if the image sat at the start of user memory. Load it into a ring to run it, as often as you like.
+/// </summary>
+public sealed class LinkedProgram
+{
+    private readonly byte[] _image;
+    private readonly Sqe[] _sqes;
+
+    internal LinkedProgram(ProgramModel source, IReadOnlyList<LinkedSymbol> symbols, byte[] image, Sqe[] sqes, IReadOnlyList<Diagnostic> warnings)
+    {
+        Source = source;
+        Symbols = symbols;
+        _image = image;
+        _sqes = sqes;
+        Warnings = warnings;
+        Chains = Verifier.Chains(source.Steps);
+        StepByTag = sqes.Select((sqe, step) => (sqe.Data, step)).ToDictionary(x => x.Data, x => x.step);
+    }
+
+    /// <summary>The program as written.</summary>
+    public ProgramModel Source { get; }
+
+    /// <summary>Every buffer and data, where it lies in the image.</summary>
+    public IReadOnlyList<LinkedSymbol> Symbols { get; }
+
+    /// <summary>The verifier's warnings (errors would have stopped the link).</summary>
+    public IReadOnlyList<Diagnostic> Warnings { get; }
+
+    /// <summary>The chains, as step index ranges.</summary>
+    public IReadOnlyList<(int Start, int Count)> Chains { get; }
+
+    /// <summary>The step each data tag belongs to.</summary>
+    public IReadOnlyDictionary<ulong, int> StepByTag { get; }
+
+    /// <summary>The SQEs as encoded for an image at the start of user memory.</summary>
+    public ReadOnlySpan<Sqe> Sqes => _sqes;
+
+    /// <summary>The image's initial bytes.</summary>
+    public ReadOnlySpan<byte> Image => _image;
+
+    /// <summary>Assembles, checks and links <c>.vr</c> text; throws <see cref="ProgramException"/> on any error.</summary>
+    public static LinkedProgram FromText(string text, string file, RingShape shape)
+    {
+        var model = Assembler.Assemble(text, file, out var diagnostics);
+        if (diagnostics.Any(d => d.Severity == Severity.Error))
+        {
+            throw new ProgramException(diagnostics);
+        }
+
+        return ProgramLinker.Link(model, shape);
+    }
+
+    /// <summary>The symbol at image offset <paramref name="offset"/>, if one starts there.</summary>
+    public LinkedSymbol? SymbolAt(uint offset) => Symbols.FirstOrDefault(s => s.Offset == offset && s.Size > 0);
+
+    /// <summary>Reserves the image in <paramref name="ring"/>'s user memory and relocates the SQEs to it, once.</summary>
+    public LoadedProgram LoadInto(IoRing ring)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        var image = ring.Memory.Reserve(Math.Max(1u, (uint)_image.Length), 64);
+        var delta = image.Address - RingLayout.UserBase;
+        var relocated = new Sqe[_sqes.Length];
+        for (var i = 0; i < _sqes.Length; i++)
+        {
+            relocated[i] = _sqes[i];
+            foreach (var (arg, value) in Source.Steps[i].Args.Index())
+            {
+                if (value.Kind == ArgKind.Address)
+                {
+                    Relocate(ref relocated[i], arg, delta);
+                }
+            }
+        }
+
+        return new LoadedProgram(this, ring, image, relocated);
+    }
+
+    private static void Relocate(ref Sqe sqe, int arg, ulong delta)
+    {
+        switch (arg)
+        {
+            case 0: sqe.Arg0 += delta; break;
+            case 1: sqe.Arg1 += delta; break;
+            case 2: sqe.Arg2 += delta; break;
+            case 3: sqe.Arg3 += delta; break;
+            default: sqe.Arg4 += delta; break;
+        }
+    }
+}

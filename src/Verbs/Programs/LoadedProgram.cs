@@ -1,0 +1,181 @@
+using VerbRing.Registers;
+
+namespace VerbRing.Verbs.Programs;
+
+/// <summary>
+/// A linked program placed in one ring: its image reserved in user memory and its SQEs relocated there, once.
+/// Each <see cref="Run"/> restores the image and the <c>set</c> registers, submits whole chains in as few enters
+/// as the SQ allows (a chain is never split across enters), and reaps until every step has completed.
+/// </summary>
+public sealed class LoadedProgram
+{
+    private readonly IoRing _ring;
+    private readonly UserBuffer _image;
+    private readonly Sqe[] _sqes;
+
+    internal LoadedProgram(LinkedProgram program, IoRing ring, UserBuffer image, Sqe[] sqes)
+    {
+        var longest = program.Chains.Count == 0 ? 0 : program.Chains.Max(c => c.Count);
+        if (longest > ring.Layout.SqEntries)
+        {
+            throw new InvalidOperationException($"A chain of {longest} steps cannot run on a ring whose SQ holds {ring.Layout.SqEntries}.");
+        }
+
+        Program = program;
+        _ring = ring;
+        _image = image;
+        _sqes = sqes;
+    }
+
+    /// <summary>The program.</summary>
+    public LinkedProgram Program { get; }
+
+    /// <summary>The user-space address of the image (where its first symbol lies).</summary>
+    public ulong ImageAddress => _image.Address;
+
+    /// <summary>The SQEs as they are submitted to this ring.</summary>
+    public ReadOnlySpan<Sqe> Sqes => _sqes;
+
+    /// <summary>The user-space address of <paramref name="symbol"/> in this ring.</summary>
+    public ulong AddressOf(string symbol) =>
+        _image.Address + (Program.Symbols.FirstOrDefault(s => s.Name == symbol) ?? throw new ArgumentException($"No symbol '{symbol}'.", nameof(symbol))).Offset;
+
+    /// <summary>
+    /// Runs the program once and collects every completion. Steps still missing when <paramref name="timeout"/>
+    /// has passed (measured on <paramref name="time"/>) are reported in <see cref="ProgramRun.MissingSteps"/>.
+    /// </summary>
+    public ProgramRun Run(TimeSpan? timeout = null, TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        var deadline = time.GetTimestamp() + (long)((timeout ?? TimeSpan.FromSeconds(10)).TotalSeconds * time.TimestampFrequency);
+        Program.Image.CopyTo(_image.Span);
+        foreach (var set in Program.Source.Sets)
+        {
+            _ring.Registers[set.Register.Index] = set.Value;
+        }
+
+        var byStep = new Cqe?[_sqes.Length];
+        var order = new List<StepCompletion>(_sqes.Length);
+        var stray = new List<Cqe>();
+        var nextChain = 0;
+        while (order.Count < _sqes.Length)
+        {
+            var progressed = false;
+            while (nextChain < Program.Chains.Count && Program.Chains[nextChain].Count <= _ring.SqSpace)
+            {
+                var (start, count) = Program.Chains[nextChain++];
+                for (var i = start; i < start + count; i++)
+                {
+                    _ring.Push(_sqes[i]);
+                }
+            }
+
+            var entered = _ring.Enter(_ring.SqPending, 0);
+            progressed |= entered.Consumed > 0;
+            progressed |= Reap(byStep, order, stray);
+            if (order.Count == _sqes.Length)
+            {
+                break;
+            }
+
+            if (!progressed)
+            {
+                // Nothing moved: wait for a completion (a kernel with pending verbs blocks here).
+                var waited = _ring.Enter(0, 1);
+                progressed = Reap(byStep, order, stray);
+                if (!progressed && (waited.Error == Errno.ETIMEDOUT || time.GetTimestamp() >= deadline))
+                {
+                    break;
+                }
+            }
+        }
+
+        var missing = Enumerable.Range(0, _sqes.Length).Where(i => byStep[i] is null).ToList();
+        return new ProgramRun(Program, order, _ring.Registers.ToArray(), missing, stray);
+    }
+
+    private bool Reap(Cqe?[] byStep, List<StepCompletion> order, List<Cqe> stray)
+    {
+        var any = false;
+        while (_ring.TryPop(out var cqe))
+        {
+            any = true;
+            if (Program.StepByTag.TryGetValue(cqe.Data, out var step) && byStep[step] is null)
+            {
+                byStep[step] = cqe;
+                order.Add(new StepCompletion(step, cqe));
+            }
+            else
+            {
+                stray.Add(cqe);
+            }
+        }
+
+        return any;
+    }
+}
+
+/// <summary>One step's completion.</summary>
+/// <param name="Step">The step's 0-based index.</param>
+/// <param name="Cqe">Its CQE.</param>
+public readonly record struct StepCompletion(int Step, Cqe Cqe)
+{
+    /// <summary>OK or the errno.</summary>
+    public Errno Error => (Errno)Cqe.Error;
+
+    /// <summary>The result (ERR on failure).</summary>
+    public ulong Result => Cqe.Result;
+
+    /// <summary>Whether the step succeeded.</summary>
+    public bool Succeeded => Cqe.Error == 0;
+}
+
+/// <summary>What one run of a program did: completions by step and in CQE order, and the final registers.</summary>
+public sealed class ProgramRun
+{
+    private readonly Dictionary<int, StepCompletion> _byStep;
+
+    internal ProgramRun(LinkedProgram program, List<StepCompletion> completions, ulong[] registers, List<int> missing, List<Cqe> stray)
+    {
+        Program = program;
+        Completions = completions;
+        Registers = registers;
+        MissingSteps = missing;
+        StrayCompletions = stray;
+        _byStep = completions.ToDictionary(c => c.Step);
+    }
+
+    /// <summary>The program that ran.</summary>
+    public LinkedProgram Program { get; }
+
+    /// <summary>Every completion in the order the CQEs arrived.</summary>
+    public IReadOnlyList<StepCompletion> Completions { get; }
+
+    /// <summary>r0–r6 after the last completion.</summary>
+    public IReadOnlyList<ulong> Registers { get; }
+
+    /// <summary>Steps whose completion never arrived before the deadline.</summary>
+    public IReadOnlyList<int> MissingSteps { get; }
+
+    /// <summary>CQEs whose tag belongs to no step of the program (left over from someone else's SQEs).</summary>
+    public IReadOnlyList<Cqe> StrayCompletions { get; }
+
+    /// <summary>Whether every step completed.</summary>
+    public bool IsComplete => MissingSteps.Count == 0;
+
+    /// <summary>Step <paramref name="step"/>'s completion; throws if it is missing.</summary>
+    public StepCompletion Step(int step) =>
+        _byStep.TryGetValue(step, out var completion) ? completion : throw new KeyNotFoundException($"Step {step} did not complete.");
+
+    /// <summary>A register by name, "r0"–"r6".</summary>
+    public ulong Register(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Length == 2 && name[0] is 'r' or 'R' && name[1] is >= '0' and <= '6'
+            ? Registers[name[1] - '0']
+            : throw new ArgumentException($"'{name}' is not a register (r0–r6).", nameof(name));
+    }
+
+    /// <summary>A register.</summary>
+    public ulong Register(Reg register) => Registers[register.Index];
+}

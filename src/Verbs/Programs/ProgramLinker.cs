@@ -1,0 +1,105 @@
+using VerbRing.Registers;
+
+namespace VerbRing.Verbs.Programs;
+
+/// <summary>One symbol laid out in a program's image.</summary>
+/// <param name="Name">Its name (a literal's is synthetic).</param>
+/// <param name="Offset">Its offset in the image.</param>
+/// <param name="Size">Its size in bytes.</param>
+/// <param name="Initial">Initial bytes for data; null for buffers.</param>
+/// <param name="IsLiteral">Whether it holds a string literal written inline.</param>
+public sealed record LinkedSymbol(string Name, uint Offset, uint Size, byte[]? Initial, bool IsLiteral);
+
+/// <summary>
+/// Lays a checked program out and encodes its SQEs, once. The layout is canonical — named symbols in declaration
+/// order, then string literals in order of use, each 8-byte aligned — so that text that declares the same things
+/// in another order links to the same bytes.
+/// </summary>
+public static class ProgramLinker
+{
+    private const uint Alignment = 8;
+
+    /// <summary>Checks <paramref name="program"/> against <paramref name="shape"/> and links it; throws on errors.</summary>
+    public static LinkedProgram Link(ProgramModel program, RingShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var diagnostics = Verifier.Check(program, shape);
+        if (diagnostics.Any(d => d.Severity == Severity.Error))
+        {
+            throw new ProgramException(diagnostics);
+        }
+
+        var symbols = Layout(program.Symbols);
+        var image = new byte[ImageSize(program.Symbols)];
+        foreach (var symbol in symbols.Where(s => s.Initial is not null))
+        {
+            symbol.Initial.CopyTo(image.AsSpan((int)symbol.Offset));
+        }
+
+        var byName = symbols.ToDictionary(s => s.Name);
+        var sqes = program.Steps.Select((step, index) => Encode(step, index, byName)).ToArray();
+        return new LinkedProgram(program, symbols, image, sqes, diagnostics);
+    }
+
+    /// <summary>The image size the symbols need, aligned.</summary>
+    public static uint ImageSize(IEnumerable<SymbolDecl> symbols) =>
+        (uint)Ordered(symbols).Sum(s => (long)AlignUp(s.Size));
+
+    private static IEnumerable<SymbolDecl> Ordered(IEnumerable<SymbolDecl> symbols)
+    {
+        var list = symbols.ToList();
+        return list.Where(s => !s.IsLiteral).Concat(list.Where(s => s.IsLiteral));
+    }
+
+    private static List<LinkedSymbol> Layout(IEnumerable<SymbolDecl> symbols)
+    {
+        var offset = 0u;
+        var laid = new List<LinkedSymbol>();
+        foreach (var symbol in Ordered(symbols))
+        {
+            laid.Add(new LinkedSymbol(symbol.Name, offset, symbol.Size, symbol.Initial, symbol.IsLiteral));
+            offset += AlignUp(symbol.Size);
+        }
+
+        return laid;
+    }
+
+    private static uint AlignUp(uint size) => (size + Alignment - 1) & ~(Alignment - 1);
+
+    private static Sqe Encode(ProgramStep step, int index, Dictionary<string, LinkedSymbol> symbols)
+    {
+        var loads = new byte[5];
+        var values = new ulong[5];
+        for (var i = 0; i < 5; i++)
+        {
+            var arg = step.Args[i];
+            loads[i] = arg.Kind == ArgKind.Register ? arg.Register.Specifier : SqeFlags.RegNone;
+            values[i] = arg.Kind switch
+            {
+                ArgKind.Immediate => arg.Value,
+                ArgKind.Address => RingLayout.UserBase + symbols[arg.Symbol!].Offset,
+                ArgKind.Length => symbols[arg.Symbol!].Size,
+                _ => 0,
+            };
+        }
+
+        var link = step.Link switch
+        {
+            SqeLink.Link => SqeFlags.Link,
+            SqeLink.HardLink => SqeFlags.HardLink,
+            _ => 0u,
+        };
+        return new Sqe
+        {
+            Timeout = step.Timeout,
+            Data = step.Tag ?? (ulong)index,
+            Op = step.Verb.Op,
+            Flags = SqeFlags.Compose(loads[0], loads[1], loads[2], loads[3], loads[4], step.Save.Specifier, link),
+            Arg0 = values[0],
+            Arg1 = values[1],
+            Arg2 = values[2],
+            Arg3 = values[3],
+            Arg4 = values[4],
+        };
+    }
+}
