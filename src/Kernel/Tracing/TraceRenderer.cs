@@ -176,7 +176,7 @@ public static class TraceRenderer
             return symbol.IsLiteral && symbol.Initial is not null ? Disassembler.Quote(symbol.Initial) : symbol.Name;
         }
 
-        return address == Abi.Err ? "ERR" : $"0x{address:x}";
+        return $"0x{address:x}";
     }
 
     private static string Number(ulong value) => value == Abi.Err ? "ERR" : value.ToString(CultureInfo.InvariantCulture);

@@ -1,0 +1,22 @@
+using VerbRing.Cli;
+
+namespace VerbRing.Tests.Infrastructure;
+
+/// <summary>Runs the verbring command line in process, capturing what a user would see.</summary>
+public static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Out, string Error)
+    {
+        /// <summary>Everything, deterministic: the command, the exit code, stdout, stderr.</summary>
+        public string Transcript(string command) =>
+            $"$ verbring {command}\nexit {ExitCode}\n--- stdout\n{Out.ReplaceLineEndings("\n")}--- stderr\n{Error.ReplaceLineEndings("\n")}";
+    }
+
+    public static Result Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = CliApp.Run(args, output, error, plain: true);
+        return new Result(code, output.ToString(), error.ToString());
+    }
+}
