@@ -363,7 +363,7 @@ public static class Assembler
             {
                 if (Constants.KindsOf(first.Text).FirstOrDefault() is var kind && Constants.AllNames.Contains(first.Text))
                 {
-                    throw Fail(first, $"'{first.Text}' is a {KindName(kind)} constant, but '{param.Name}' takes {Expected(param)}");
+                    throw Fail(first, $"'{first.Text}' is {KindName(kind)} constant, but '{param.Name}' takes {Expected(param)}");
                 }
 
                 if (param.Kind is not (ParamKind.Buffer or ParamKind.Path or ParamKind.Value))
@@ -444,12 +444,12 @@ public static class Assembler
 
         private static string KindName(ParamKind kind) => kind switch
         {
-            ParamKind.OpenFlags => "open-flag",
-            ParamKind.PollEvents => "poll-event",
-            ParamKind.Whence => "whence",
-            ParamKind.FileOffset => "offset",
-            ParamKind.DirFd => "dir",
-            _ => kind.ToString(),
+            ParamKind.OpenFlags => "an open-flag",
+            ParamKind.PollEvents => "a poll-event",
+            ParamKind.Whence => "a whence",
+            ParamKind.FileOffset => "an offset",
+            ParamKind.DirFd => "a dir",
+            _ => $"a {kind}",
         };
 
         private static string Expected(VerbParam param) => param.Kind switch

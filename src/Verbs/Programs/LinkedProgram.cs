@@ -56,7 +56,7 @@ public sealed class LinkedProgram
     }
 
     /// <summary>The symbol at image offset <paramref name="offset"/>, if one starts there.</summary>
-    public LinkedSymbol? SymbolAt(uint offset) => Symbols.FirstOrDefault(s => s.Offset == offset && s.Size > 0);
+    public LinkedSymbol? SymbolAt(uint offset) => Symbols.FirstOrDefault(s => s.Offset == offset);
 
     /// <summary>Reserves the image in <paramref name="ring"/>'s user memory and relocates the SQEs to it, once.</summary>
     public LoadedProgram LoadInto(IoRing ring)

@@ -12,8 +12,8 @@ public sealed record LinkedSymbol(string Name, uint Offset, uint Size, byte[]? I
 
 /// <summary>
 /// Lays a checked program out and encodes its SQEs, once. The layout is canonical — named symbols in declaration
-/// order, then string literals in order of use, each 8-byte aligned — so that text that declares the same things
-/// in another order links to the same bytes.
+/// order, then string literals in order of use, each 8-byte aligned and at its own address — so that text that
+/// declares the same things in another order links to the same bytes.
 /// </summary>
 public static class ProgramLinker
 {
@@ -24,11 +24,14 @@ public static class ProgramLinker
     {
         ArgumentNullException.ThrowIfNull(program);
         var diagnostics = Verifier.Check(program, shape);
-        if (diagnostics.Any(d => d.Severity == Severity.Error))
-        {
-            throw new ProgramException(diagnostics);
-        }
+        return diagnostics.Any(d => d.Severity == Severity.Error)
+            ? throw new ProgramException(diagnostics)
+            : LinkUnchecked(program, diagnostics);
+    }
 
+    /// <summary>Links without the verifier (for tools that study programs the verifier would refuse).</summary>
+    internal static LinkedProgram LinkUnchecked(ProgramModel program, IReadOnlyList<Diagnostic> diagnostics)
+    {
         var symbols = Layout(program.Symbols);
         var image = new byte[ImageSize(program.Symbols)];
         foreach (var symbol in symbols.Where(s => s.Initial is not null))
@@ -64,7 +67,9 @@ public static class ProgramLinker
         return laid;
     }
 
-    private static uint AlignUp(uint size) => (size + Alignment - 1) & ~(Alignment - 1);
+    // Every symbol, even an empty one, takes at least one aligned slot, so that no two symbols share an address
+    // and an address names at most one symbol (the disassembler depends on it).
+    private static uint AlignUp(uint size) => (Math.Max(size, 1) + Alignment - 1) & ~(Alignment - 1);
 
     private static Sqe Encode(ProgramStep step, int index, Dictionary<string, LinkedSymbol> symbols)
     {
