@@ -26,6 +26,11 @@ internal sealed class CommonOptions
         CustomParser = result => ParseDuration(result.Tokens.Single().Value, result),
     };
 
+    public Option<bool> VirtualTime { get; } = new("--virtual-time")
+    {
+        Description = "Run on a virtual clock that jumps to the next timer whenever nothing else can happen: timeouts and sleeps cost no real time and traces never depend on the machine's speed.",
+    };
+
     public void AddTo(Command command, bool ringShape = true, bool run = false)
     {
         command.Arguments.Add(File);
@@ -41,6 +46,7 @@ internal sealed class CommonOptions
             command.Options.Add(Fds);
             command.Options.Add(Seed);
             command.Options.Add(Timeout);
+            command.Options.Add(VirtualTime);
         }
     }
 

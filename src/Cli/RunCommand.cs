@@ -41,8 +41,9 @@ internal static class RunCommand
             return CliApp.BadUsage;
         }
 
-        var factory = RingFactory.CreateDefault(fileSystem: files);
-        var traced = ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout));
+        TimeProvider time = result.GetValue(options.VirtualTime) ? new ManualClock() : TimeProvider.System;
+        var factory = RingFactory.CreateDefault(fileSystem: files, time: time);
+        var traced = ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout), time);
         if (json)
         {
             console.Out.WriteLine(TraceRenderer.RenderJson(traced));
@@ -54,7 +55,7 @@ internal static class RunCommand
 
         if (!traced.Run.IsComplete)
         {
-            console.Error.WriteLine($"verbring: {traced.Run.MissingSteps.Count} step(s) had not completed after {result.GetValue(options.Timeout).TotalSeconds:0.###} s: {string.Join(", ", traced.Run.MissingSteps)}");
+            console.Error.WriteLine($"verbring: step {string.Join(", ", traced.Run.MissingSteps)} had not completed after {result.GetValue(options.Timeout).TotalSeconds:0.###} s and {(traced.Run.MissingSteps.Count == 1 ? "was" : "were")} cancelled");
             return CliApp.Incomplete;
         }
 

@@ -1,3 +1,5 @@
+using VerbRing.Verbs;
+
 namespace VerbRing.Kernel;
 
 /// <summary>
@@ -15,4 +17,7 @@ public interface IVerbHandler
 
     /// <summary>Runs the verb.</summary>
     VerbResult Execute(in VerbCall call);
+
+    /// <summary>What a pending operation of this verb completes with when its SQE's timeout elapses.</summary>
+    VerbResult OnTimeout() => VerbResult.Fail(Errno.ETIMEDOUT);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
@@ -5,22 +6,30 @@ namespace VerbRing.Kernel;
 
 /// <summary>
 /// The kernel side of one ring, in the caller's process: enter consumes SQEs into the operation pool, links them
-/// into chains, runs the chains and waits for completions. One enter at a time (EBUSY otherwise); teardown closes
-/// every descriptor. Nothing user space writes into the region can make it throw.
+/// into chains, runs the chains and waits for completions. One enter at a time (EBUSY otherwise); timers complete
+/// pending operations between enters too. Teardown cancels what is pending and closes every descriptor. Nothing
+/// user space writes into the region can make it throw.
 /// </summary>
 // Design: enter = [flush backlog] → [consume: copy SQEs, link, publish shead] → [run chain heads in order] → [wait].
-// The kernel never reads its own cursors back from shared memory, only user space's (stail, chead), and treats
-// those as hostile: a tail too far ahead is EINVAL, a head that makes no sense reads as a full CQ.
+// One lock guards every piece of ring state; enter holds it while it works and drops it while it waits, so a timer
+// (on the clock's thread) can complete operations and wake it. The kernel never reads its own cursors back from
+// shared memory, only user space's (stail, chead), and treats those as hostile.
 internal sealed class RingKernel : IRingPort
 {
+    private readonly Lock _sync = new();
+    private readonly ManualResetEventSlim _progress = new(false);
     private readonly SubmissionReader _submissions;
     private readonly CompletionWriter _completions;
     private readonly OperationPool _pool;
     private readonly ChainRunner _runner;
     private readonly FileTable _files;
+    private readonly RingContext _context;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _enterTimeout;
     private readonly int[] _batch;
     private readonly uint _cqEntries;
     private int _busy;
+    private volatile bool _closing;
     private bool _tornDown;
 
     public RingKernel(
@@ -28,20 +37,53 @@ internal sealed class RingKernel : IRingPort
     {
         var ring = region.Descriptor;
         _cqEntries = ring.CqEntries;
+        _time = time;
+        _enterTimeout = options.EnterTimeout;
         _pool = new OperationPool(options.EffectiveMaxInFlight);
         _submissions = new SubmissionReader(ring);
         _completions = new CompletionWriter(ring, _pool);
         _files = new FileTable(options.MaxDescriptors);
         _batch = new int[ring.SqEntries];
-        var context = new RingContext(region, _files, fileSystem, time);
-        _runner = new ChainRunner(_pool, _completions, verbs, context, region.Registers, observer);
+        _context = new RingContext(region, _files, fileSystem, time) { PipeCapacity = options.PipeCapacity };
+        _runner = new ChainRunner(_pool, _completions, verbs, _context, region.Registers, observer, time, OnTimer);
+        _context.Runner = _runner;
     }
 
-    /// <summary>Descriptors open now (for teardown checks).</summary>
-    public int OpenDescriptors => _files.OpenCount;
+    /// <summary>Descriptors open now.</summary>
+    public int OpenDescriptors
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _files.OpenCount;
+            }
+        }
+    }
 
     /// <summary>Operations holding a slot now.</summary>
-    public int InFlight => _pool.InFlight;
+    public int InFlight
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _pool.InFlight;
+            }
+        }
+    }
+
+    /// <summary>Pipes with an end still open.</summary>
+    public int LivePipes
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _context.LivePipes;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public EnterResult Enter(uint amount, uint wait)
@@ -54,20 +96,23 @@ internal sealed class RingKernel : IRingPort
 
         try
         {
-            if (_tornDown || wait > _cqEntries)
+            if (_closing || wait > _cqEntries)
             {
                 return new EnterResult(0, Errno.EINVAL);
             }
 
-            _completions.Flush();
             var consumed = 0u;
             var error = Errno.OK;
-            if (amount > 0)
+            lock (_sync)
             {
-                error = Submit(amount, out consumed);
+                _completions.Flush();
+                if (amount > 0)
+                {
+                    error = Submit(amount, out consumed);
+                }
             }
 
-            var waited = WaitForCompletions(wait);
+            var waited = wait == 0 ? Errno.OK : WaitForCompletions(wait);
             return new EnterResult(consumed, error != Errno.OK ? error : waited);
         }
         finally
@@ -77,24 +122,47 @@ internal sealed class RingKernel : IRingPort
         }
     }
 
-    /// <summary>Tears the ring down: waits for a running enter, then closes every descriptor.</summary>
+    /// <summary>Tears the ring down: stops a waiting enter, cancels what is pending, closes every descriptor.</summary>
     public void Dispose()
     {
-        var spin = default(SpinWait);
+        _closing = true;
+        _progress.Set(); // a waiting enter sees _closing and returns
 
         // Interlocked: take the enter lock for good; a running enter finishes first.
+        var spin = default(SpinWait);
         while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             spin.SpinOnce();
         }
 
-        if (!_tornDown)
+        lock (_sync)
         {
-            _tornDown = true;
-            _files.CloseAll();
+            if (!_tornDown)
+            {
+                _tornDown = true;
+                _runner.CancelEverything();
+                _files.CloseAll();
+            }
         }
 
+        // A timer callback that started before the teardown waits on _sync, then sees _tornDown: nothing of this
+        // ring's region is touched after Dispose returns.
         Volatile.Write(ref _busy, 0);
+    }
+
+    private void OnTimer(int index, int generation)
+    {
+        lock (_sync)
+        {
+            if (_tornDown)
+            {
+                return;
+            }
+
+            _runner.TimeOut(index, generation);
+        }
+
+        _progress.Set();
     }
 
     private Errno Submit(uint amount, out uint consumed)
@@ -127,6 +195,7 @@ internal sealed class RingKernel : IRingPort
             if (previousLinked)
             {
                 _pool[previous].Next = index;
+                operation.Prev = previous;
                 _batch[i] = ~index; // a successor: its predecessor runs it
             }
             else
@@ -146,19 +215,59 @@ internal sealed class RingKernel : IRingPort
         {
             if (_batch[i] >= 0)
             {
-                _runner.Run(_batch[i]);
+                _runner.Start(_batch[i]);
             }
         }
 
         return Errno.OK;
     }
 
+    /// <summary>Blocks until <paramref name="wait"/> CQEs are unread, the enter timeout passes, or nothing more can come.</summary>
     private Errno WaitForCompletions(uint wait)
     {
-        _completions.Flush();
+        // The common case answers at once and allocates nothing; only a wait that must block arms a timer.
+        if (CheckWait(wait, expired: false) is { } answer)
+        {
+            return answer;
+        }
 
-        // Every verb of this kernel completes during dispatch, so nothing that could post a CQE is left running:
-        // a wait not met now can never be met, and saying so at once beats blocking until the enter timeout.
-        return _completions.Unread >= wait ? Errno.OK : Errno.ETIMEDOUT;
+        var expired = new StrongBox<bool>(false);
+        using var deadline = _time.CreateTimer(
+            state =>
+            {
+                Volatile.Write(ref ((StrongBox<bool>)state!).Value, true);
+                _progress.Set();
+            },
+            expired, _enterTimeout, Timeout.InfiniteTimeSpan);
+        while (true)
+        {
+            _progress.Wait();
+            if (CheckWait(wait, Volatile.Read(ref expired.Value)) is { } result)
+            {
+                return result;
+            }
+        }
+    }
+
+    /// <summary>The wait's answer if it has one now; null to keep waiting. Resets the progress signal under the lock.</summary>
+    private Errno? CheckWait(uint wait, bool expired)
+    {
+        lock (_sync)
+        {
+            _progress.Reset(); // under the lock: a completion after this point sets it again, none is lost
+            _completions.Flush();
+            if (_completions.Unread >= wait)
+            {
+                return Errno.OK;
+            }
+
+            if (_closing)
+            {
+                return Errno.ECANCELED;
+            }
+
+            // Nothing pending and nothing in the backlog: no CQE can ever arrive, so the wait cannot be met.
+            return !_runner.HasUnfinished || expired ? Errno.ETIMEDOUT : null;
+        }
     }
 }

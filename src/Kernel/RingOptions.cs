@@ -21,6 +21,12 @@ public sealed record RingOptions
     /// </summary>
     public int MaxInFlight { get; init; }
 
+    /// <summary>The default pipe buffer, in bytes.</summary>
+    public const int DefaultPipeCapacity = 4096;
+
+    /// <summary>Each pipe's buffer in bytes (default 4096).</summary>
+    public int PipeCapacity { get; init; } = DefaultPipeCapacity;
+
     /// <summary>The longest an enter waits for completions (ETIMEDOUT past it; default 10 s).</summary>
     public TimeSpan EnterTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

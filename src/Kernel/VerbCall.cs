@@ -8,9 +8,11 @@ namespace VerbRing.Kernel;
 /// </summary>
 public readonly ref struct VerbCall
 {
-    internal VerbCall(RingContext ring, ref readonly Arguments args, uint op, ulong data, ulong timeout)
+    internal VerbCall(RingContext ring, ref readonly Arguments args, uint op, ulong data, ulong timeout, int index, object? target)
     {
         Ring = ring;
+        Index = index;
+        Target = target;
         Arg0 = args.A0;
         Arg1 = args.A1;
         Arg2 = args.A2;
@@ -46,6 +48,19 @@ public readonly ref struct VerbCall
     public ulong Arg4 { get; }
 
     internal RingContext Ring { get; }
+
+    /// <summary>The operation's slot (for parking).</summary>
+    internal int Index { get; }
+
+    /// <summary>On a retry, what the verb resolved when it first parked (a pipe end); null on first dispatch.</summary>
+    internal object? Target { get; }
+
+    /// <summary>Parks the operation on <paramref name="queue"/> (null: only a timeout or a cancel ends it).</summary>
+    internal VerbResult Park(WaitQueue? queue, object? target)
+    {
+        Ring.Runner.Park(Index, queue, target);
+        return VerbResult.Pending;
+    }
 
     /// <summary>
     /// The user memory at <c>[address, address + count)</c>, or EFAULT when any byte of it lies outside the ring's

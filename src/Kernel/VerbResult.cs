@@ -5,10 +5,11 @@ namespace VerbRing.Kernel;
 /// <summary>What a verb produced: a result value, or an errno (then the value is <see cref="Abi.Err"/>).</summary>
 public readonly record struct VerbResult
 {
-    private VerbResult(ulong value, Errno error)
+    private VerbResult(ulong value, Errno error, bool pending = false)
     {
         Value = value;
         Error = error;
+        IsPending = pending;
     }
 
     /// <summary>The result, or <see cref="Abi.Err"/> on failure.</summary>
@@ -16,6 +17,12 @@ public readonly record struct VerbResult
 
     /// <summary>OK or the errno.</summary>
     public Errno Error { get; }
+
+    /// <summary>The verb parked its operation: it completes later (built-in verbs only).</summary>
+    public bool IsPending { get; }
+
+    /// <summary>The verb could not finish and parked its operation (see <c>VerbCall.Park</c>).</summary>
+    internal static VerbResult Pending => new(0, Errno.OK, pending: true);
 
     /// <summary>Success with <paramref name="value"/>.</summary>
     public static VerbResult Ok(ulong value) => new(value, Errno.OK);

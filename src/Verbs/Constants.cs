@@ -62,6 +62,32 @@ public enum PollEvents : ulong
     Nval = 16,
 }
 
+/// <summary>CANCEL's mode (arg1).</summary>
+public enum CancelMode : ulong
+{
+    /// <summary>Cancel every pending SQE with the tag.</summary>
+    All = 1,
+
+    /// <summary>Cancel the first (oldest) pending SQE with the tag.</summary>
+    Any = 2,
+}
+
+/// <summary>
+/// What an argument's immediate means when the argument is loaded from a register (VerbRing's extension: the
+/// immediate is otherwise ignored). Any other value completes the SQE with EINVAL.
+/// </summary>
+public enum LoadModifier : ulong
+{
+    /// <summary>The whole 64-bit register.</summary>
+    Whole = 0,
+
+    /// <summary>Its low 32 bits (a pipe's read fd).</summary>
+    Low32 = 1,
+
+    /// <summary>Its high 32 bits (a pipe's write fd).</summary>
+    High32 = 2,
+}
+
 /// <summary>Special argument values of the ABI.</summary>
 public static class Abi
 {
@@ -79,4 +105,7 @@ public static class Abi
 
     /// <summary>The longest path component, in bytes.</summary>
     public const int MaxComponent = 255;
+
+    /// <summary>The relative timeouts that mean "none": 0 and UINT64_MAX.</summary>
+    public static bool IsNoTimeout(ulong timeout) => timeout is 0 or ulong.MaxValue;
 }

@@ -23,4 +23,10 @@ public enum Op : uint
 
     /// <summary>fd, –, –, offset (signed), whence → the new position.</summary>
     Seek = 6,
+
+    /// <summary>tag, ALL or ANY → how many pending SQEs with that data tag were cancelled.</summary>
+    Cancel = 7,
+
+    /// <summary>— → a new pipe: read fd in the low 32 bits, write fd in the high 32 bits.</summary>
+    Pipe = 8,
 }

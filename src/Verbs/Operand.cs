@@ -12,7 +12,7 @@ public readonly record struct Operand
         Register = register;
     }
 
-    /// <summary>The immediate (ignored by the kernel when <see cref="Register"/> is set).</summary>
+    /// <summary>The immediate; with a <see cref="Register"/>, the <see cref="LoadModifier"/>.</summary>
     public ulong Value { get; }
 
     /// <summary>The register to load from at dispatch, or none.</summary>
@@ -21,8 +21,9 @@ public readonly record struct Operand
     /// <summary>An immediate.</summary>
     public static Operand Immediate(ulong value) => new(value, Reg.None);
 
-    /// <summary>A register load.</summary>
-    public static Operand Load(Reg register) => new(0, register);
+    /// <summary>A register load, whole or one half (the modifier travels in the immediate).</summary>
+    public static Operand Load(Reg register, LoadModifier modifier = LoadModifier.Whole) =>
+        register.IsNone ? throw new ArgumentException("Name a register to load from.", nameof(register)) : new((ulong)modifier, register);
 
     /// <summary>An immediate.</summary>
     public static implicit operator Operand(ulong value) => Immediate(value);
@@ -52,5 +53,10 @@ public readonly record struct Operand
     public static implicit operator Operand(UserBuffer buffer) => Immediate(buffer.Address);
 
     /// <inheritdoc />
-    public override string ToString() => Register.IsNone ? Value.ToString() : Register.ToString();
+    public override string ToString() => Register.IsNone ? Value.ToString() : (LoadModifier)Value switch
+    {
+        LoadModifier.Low32 => $"{Register}.lo",
+        LoadModifier.High32 => $"{Register}.hi",
+        _ => Register.ToString(),
+    };
 }

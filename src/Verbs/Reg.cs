@@ -50,6 +50,12 @@ public readonly record struct Reg
         ? new Reg((byte)(index + 1))
         : throw new ArgumentOutOfRangeException(nameof(index), index, "Registers are r0–r6.");
 
+    /// <summary>Loads only the low 32 bits (a pipe's read fd) — see <see cref="LoadModifier"/>.</summary>
+    public Operand Low => Operand.Load(this, LoadModifier.Low32);
+
+    /// <summary>Loads only the high 32 bits (a pipe's write fd) — see <see cref="LoadModifier"/>.</summary>
+    public Operand High => Operand.Load(this, LoadModifier.High32);
+
     /// <summary>Decodes a specifier (7 is none).</summary>
     public static Reg FromSpecifier(int specifier) => specifier == SqeFlags.RegNone ? None : At(specifier);
 

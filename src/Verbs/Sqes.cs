@@ -78,4 +78,13 @@ public static class Sqes
         Operand fd, Operand offset, Operand whence, Reg save = default, SqeLink link = SqeLink.None,
         ulong data = 0, ulong timeout = 0) =>
         Create((uint)Op.Seek, fd, default, default, offset, whence, save, link, data, timeout);
+
+    /// <summary>CANCEL the pending SQEs whose data is <paramref name="tag"/>: all of them, or the oldest one.</summary>
+    public static Sqe Cancel(
+        Operand tag, Operand? mode = null, Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Cancel, tag, mode ?? (ulong)CancelMode.All, save: save, link: link, data: data, timeout: timeout);
+
+    /// <summary>PIPE: a new pipe; the result holds the read fd (low 32 bits) and the write fd (high 32 bits).</summary>
+    public static Sqe Pipe(Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Pipe, save: save, link: link, data: data, timeout: timeout);
 }

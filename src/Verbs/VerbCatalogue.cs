@@ -33,6 +33,12 @@ public enum ParamKind
     /// <summary>A path: a string literal or data name, filling an address and a length argument.</summary>
     Path,
 
+    /// <summary>A data tag (CANCEL's target).</summary>
+    Tag,
+
+    /// <summary>CANCEL's mode: ALL or ANY.</summary>
+    CancelMode,
+
     /// <summary>Any 64-bit value.</summary>
     Value,
 }
@@ -71,6 +77,8 @@ public static class VerbCatalogue
         new((uint)Op.Close, "close", [new("fd", ParamKind.Fd, 0)]),
         new((uint)Op.Seek, "seek", [
             new("fd", ParamKind.Fd, 0), new("offset", ParamKind.SignedOffset, 3), new("whence", ParamKind.Whence, 4)]),
+        new((uint)Op.Cancel, "cancel", [new("tag", ParamKind.Tag, 0), new("mode", ParamKind.CancelMode, 1, (ulong)CancelMode.All)]),
+        new((uint)Op.Pipe, "pipe", []),
     ];
 
     /// <summary>The verb named <paramref name="name"/> (case-insensitive), or null.</summary>

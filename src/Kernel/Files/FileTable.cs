@@ -28,6 +28,9 @@ internal sealed class FileTable
     /// <summary>Whether a descriptor can be allocated.</summary>
     public bool HasFree => OpenCount < _slots.Length;
 
+    /// <summary>How many descriptors can still be allocated.</summary>
+    public int FreeCount => _slots.Length - OpenCount;
+
     /// <summary>The open file at <paramref name="fd"/>; false for unknown or closed descriptors.</summary>
     public bool TryGet(ulong fd, out OpenFile? file)
     {

@@ -5,9 +5,13 @@ namespace VerbRing.Kernel;
 
 /// <summary>
 /// Runs chains of operations: loads registers at dispatch, calls the verb's handler, saves the result before the
-/// CQE is published, and follows LINK and HARDLINK. Iterative, not recursive, so a chain as long as the SQ runs
-/// in constant stack. Every outcome — bad flags, unknown op, a verb's errno — becomes exactly one CQE.
+/// CQE is published, follows LINK and HARDLINK. A verb that cannot finish parks its operation; its chain pauses
+/// there and resumes — loading the successor's registers then — when the operation completes. Every outcome (bad
+/// flags, unknown op, errno, timeout, cancel) becomes exactly one CQE. The caller holds the ring's lock.
 /// </summary>
+// Design: handlers never run another chain. An event (a pipe write, a close) only wakes parked operations into the
+// ready queue; Drain retries them after the current step, in wake order. Timers and cancels find an operation by
+// (index, generation), so a slot that was freed and reused is never touched by a stale one.
 internal sealed class ChainRunner
 {
     private readonly OperationPool _pool;
@@ -16,10 +20,14 @@ internal sealed class ChainRunner
     private readonly RingContext _context;
     private readonly RegisterFile _registers;
     private readonly IRingObserver? _observer;
+    private readonly TimeProvider _time;
+    private readonly Action<int, int> _onTimer;
+    private readonly Queue<(int Index, int Generation)> _ready;
+    private bool _draining;
 
     public ChainRunner(
         OperationPool pool, CompletionWriter completions, VerbTable verbs, RingContext context, RegisterFile registers,
-        IRingObserver? observer)
+        IRingObserver? observer, TimeProvider time, Action<int, int> onTimer)
     {
         _pool = pool;
         _completions = completions;
@@ -27,69 +35,337 @@ internal sealed class ChainRunner
         _context = context;
         _registers = registers;
         _observer = observer;
+        _time = time;
+        _onTimer = onTimer;
+        _ready = new Queue<(int, int)>(pool.Capacity * 2);
     }
 
-    /// <summary>Runs the chain that starts at operation <paramref name="index"/> to its end.</summary>
-    public void Run(int index)
+    /// <summary>Whether any consumed operation has not completed yet (pending, or queued behind one).</summary>
+    public bool HasUnfinished => _pool.InFlight > _completions.BacklogCount;
+
+    /// <summary>Runs the chain that starts at <paramref name="head"/> as far as it goes, then whatever it woke.</summary>
+    public void Start(int head)
+    {
+        RunChain(head);
+        Drain();
+    }
+
+    /// <summary>Called by a handler: the operation waits on <paramref name="queue"/> (or only for its timeout or a cancel).</summary>
+    public void Park(int index, WaitQueue? queue, object? target)
+    {
+        ref var operation = ref _pool[index];
+        operation.ParkedOn = queue;
+        operation.Target = target;
+        queue?.Park(index, operation.Generation);
+    }
+
+    /// <summary>
+    /// Queues a parked (or cancel-marked) operation for a retry after the current step. A wake from the queue it is
+    /// parked on unparks it (that queue is clearing itself); any other wake leaves the retry to unpark it.
+    /// </summary>
+    public void Wake(int index, int generation, WaitQueue? from = null)
+    {
+        ref var operation = ref _pool[index];
+        if (operation.Generation != generation)
+        {
+            return;
+        }
+
+        if (from is not null && ReferenceEquals(operation.ParkedOn, from))
+        {
+            operation.ParkedOn = null;
+        }
+
+        if (!operation.InReady)
+        {
+            operation.InReady = true;
+            _ready.Enqueue((index, generation));
+        }
+    }
+
+    /// <summary>
+    /// CANCEL: marks the pending or queued operations whose data is <paramref name="tag"/> (all, or the oldest) and
+    /// returns how many. They complete with ECANCELED right after the CANCEL itself.
+    /// </summary>
+    public int RequestCancel(ulong tag, bool all)
+    {
+        var count = 0;
+        var oldest = -1;
+        for (var i = 0; i < _pool.Capacity; i++)
+        {
+            ref var operation = ref _pool[i];
+            if (operation.State is not (OperationState.Pending or OperationState.Queued) || operation.CancelRequested || operation.Sqe.Data != tag)
+            {
+                continue;
+            }
+
+            if (all)
+            {
+                Cancel(i);
+                count++;
+            }
+            else if (oldest < 0 || operation.Sequence < _pool[oldest].Sequence)
+            {
+                oldest = i;
+            }
+        }
+
+        if (oldest >= 0)
+        {
+            Cancel(oldest);
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>A timer fired for operation (index, generation): time it out if it is still pending.</summary>
+    public void TimeOut(int index, int generation)
+    {
+        ref var operation = ref _pool[index];
+        if (operation.Generation != generation || operation.State != OperationState.Pending)
+        {
+            return;
+        }
+
+        if (_time.GetTimestamp() < operation.Deadline)
+        {
+            Arm(index); // a long timeout is served by several timer periods
+            return;
+        }
+
+        var handler = _verbs.Find(operation.Sqe.Op)!;
+        RunChain(Complete(index, handler.OnTimeout()));
+        Drain();
+    }
+
+    /// <summary>Teardown: completes every unfinished operation with ECANCELED and stops every timer.</summary>
+    public void CancelEverything()
+    {
+        for (var i = 0; i < _pool.Capacity; i++)
+        {
+            if (_pool[i].State is OperationState.Pending or OperationState.Queued)
+            {
+                _pool[i].Next = -1; // each is cancelled by this loop, not through its chain
+                Complete(i, VerbResult.Fail(Errno.ECANCELED));
+            }
+        }
+
+        _ready.Clear();
+    }
+
+    private void Cancel(int index)
+    {
+        _pool[index].CancelRequested = true;
+        Wake(index, _pool[index].Generation);
+    }
+
+    private void RunChain(int index)
     {
         while (index >= 0)
         {
-            Arguments args;
-            var result = Dispatch(ref _pool[index], out args, out var outcome);
-            index = Complete(index, result, in args, outcome);
+            ref var operation = ref _pool[index];
+            if (operation.CancelRequested)
+            {
+                index = Complete(index, VerbResult.Fail(Errno.ECANCELED));
+                continue;
+            }
+
+            operation.State = OperationState.Running;
+            var result = Dispatch(index);
+            if (result.IsPending)
+            {
+                Pend(index);
+                return;
+            }
+
+            index = Complete(index, result);
         }
     }
 
-    private VerbResult Dispatch(ref Operation operation, out Arguments args, out TracedOutcome outcome)
+    private VerbResult Dispatch(int index)
     {
+        ref var operation = ref _pool[index];
         var flags = operation.Sqe.Flags;
-        args = AsSubmitted(in operation.Sqe);
-        outcome = TracedOutcome.Refused;
-        if ((flags & SqeFlags.ReservedMask) != 0)
-        {
-            return VerbResult.Fail(Errno.EINVAL);
-        }
-
-        var handler = _verbs.Find(operation.Sqe.Op);
-        if (handler is null)
+        operation.Args = AsSubmitted(in operation.Sqe);
+        operation.Outcome = TracedOutcome.Refused;
+        if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(operation.Sqe.Op) is not { } handler)
         {
             return VerbResult.Fail(Errno.EINVAL);
         }
 
         // Registers are loaded now, at dispatch: after a linked predecessor saved its result, never at submission.
-        args.A0 = Load(flags, 0, operation.Sqe.Arg0);
-        args.A1 = Load(flags, 1, operation.Sqe.Arg1);
-        args.A2 = Load(flags, 2, operation.Sqe.Arg2);
-        args.A3 = Load(flags, 3, operation.Sqe.Arg3);
-        args.A4 = Load(flags, 4, operation.Sqe.Arg4);
-        outcome = TracedOutcome.Ran;
-        var call = new VerbCall(_context, in args, operation.Sqe.Op, operation.Sqe.Data, operation.Sqe.Timeout);
+        var ok = Load(flags, 0, ref operation.Args.A0) & Load(flags, 1, ref operation.Args.A1) & Load(flags, 2, ref operation.Args.A2)
+            & Load(flags, 3, ref operation.Args.A3) & Load(flags, 4, ref operation.Args.A4);
+        if (!ok)
+        {
+            return VerbResult.Fail(Errno.EINVAL); // an unknown load modifier
+        }
+
+        operation.Outcome = TracedOutcome.Ran;
+        return Execute(index, handler, target: null);
+    }
+
+    private VerbResult Execute(int index, IVerbHandler handler, object? target)
+    {
+        ref var operation = ref _pool[index];
+        var call = new VerbCall(_context, in operation.Args, operation.Sqe.Op, operation.Sqe.Data, operation.Sqe.Timeout, index, target);
         return handler.Execute(in call);
     }
 
-    private static Arguments AsSubmitted(in Sqe sqe) => new()
-    {
-        A0 = sqe.Arg0,
-        A1 = sqe.Arg1,
-        A2 = sqe.Arg2,
-        A3 = sqe.Arg3,
-        A4 = sqe.Arg4,
-    };
-
-    private ulong Load(uint flags, int arg, ulong immediate)
+    private bool Load(uint flags, int arg, ref ulong value)
     {
         var specifier = SqeFlags.LoadOf(flags, arg);
-        return specifier == SqeFlags.RegNone ? immediate : _registers[specifier];
+        if (specifier == SqeFlags.RegNone)
+        {
+            return true;
+        }
+
+        // With a load, the immediate is a modifier: the whole register, or one 32-bit half (a pipe's two fds).
+        var register = _registers[specifier];
+        switch ((LoadModifier)value)
+        {
+            case LoadModifier.Whole:
+                value = register;
+                return true;
+            case LoadModifier.Low32:
+                value = register == Abi.Err ? Abi.Err : (uint)register;
+                return true;
+            case LoadModifier.High32:
+                value = register == Abi.Err ? Abi.Err : register >> 32;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void Pend(int index)
+    {
+        ref var operation = ref _pool[index];
+        operation.State = OperationState.Pending;
+        if (operation.Timer is null && !Abi.IsNoTimeout(operation.Sqe.Timeout))
+        {
+            // The clock starts at dispatch, as in PatchworkOS; only a verb that pends has a timer at all.
+            operation.Deadline = _time.GetTimestamp() + Ticks(operation.Sqe.Timeout);
+            Arm(index);
+        }
+    }
+
+    private void Arm(int index)
+    {
+        ref var operation = ref _pool[index];
+        operation.Timer?.Dispose();
+        var remaining = operation.Deadline - _time.GetTimestamp();
+        var due = TimeSpan.FromSeconds(Math.Max(0, remaining) / (double)_time.TimestampFrequency);
+        var generation = operation.Generation;
+        operation.Timer = _time.CreateTimer(_ => _onTimer(index, generation), null, due < MaxDue ? due : MaxDue, Timeout.InfiniteTimeSpan);
+    }
+
+    private static readonly TimeSpan MaxDue = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private long Ticks(ulong nanoseconds)
+    {
+        var ticks = (decimal)nanoseconds * _time.TimestampFrequency / 1_000_000_000m;
+        return ticks >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)Math.Ceiling(ticks);
+    }
+
+    private void Drain()
+    {
+        if (_draining)
+        {
+            return;
+        }
+
+        _draining = true;
+        try
+        {
+            while (_ready.TryDequeue(out var entry))
+            {
+                ref var operation = ref _pool[entry.Index];
+                if (operation.Generation != entry.Generation || !operation.InReady)
+                {
+                    continue;
+                }
+
+                operation.InReady = false;
+                if (operation.State == OperationState.Queued && operation.CancelRequested)
+                {
+                    CancelQueued(entry.Index);
+                }
+                else if (operation.State == OperationState.Pending)
+                {
+                    Retry(entry.Index);
+                }
+            }
+        }
+        finally
+        {
+            _draining = false;
+        }
+    }
+
+    private void Retry(int index)
+    {
+        ref var operation = ref _pool[index];
+        operation.ParkedOn?.Remove(index, operation.Generation);
+        operation.ParkedOn = null;
+        if (operation.CancelRequested)
+        {
+            RunChain(Complete(index, VerbResult.Fail(Errno.ECANCELED)));
+            return;
+        }
+
+        operation.State = OperationState.Running;
+        var result = Execute(index, _verbs.Find(operation.Sqe.Op)!, operation.Target);
+        if (result.IsPending)
+        {
+            Pend(index);
+            return;
+        }
+
+        RunChain(Complete(index, result));
+    }
+
+    /// <summary>A cancelled member that never ran: splice it out of its chain, with its successors unless it hardlinks.</summary>
+    private void CancelQueued(int index)
+    {
+        ref var operation = ref _pool[index];
+        var previous = operation.Prev;
+        var survivor = (operation.Sqe.Flags & SqeFlags.HardLink) != 0 ? operation.Next : -1;
+        var next = Complete(index, VerbResult.Fail(Errno.ECANCELED)); // cancels the rest itself when it breaks
+        if (previous >= 0)
+        {
+            _pool[previous].Next = survivor;
+        }
+
+        if (survivor >= 0)
+        {
+            _pool[survivor].Prev = previous;
+        }
+
+        if (previous < 0 && next >= 0)
+        {
+            RunChain(next); // no predecessor holds it back any more
+        }
     }
 
     /// <summary>Saves, publishes, and returns the successor to run next (or -1).</summary>
-    private int Complete(int index, VerbResult result, in Arguments args, TracedOutcome outcome)
+    private int Complete(int index, VerbResult result)
     {
         ref var operation = ref _pool[index];
+        operation.Timer?.Dispose();
+        operation.Timer = null;
+        operation.ParkedOn?.Remove(index, operation.Generation);
+        operation.ParkedOn = null;
+        operation.Target = null;
+        var cancelled = result.Error == Errno.ECANCELED && operation.CancelRequested;
+        var neverRan = operation.State == OperationState.Queued;
+        operation.State = OperationState.Completed;
+
         var flags = operation.Sqe.Flags;
         var next = operation.Next;
         var save = SqeFlags.SaveOf(flags);
-        if (save != SqeFlags.RegNone)
+        if (save != SqeFlags.RegNone && !neverRan)
         {
             // A failure saves ERR, so a hardlinked successor that loads it fails cleanly instead of using a stale value.
             _registers[save] = result.Error == Errno.OK ? result.Value : Abi.Err;
@@ -97,8 +373,14 @@ internal sealed class ChainRunner
 
         var breaksChain = result.Error != Errno.OK && (flags & SqeFlags.HardLink) == 0;
         var value = result.Error == Errno.OK ? result.Value : Abi.Err;
-        _observer?.OnCompleted(Trace(in operation.Sqe, in args, outcome, result.Error, value));
+        var outcome = neverRan || (cancelled && operation.Outcome != TracedOutcome.Ran) ? TracedOutcome.Cancelled : operation.Outcome;
+        _observer?.OnCompleted(Trace(in operation.Sqe, in operation.Args, outcome, result.Error, value));
         _completions.Post(index, result.Error, value);
+        if (next >= 0)
+        {
+            _pool[next].Prev = -1;
+        }
+
         if (breaksChain)
         {
             CancelFrom(next);
@@ -115,11 +397,21 @@ internal sealed class ChainRunner
         {
             ref var operation = ref _pool[index];
             var next = operation.Next;
+            operation.State = OperationState.Completed;
             _observer?.OnCompleted(Trace(in operation.Sqe, AsSubmitted(in operation.Sqe), TracedOutcome.Cancelled, Errno.ECANCELED, Abi.Err));
             _completions.Post(index, Errno.ECANCELED, Abi.Err);
             index = next;
         }
     }
+
+    private static Arguments AsSubmitted(in Sqe sqe) => new()
+    {
+        A0 = sqe.Arg0,
+        A1 = sqe.Arg1,
+        A2 = sqe.Arg2,
+        A3 = sqe.Arg3,
+        A4 = sqe.Arg4,
+    };
 
     private static TracedOperation Trace(in Sqe sqe, in Arguments args, TracedOutcome outcome, Errno error, ulong result) => new()
     {

@@ -25,6 +25,9 @@ internal sealed unsafe class CompletionWriter
     /// <summary>Whether completions are waiting for CQ space.</summary>
     public bool HasBacklog => _backlogHead >= 0;
 
+    /// <summary>How many completions wait for CQ space (each still holds its operation slot).</summary>
+    public int BacklogCount { get; private set; }
+
     /// <summary>CQEs published and not yet popped; a corrupted <c>chead</c> reads as a full CQ.</summary>
     public uint Unread
     {
@@ -49,6 +52,7 @@ internal sealed unsafe class CompletionWriter
         }
 
         operation.BacklogNext = -1;
+        BacklogCount++;
         if (_backlogTail >= 0)
         {
             _pool[_backlogTail].BacklogNext = index;
@@ -67,6 +71,7 @@ internal sealed unsafe class CompletionWriter
         while (_backlogHead >= 0 && TryWrite(ref _pool[_backlogHead]))
         {
             var written = _backlogHead;
+            BacklogCount--;
             _backlogHead = _pool[written].BacklogNext;
             if (_backlogHead < 0)
             {

@@ -3,25 +3,59 @@ using VerbRing.Verbs;
 
 namespace VerbRing.Kernel;
 
+/// <summary>Where an operation is in its life.</summary>
+internal enum OperationState : byte
+{
+    /// <summary>The slot is free.</summary>
+    Free,
+
+    /// <summary>Consumed, waiting for its chain predecessor to complete.</summary>
+    Queued,
+
+    /// <summary>Its verb is running now.</summary>
+    Running,
+
+    /// <summary>Its verb could not finish: parked until an event, a timeout or a cancel.</summary>
+    Pending,
+
+    /// <summary>Completed; its CQE waits in the backlog for CQ space.</summary>
+    Completed,
+}
+
 /// <summary>
-/// One SQE in flight: its private copy (taken once from shared memory), its chain successor, and — once it has
-/// completed — the CQE it still owes while the CQ is full.
+/// One SQE in flight: its private copy (taken once from shared memory), its arguments as loaded at dispatch, its
+/// chain neighbours, and — while pending — what it waits on and its timer; once completed, the CQE it still owes
+/// while the CQ is full.
 /// </summary>
 internal struct Operation
 {
-    /// <summary>The SQE as copied out of the SQ; the slot in shared memory is never read again.</summary>
     public Sqe Sqe;
+    public Arguments Args;
+    public OperationState State;
+    public TracedOutcome Outcome;
 
-    /// <summary>The next member of its chain, or -1.</summary>
+    /// <summary>Bumped each time the slot is freed: stale timers, wakes and cancels recognise themselves.</summary>
+    public int Generation;
+
+    /// <summary>Consumption order across the ring (CANCEL ANY picks the oldest).</summary>
+    public ulong Sequence;
+
     public int Next;
+    public int Prev;
+    public bool InReady;
+    public bool CancelRequested;
 
-    /// <summary>The completion's error, once completed.</summary>
+    /// <summary>What a pending verb waits on (null: only its timeout or a cancel can end it).</summary>
+    public WaitQueue? ParkedOn;
+
+    /// <summary>What a pending verb resolved at dispatch (a pipe end), so a retry does not look the fd up again.</summary>
+    public object? Target;
+
+    public ITimer? Timer;
+    public long Deadline;
+
     public Errno Error;
-
-    /// <summary>The completion's result, once completed.</summary>
     public ulong Result;
-
-    /// <summary>The next completed operation waiting for CQ space, or -1.</summary>
     public int BacklogNext;
 }
 
@@ -34,6 +68,7 @@ internal sealed class OperationPool
     private readonly Operation[] _operations;
     private readonly int[] _free;
     private int _freeCount;
+    private ulong _sequence;
 
     public OperationPool(int capacity)
     {
@@ -56,12 +91,15 @@ internal sealed class OperationPool
 
     public ref Operation this[int index] => ref _operations[index];
 
-    /// <summary>Takes a free slot; the caller checked <see cref="FreeCount"/>.</summary>
+    /// <summary>Takes a free slot for a consumed SQE; the caller checked <see cref="FreeCount"/>.</summary>
     public int Rent()
     {
         var index = _free[--_freeCount];
         ref var operation = ref _operations[index];
+        operation.State = OperationState.Queued;
+        operation.Sequence = ++_sequence;
         operation.Next = -1;
+        operation.Prev = -1;
         operation.BacklogNext = -1;
         return index;
     }
@@ -69,7 +107,10 @@ internal sealed class OperationPool
     /// <summary>Returns a slot whose CQE has been published.</summary>
     public void Return(int index)
     {
-        _operations[index] = default;
+        ref var operation = ref _operations[index];
+        var generation = operation.Generation;
+        operation = default;
+        operation.Generation = generation + 1;
         _free[_freeCount++] = index;
     }
 }

@@ -22,6 +22,15 @@ internal sealed class RingContext
 
     public TimeProvider Time { get; }
 
+    /// <summary>The ring's interpreter (set once, right after construction).</summary>
+    public ChainRunner Runner { get; set; } = null!;
+
+    /// <summary>Pipe capacity in bytes.</summary>
+    public int PipeCapacity { get; init; } = RingOptions.DefaultPipeCapacity;
+
+    /// <summary>Pipes with at least one end open.</summary>
+    public int LivePipes { get; set; }
+
     /// <summary>The open file at <paramref name="fd"/> that allows <paramref name="access"/>, or EBADF.</summary>
     public Errno TryGetFile(ulong fd, OpenFlags access, out OpenFile file)
     {

@@ -31,12 +31,18 @@ public static class TraceRenderer
         ArgumentNullException.ThrowIfNull(traced);
         var program = traced.Run.Program;
         var rows = new List<TraceRow>();
+        var cancelledLate = traced.Run.MissingSteps.ToHashSet();
+        var matcher = program.NewMatcher();
         foreach (var entry in traced.Trace)
         {
             var op = entry.Operation;
-            var step = program.StepByTag.TryGetValue(op.Data, out var s) ? s.ToString(CultureInfo.InvariantCulture) : $"tag {op.Data}";
+            if (matcher.Match(op.Data) is not { } s)
+            {
+                continue; // the runner's own CANCELs at the deadline
+            }
+
             rows.Add(new TraceRow(
-                step,
+                cancelledLate.Contains(s) ? $"{s}*" : s.ToString(CultureInfo.InvariantCulture),
                 VerbCatalogue.NameOf(op.Op),
                 op.Outcome == TracedOutcome.Cancelled ? "(not run)" : Arguments(traced.Loaded, op),
                 op.Error == Errno.OK ? op.Result.ToString(CultureInfo.InvariantCulture) : "ERR",
@@ -44,10 +50,11 @@ public static class TraceRenderer
                 Preview(entry)));
         }
 
-        foreach (var missing in traced.Run.MissingSteps)
+        var seen = traced.Trace.Select(t => t.Operation.Data).ToHashSet();
+        foreach (var missing in traced.Run.MissingSteps.Where(m => !seen.Contains(traced.Loaded.Sqes[m].Data)))
         {
             var sqe = traced.Loaded.Sqes[missing];
-            rows.Add(new TraceRow(missing.ToString(CultureInfo.InvariantCulture), VerbCatalogue.NameOf(sqe.Op), "(no completion)", "", "PENDING", ""));
+            rows.Add(new TraceRow($"{missing}*", VerbCatalogue.NameOf(sqe.Op), "(never completed)", "", "", ""));
         }
 
         return rows;
@@ -75,7 +82,7 @@ public static class TraceRenderer
         text.Append('\n').Append(Registers(traced.Run)).Append('\n');
         if (!traced.Run.IsComplete)
         {
-            text.Append(CultureInfo.InvariantCulture, $"missing: {traced.Run.MissingSteps.Count} step(s) had not completed at the deadline\n");
+            text.Append(CultureInfo.InvariantCulture, $"* had not completed at the deadline and was cancelled: step {string.Join(", ", traced.Run.MissingSteps)}\n");
         }
 
         return text.ToString();

@@ -12,5 +12,7 @@ internal static class BuiltInVerbs
         new OpenVerb(),
         new CloseVerb(),
         new SeekVerb(),
+        new CancelVerb(),
+        new PipeVerb(),
     ];
 }

@@ -3,7 +3,9 @@ using VerbRing.Verbs;
 namespace VerbRing.Kernel;
 
 /// <summary>
-/// POLL (op 3): fd, events → the requested events that are ready. Files are always ready to read and write.
+/// POLL (op 3): fd, events → the ready events: those requested, plus ERROR and HUP, which are always reported (as
+/// Linux does). Files are always ready to read and write. On a pipe it pends until something is ready: READ when
+/// data is buffered, HUP once no write end is left; WRITE when there is room, ERROR once no read end is left.
 /// A descriptor that is not open answers NVAL at once (success, like Linux's POLLNVAL); unknown event bits, EINVAL.
 /// </summary>
 internal sealed class PollVerb : IVerbHandler
@@ -22,11 +24,19 @@ internal sealed class PollVerb : IVerbHandler
             return VerbResult.Fail(Errno.EINVAL);
         }
 
-        if (!call.Ring.Files.TryGet(call.Arg0, out _))
+        var node = (call.Target as INode) ?? (call.Ring.Files.TryGet(call.Arg0, out var file) ? file!.Node : null);
+        if (node is null || node is PipeEnd { IsClosed: true })
         {
             return VerbResult.Ok((ulong)PollEvents.Nval);
         }
 
-        return VerbResult.Ok((ulong)(events & (PollEvents.Read | PollEvents.Write)));
+        var ready = node is PipeEnd end ? end.Pipe.Ready(end) : PollEvents.Read | PollEvents.Write;
+        var reported = ready & (events | PollEvents.Error | PollEvents.Hup);
+        if (reported != 0)
+        {
+            return VerbResult.Ok((ulong)reported);
+        }
+
+        return call.Park((node as PipeEnd)?.Pipe.Waiters, node);
     }
 }

@@ -4,7 +4,7 @@ namespace VerbRing.Kernel;
 
 /// <summary>
 /// SEEK (op 6): fd, –, –, offset (signed, arg3), whence (arg4: SET 1, END 2, CUR 3) → the new position.
-/// Checks in order: EBADF, EISDIR (directories have no position), EINVAL (whence, or a position that would be
+/// Checks in order: EBADF, EISDIR (directories have no position), ESPIPE (a pipe), EINVAL (whence, or a position that would be
 /// negative or overflow). Seeking past the end is allowed; a later write there fills the gap with zeros.
 /// </summary>
 internal sealed class SeekVerb : IVerbHandler
@@ -23,6 +23,11 @@ internal sealed class SeekVerb : IVerbHandler
         if (file!.Node.IsDirectory)
         {
             return VerbResult.Fail(Errno.EISDIR);
+        }
+
+        if (file.Node is PipeEnd)
+        {
+            return VerbResult.Fail(Errno.ESPIPE);
         }
 
         long origin;

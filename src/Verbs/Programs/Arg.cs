@@ -46,6 +46,11 @@ public readonly record struct Arg
     /// <summary>A register load.</summary>
     public static implicit operator Arg(Reg register) => new(ArgKind.Register, 0, register, null, null);
 
+    /// <summary>An operand: an immediate, or a register load with its modifier (<c>Reg.R0.Low</c>, <c>Reg.R0.High</c>).</summary>
+    public static implicit operator Arg(Operand operand) => operand.Register.IsNone
+        ? Immediate(operand.Value)
+        : new(ArgKind.Register, operand.Value, operand.Register, null, null);
+
     /// <summary>A buffer's address.</summary>
     public static implicit operator Arg(BufferRef buffer) => new(ArgKind.Address, 0, Reg.None, buffer, null);
 
@@ -60,6 +65,9 @@ public readonly record struct Arg
 
     /// <summary>Poll events.</summary>
     public static implicit operator Arg(PollEvents events) => Immediate((ulong)events);
+
+    /// <summary>A cancel mode.</summary>
+    public static implicit operator Arg(CancelMode mode) => Immediate((ulong)mode);
 }
 
 /// <summary>A buffer or data declared in a <see cref="ProgramBuilder"/>.</summary>

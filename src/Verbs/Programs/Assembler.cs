@@ -189,6 +189,24 @@ public static class Assembler
         private Reg ParseRegister(Token token) =>
             TryRegister(token.Text) is { } register ? register : throw Fail(token, $"expected a register (r0–r6), found '{token.Text}'");
 
+        /// <summary>"r3" (whole), "r3.lo" or "r3.hi" (a 32-bit half); Reg.None when it is none of them.</summary>
+        private static (Reg Register, LoadModifier Modifier) TryLoad(string text)
+        {
+            var dot = text.IndexOf('.', StringComparison.Ordinal);
+            if (TryRegister(dot < 0 ? text : text[..dot]) is not { } register)
+            {
+                return (Reg.None, LoadModifier.Whole);
+            }
+
+            return (dot < 0 ? "" : text[(dot + 1)..].ToLowerInvariant()) switch
+            {
+                "" => (register, LoadModifier.Whole),
+                "lo" => (register, LoadModifier.Low32),
+                "hi" => (register, LoadModifier.High32),
+                _ => (Reg.None, LoadModifier.Whole),
+            };
+        }
+
         private static Reg? TryRegister(string text) =>
             text.Length == 2 && (text[0] == 'r' || text[0] == 'R') && text[1] is >= '0' and <= '6' ? Reg.At(text[1] - '0') : null;
 
@@ -321,14 +339,14 @@ public static class Assembler
                     return;
                 case TokenKind.String:
                     throw Fail(token, $"'{param.Name}' takes {Expected(param)}, not a string");
-                case TokenKind.Identifier when TryRegister(token.Text) is { } register:
+                case TokenKind.Identifier when TryLoad(token.Text) is var (register, modifier) && !register.IsNone:
                     Take();
                     if (param.Kind == ParamKind.Path)
                     {
                         throw Fail(token, "a path is a string literal or a data name (its length must be known), not a register");
                     }
 
-                    args[param.Arg] = StepArg.Load(register, where);
+                    args[param.Arg] = StepArg.Load(register, where, modifier);
                     return;
                 case TokenKind.Identifier when token.Text.Equals("len", StringComparison.OrdinalIgnoreCase)
                     && _tokens[_next + 1].Kind == TokenKind.LeftParen:
@@ -343,8 +361,8 @@ public static class Assembler
 
                     args[param.Arg] = StepArg.LengthOf(name.Text, At(name.Column));
                     return;
-                case TokenKind.Identifier when token.Text.Length > 1 && token.Text[0] is 'r' or 'R' && token.Text[1..].All(char.IsAsciiDigit):
-                    throw Fail(token, $"'{token.Text}' is not a register: registers are r0–r6");
+                case TokenKind.Identifier when token.Text.Length > 1 && token.Text[0] is 'r' or 'R' && char.IsAsciiDigit(token.Text[1]):
+                    throw Fail(token, $"'{token.Text}' is not a register: registers are r0–r6, loaded whole or as rN.lo / rN.hi");
                 case TokenKind.Identifier or TokenKind.Number:
                     ParseValue(param, args, where);
                     return;
@@ -449,6 +467,7 @@ public static class Assembler
             ParamKind.Whence => "a whence",
             ParamKind.FileOffset => "an offset",
             ParamKind.DirFd => "a dir",
+            ParamKind.CancelMode => "a cancel-mode",
             _ => $"a {kind}",
         };
 
@@ -464,6 +483,8 @@ public static class Assembler
             ParamKind.OpenFlags => $"open flags ({Constants.Describe(ParamKind.OpenFlags)})",
             ParamKind.PollEvents => $"poll events ({Constants.Describe(ParamKind.PollEvents)})",
             ParamKind.Path => "a path (a string literal or a data name)",
+            ParamKind.Tag => "a tag (a number or a register)",
+            ParamKind.CancelMode => "a cancel mode (ALL, ANY or a register)",
             _ => "a value (a number, a name, len(NAME) or a register)",
         };
     }

@@ -21,6 +21,7 @@ public static class Constants
         [ParamKind.Whence] = [("SET", (ulong)Whence.Set), ("END", (ulong)Whence.End), ("CUR", (ulong)Whence.Cur)],
         [ParamKind.FileOffset] = [("CUR", Abi.OffCur)],
         [ParamKind.DirFd] = [("NONE", Abi.FdNone)],
+        [ParamKind.CancelMode] = [("ALL", (ulong)CancelMode.All), ("ANY", (ulong)CancelMode.Any)],
     };
 
     /// <summary>Every constant name of any kind (such names cannot be symbol names).</summary>

@@ -133,7 +133,12 @@ public static class Disassembler
                 continue;
             }
 
-            parts.Add(load != SqeFlags.RegNone ? $"r{load}" : Value(program, param.Kind, sqe.Arg(param.Arg)));
+            if (load != SqeFlags.RegNone && Load(load, sqe.Arg(param.Arg)) is not { } loaded)
+            {
+                return null;
+            }
+
+            parts.Add(load != SqeFlags.RegNone ? Load(load, sqe.Arg(param.Arg))! : Value(program, param.Kind, sqe.Arg(param.Arg)));
         }
 
         for (var arg = 0; arg < 5; arg++)
@@ -147,7 +152,8 @@ public static class Disassembler
         // Trailing parameters at their default are left out, as a person would write them.
         var count = parts.Count;
         while (count > verb.RequiredCount && verb.Params[count - 1].Default is { } fallback
-            && SqeFlags.LoadOf(sqe.Flags, verb.Params[count - 1].Arg) == SqeFlags.RegNone && sqe.Arg(verb.Params[count - 1].Arg) == fallback)
+            && SqeFlags.LoadOf(sqe.Flags, verb.Params[count - 1].Arg) == SqeFlags.RegNone && sqe.Arg(verb.Params[count - 1].Arg) == fallback
+            && verb.Params[count - 1].Kind != ParamKind.Path)
         {
             count--;
         }
@@ -161,7 +167,7 @@ public static class Disassembler
         for (var arg = 0; arg < 5; arg++)
         {
             var load = SqeFlags.LoadOf(sqe.Flags, arg);
-            parts.Add(load != SqeFlags.RegNone ? $"r{load}" : Value(program, ParamKind.Value, sqe.Arg(arg)));
+            parts.Add(load != SqeFlags.RegNone ? Load(load, sqe.Arg(arg)) ?? $"r{load}" : Value(program, ParamKind.Value, sqe.Arg(arg)));
         }
 
         var count = 5;
@@ -187,6 +193,15 @@ public static class Disassembler
                 return Constants.Format(kind, value) ?? (kind is ParamKind.OpenFlags or ParamKind.PollEvents ? Hex(value) : value.ToString(CultureInfo.InvariantCulture));
         }
     }
+
+    /// <summary>A register load as text: rN, rN.lo or rN.hi; null for a modifier the text cannot say.</summary>
+    private static string? Load(int register, ulong modifier) => (LoadModifier)modifier switch
+    {
+        LoadModifier.Whole => $"r{register}",
+        LoadModifier.Low32 => $"r{register}.lo",
+        LoadModifier.High32 => $"r{register}.hi",
+        _ => null,
+    };
 
     private static LinkedSymbol? FindSymbol(LinkedProgram program, ulong address) =>
         address >= RingLayout.UserBase && address - RingLayout.UserBase <= uint.MaxValue

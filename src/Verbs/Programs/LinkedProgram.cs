@@ -19,7 +19,8 @@ public sealed class LinkedProgram
         _sqes = sqes;
         Warnings = warnings;
         Chains = Verifier.Chains(source.Steps);
-        StepByTag = sqes.Select((sqe, step) => (sqe.Data, step)).ToDictionary(x => x.Data, x => x.step);
+        StepsByTag = sqes.Select((sqe, step) => (sqe.Data, step)).GroupBy(x => x.Data)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<int>)[.. g.Select(x => x.step)]);
     }
 
     /// <summary>The program as written.</summary>
@@ -34,8 +35,14 @@ public sealed class LinkedProgram
     /// <summary>The chains, as step index ranges.</summary>
     public IReadOnlyList<(int Start, int Count)> Chains { get; }
 
-    /// <summary>The step each data tag belongs to.</summary>
-    public IReadOnlyDictionary<ulong, int> StepByTag { get; }
+    /// <summary>The steps each data tag belongs to, in submission order (tags are unique unless the program shares them).</summary>
+    public IReadOnlyDictionary<ulong, IReadOnlyList<int>> StepsByTag { get; }
+
+    /// <summary>Whether <paramref name="tag"/> belongs to a step of this program.</summary>
+    public bool HasTag(ulong tag) => StepsByTag.ContainsKey(tag);
+
+    /// <summary>A fresh matcher of completions to steps.</summary>
+    public StepMatcher NewMatcher() => new(this);
 
     /// <summary>The SQEs as encoded for an image at the start of user memory.</summary>
     public ReadOnlySpan<Sqe> Sqes => _sqes;

@@ -42,7 +42,9 @@ public sealed class LoadedProgram
 
     /// <summary>
     /// Runs the program once and collects every completion. Steps still missing when <paramref name="timeout"/>
-    /// has passed (measured on <paramref name="time"/>) are reported in <see cref="ProgramRun.MissingSteps"/>.
+    /// has passed (measured on <paramref name="time"/>) are cancelled and reported in
+    /// <see cref="ProgramRun.MissingSteps"/>. On a <see cref="ISteppableClock"/> the run never blocks: when nothing
+    /// else moves, it steps the clock to the next timer.
     /// </summary>
     public ProgramRun Run(TimeSpan? timeout = null, TimeProvider? time = null)
     {
@@ -55,12 +57,12 @@ public sealed class LoadedProgram
         }
 
         var byStep = new Cqe?[_sqes.Length];
+        var matcher = Program.NewMatcher();
         var order = new List<StepCompletion>(_sqes.Length);
         var stray = new List<Cqe>();
         var nextChain = 0;
         while (order.Count < _sqes.Length)
         {
-            var progressed = false;
             while (nextChain < Program.Chains.Count && Program.Chains[nextChain].Count <= _ring.SqSpace)
             {
                 var (start, count) = Program.Chains[nextChain++];
@@ -70,37 +72,87 @@ public sealed class LoadedProgram
                 }
             }
 
-            var entered = _ring.Enter(_ring.SqPending, 0);
-            progressed |= entered.Consumed > 0;
-            progressed |= Reap(byStep, order, stray);
-            if (order.Count == _sqes.Length)
+            var progressed = _ring.Enter(_ring.SqPending, 0).Consumed > 0;
+            progressed |= Reap(matcher, byStep, order, stray);
+            if (progressed || order.Count == _sqes.Length)
             {
-                break;
+                continue;
             }
 
-            if (!progressed)
+            // Nothing moved: wait for time to pass (or step it), until the deadline.
+            if (time is ISteppableClock clock)
             {
-                // Nothing moved: wait for a completion (a kernel with pending verbs blocks here).
-                var waited = _ring.Enter(0, 1);
-                progressed = Reap(byStep, order, stray);
-                if (!progressed && (waited.Error == Errno.ETIMEDOUT || time.GetTimestamp() >= deadline))
+                if (!clock.TryAdvanceToNextTimer(deadline))
                 {
                     break;
                 }
             }
+            else
+            {
+                // Blocks until a completion arrives or the ring's enter timeout passes.
+                var waited = time.GetTimestamp() < deadline ? _ring.Enter(0, 1) : new EnterResult(0, Errno.ETIMEDOUT);
+                if (!Reap(matcher, byStep, order, stray) && (waited.Error == Errno.ETIMEDOUT || time.GetTimestamp() >= deadline))
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            Reap(matcher, byStep, order, stray);
         }
 
         var missing = Enumerable.Range(0, _sqes.Length).Where(i => byStep[i] is null).ToList();
-        return new ProgramRun(Program, order, _ring.Registers.ToArray(), missing, stray);
+        var registers = _ring.Registers.ToArray();
+        CancelLeftovers([.. missing.Select(m => _sqes[m].Data).Distinct()], stray);
+        return new ProgramRun(Program, order, registers, missing, stray);
     }
 
-    private bool Reap(Cqe?[] byStep, List<StepCompletion> order, List<Cqe> stray)
+    /// <summary>
+    /// Cancels the steps still missing at the deadline (CANCEL ALL by tag; the CANCELs carry tags the program does
+    /// not use) and reaps until they have completed, so that nothing of this run is left in the ring.
+    /// </summary>
+    private void CancelLeftovers(List<ulong> missingTags, List<Cqe> stray)
+    {
+        var tag = ulong.MaxValue;
+        foreach (var target in missingTags)
+        {
+            while (Program.HasTag(tag))
+            {
+                tag--;
+            }
+
+            while (!_ring.TryPush(VerbRing.Verbs.Sqes.Cancel(target, (ulong)CancelMode.All, data: tag)))
+            {
+                _ring.Enter(_ring.SqPending, 0);
+                Drain(stray);
+            }
+
+            tag--;
+        }
+
+        for (var rounds = 0; rounds < 4 && (_ring.SqPending > 0 || rounds == 0); rounds++)
+        {
+            _ring.Enter(_ring.SqPending, 0);
+            Drain(stray);
+        }
+    }
+
+    private void Drain(List<Cqe> stray)
+    {
+        while (_ring.TryPop(out var cqe))
+        {
+            stray.Add(cqe);
+        }
+    }
+
+    private bool Reap(StepMatcher matcher, Cqe?[] byStep, List<StepCompletion> order, List<Cqe> stray)
     {
         var any = false;
         while (_ring.TryPop(out var cqe))
         {
             any = true;
-            if (Program.StepByTag.TryGetValue(cqe.Data, out var step) && byStep[step] is null)
+            if (matcher.Match(cqe.Data) is { } step)
             {
                 byStep[step] = cqe;
                 order.Add(new StepCompletion(step, cqe));

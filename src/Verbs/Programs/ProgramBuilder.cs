@@ -65,6 +65,13 @@ public sealed class ProgramBuilder
     public StepBuilder Seek(Arg fd, Arg offset, Arg whence, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Step("seek", [fd, offset, whence], file, line);
 
+    /// <summary>CANCEL the pending steps tagged <paramref name="tag"/>: ALL (default) or ANY (the oldest).</summary>
+    public StepBuilder Cancel(Arg tag, Arg? mode = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Step("cancel", mode is { } m ? [tag, m] : [tag], file, line);
+
+    /// <summary>PIPE: save the result and use <c>Reg.R0.Low</c> (read end) and <c>Reg.R0.High</c> (write end) as fds.</summary>
+    public StepBuilder Pipe([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Step("pipe", [], file, line);
+
     /// <summary>Any op (a custom verb) with up to five plain arguments.</summary>
     public StepBuilder Op(uint op, Arg[] args, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -136,7 +143,7 @@ public sealed class ProgramBuilder
             case ArgKind.Register when param.Kind == ParamKind.Path:
                 throw new ArgumentException($"'{param.Name}' is a path: pass a string or a data buffer, not a register.");
             case ArgKind.Register:
-                slots[param.Arg] = StepArg.Load(arg.Register, where);
+                slots[param.Arg] = StepArg.Load(arg.Register, where, (LoadModifier)arg.Value);
                 return;
             case ArgKind.Length:
                 slots[param.Arg] = StepArg.LengthOf(arg.Buffer!.Name, where);

@@ -81,7 +81,7 @@ public static class ProgramLinker
             loads[i] = arg.Kind == ArgKind.Register ? arg.Register.Specifier : SqeFlags.RegNone;
             values[i] = arg.Kind switch
             {
-                ArgKind.Immediate => arg.Value,
+                ArgKind.Immediate or ArgKind.Register => arg.Value, // a load's immediate is its modifier
                 ArgKind.Address => RingLayout.UserBase + symbols[arg.Symbol!].Offset,
                 ArgKind.Length => symbols[arg.Symbol!].Size,
                 _ => 0,

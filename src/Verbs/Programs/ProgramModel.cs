@@ -53,14 +53,15 @@ public enum ArgKind
     Length,
 }
 
-/// <summary>One argument of a step, with where it was written.</summary>
+/// <summary>One argument of a step, with where it was written. For a register load, <c>Value</c> is the load modifier.</summary>
 public sealed record StepArg(ArgKind Kind, ulong Value, Reg Register, string? Symbol, SourceSpan Where)
 {
     /// <summary>A number.</summary>
     public static StepArg Immediate(ulong value, SourceSpan where) => new(ArgKind.Immediate, value, Reg.None, null, where);
 
-    /// <summary>A register load.</summary>
-    public static StepArg Load(Reg register, SourceSpan where) => new(ArgKind.Register, 0, register, null, where);
+    /// <summary>A register load; <paramref name="modifier"/> picks the whole value or one 32-bit half.</summary>
+    public static StepArg Load(Reg register, SourceSpan where, LoadModifier modifier = LoadModifier.Whole) =>
+        new(ArgKind.Register, (ulong)modifier, register, null, where);
 
     /// <summary>A symbol's address.</summary>
     public static StepArg AddressOf(string symbol, SourceSpan where) => new(ArgKind.Address, 0, Reg.None, symbol, where);

@@ -6,10 +6,10 @@ namespace VerbRing.Verbs.Programs;
 public sealed record RingShape(uint SqEntries = 64, uint UserMemorySize = 64 * 1024);
 
 /// <summary>
-/// Checks a program before anything runs. Errors: a register loaded that no earlier step of its chain saves and no
-/// <c>set</c> defines; a register loaded in one chain and saved by another (chains run independently: a race); a
-/// chain longer than the SQ; a count larger than the buffer it goes with; two steps with one tag; more user memory
-/// than the ring has. Warning: <c>link</c> on the last step (links never span enters, so it does nothing).
+/// Checks a program before anything runs. Errors: a register loaded that no earlier step saves and no <c>set</c>
+/// defines; a register loaded in one chain and saved by another that can interleave with it (a race); a chain
+/// longer than the SQ; a count larger than the buffer it goes with; more user memory than the ring has. Warnings:
+/// <c>link</c> on the last step (links never span enters), two steps with one tag, a CANCEL of a tag no step has.
 /// </summary>
 public static class Verifier
 {
@@ -24,6 +24,7 @@ public static class Verifier
         CheckChains(program, chains, shape, diagnostics);
         CheckBuffers(program, diagnostics);
         CheckTags(program, diagnostics);
+        CheckCancels(program, diagnostics);
         CheckMemory(program, shape, diagnostics);
         diagnostics.Sort((a, b) => (a.Where.Line, a.Where.Column).CompareTo((b.Where.Line, b.Where.Column)));
         return diagnostics;
@@ -59,18 +60,18 @@ public static class Verifier
                 var step = program.Steps[i];
                 foreach (var arg in step.Args.Where(a => a.Kind == ArgKind.Register))
                 {
-                    var register = arg.Register.Index;
-                    var otherChain = chains.Index().FirstOrDefault(o => o.Index != c && SavesIn(program, o.Item, register));
-                    if (otherChain.Item.Count > 0)
+                    var register = arg.Register;
+                    var racing = RacingSaver(program, chains, c, i, register);
+                    var savedEarlier = Enumerable.Range(0, c).Any(o => SaverIn(program, chains[o], register) is not null);
+                    if (racing is { } saver)
                     {
-                        var saver = program.Steps[Enumerable.Range(otherChain.Item.Start, otherChain.Item.Count).First(j => program.Steps[j].Save == arg.Register)];
                         diagnostics.Add(new Diagnostic(Severity.Error, arg.Where,
-                            $"{arg.Register} is saved by a step of another chain ({saver.Where}); chains run independently, so which value this step loads is a race — link the steps into one chain or use another register"));
+                            $"{register} is also saved by another chain ({saver.Where}), and one of the two chains may wait, letting the other run in between: which value this step loads is a race — link the steps into one chain or use another register"));
                     }
-                    else if (!savedInChain.Contains(register) && !defined.Contains(register))
+                    else if (!savedInChain.Contains(register.Index) && !savedEarlier && !defined.Contains(register.Index))
                     {
                         diagnostics.Add(new Diagnostic(Severity.Error, arg.Where,
-                            $"{arg.Register} is loaded here, but no earlier step of this chain saves it and no 'set {arg.Register}' defines it"));
+                            $"{register} is loaded here, but no earlier step saves it and no 'set {register}' defines it"));
                     }
                 }
 
@@ -82,8 +83,44 @@ public static class Verifier
         }
     }
 
-    private static bool SavesIn(ProgramModel program, (int Start, int Count) chain, int register) =>
-        Enumerable.Range(chain.Start, chain.Count).Any(j => !program.Steps[j].Save.IsNone && program.Steps[j].Save.Index == register);
+    /// <summary>
+    /// A save into <paramref name="register"/> by another chain that can interleave with the load at step
+    /// <paramref name="step"/> of chain <paramref name="chain"/>. Chains start in order and run without a pause
+    /// until a step pends, so an earlier chain's save is settled if that chain cannot pend before it, and a later
+    /// chain's save cannot come first if this chain cannot pend before the load.
+    /// </summary>
+    private static ProgramStep? RacingSaver(ProgramModel program, List<(int Start, int Count)> chains, int chain, int step, Reg register)
+    {
+        var loaderPendsFirst = Enumerable.Range(chains[chain].Start, step - chains[chain].Start).Any(j => MayPend(program.Steps[j]));
+        for (var other = 0; other < chains.Count; other++)
+        {
+            if (other == chain || SaverIn(program, chains[other], register) is not { } saver)
+            {
+                continue;
+            }
+
+            var (start, count) = chains[other];
+            var lastSave = Enumerable.Range(start, count).Last(j => program.Steps[j].Save == register);
+            var settled = other < chain
+                ? !Enumerable.Range(start, lastSave - start + 1).Any(j => MayPend(program.Steps[j]))
+                : !loaderPendsFirst;
+            if (!settled)
+            {
+                return saver;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a step's verb can wait (and so let other chains run in between).</summary>
+    internal static bool MayPend(ProgramStep step) =>
+        step.IsRaw
+        || step.Verb.Op is (uint)Op.Read or (uint)Op.Write or (uint)Op.Poll
+        || (step.Verb.Op == (uint)Op.Nop && !Abi.IsNoTimeout(step.Timeout));
+
+    private static ProgramStep? SaverIn(ProgramModel program, (int Start, int Count) chain, Reg register) =>
+        Enumerable.Range(chain.Start, chain.Count).Select(j => program.Steps[j]).FirstOrDefault(s => s.Save == register && !register.IsNone);
 
     private static void CheckChains(ProgramModel program, List<(int Start, int Count)> chains, RingShape shape, List<Diagnostic> diagnostics)
     {
@@ -135,12 +172,26 @@ public static class Verifier
             var tag = program.Steps[i].Tag ?? (ulong)i;
             if (seen.TryGetValue(tag, out var first))
             {
-                diagnostics.Add(new Diagnostic(Severity.Error, program.Steps[i].Where,
-                    $"tag {tag} is also the tag of step {first} ({program.Steps[first].Where}); every step needs its own tag so that its completion can be told apart"));
+                diagnostics.Add(new Diagnostic(Severity.Warning, program.Steps[i].Where,
+                    $"tag {tag} is also the tag of step {first} ({program.Steps[first].Where}); one CANCEL reaches both, and their completions are matched to steps oldest first"));
             }
             else
             {
                 seen[tag] = i;
+            }
+        }
+    }
+
+    private static void CheckCancels(ProgramModel program, List<Diagnostic> diagnostics)
+    {
+        var tags = program.Steps.Select((s, i) => s.Tag ?? (ulong)i).ToHashSet();
+        foreach (var step in program.Steps.Where(s => !s.IsRaw && s.Verb.Op == (uint)Op.Cancel))
+        {
+            var target = step.Args[0];
+            if (target.Kind == ArgKind.Immediate && !tags.Contains(target.Value))
+            {
+                diagnostics.Add(new Diagnostic(Severity.Warning, target.Where,
+                    $"cancel targets tag {target.Value}, which no step of this program has; it will complete with ENOENT"));
             }
         }
     }

@@ -15,7 +15,7 @@ public sealed class AllocationTests
     {
         var files = new MemoryNamespace();
         files.WriteFile("/data", new byte[8192]);
-        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new ManualTimeProvider())
+        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new ManualClock())
             .Create(new RingOptions { SqEntries = 64, CqEntries = 64 });
         var buffer = ring.Memory.Reserve(4096);
         ring.Push(Sqes.Open(ring.Memory.Put("/data"), OpenFlags.Read | OpenFlags.Write, save: Reg.R0));
@@ -63,7 +63,7 @@ public sealed class AllocationTests
     {
         var files = new MemoryNamespace();
         files.WriteFile("/dir/data", "x");
-        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new ManualTimeProvider()).Create();
+        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new ManualClock()).Create();
         var path = ring.Memory.Put("/dir/../dir/./data");
 
         void Round()

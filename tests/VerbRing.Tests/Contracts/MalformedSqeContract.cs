@@ -18,7 +18,7 @@ public abstract class MalformedSqeContract : KernelContract
         ReservedBit20,
         ReservedBit31,
         AllReservedBits,
-        UnknownOp8,
+        UnknownOp99,
         UnknownOpHuge,
         ReadBufferZero,
         ReadBufferBelowBase,
@@ -39,6 +39,7 @@ public abstract class MalformedSqeContract : KernelContract
         OpenPathAddressOverflow,
         OpenDotDotAboveRootMissing,
         FlagsZeroLoadsR0Everywhere,
+        UnknownLoadModifier,
     }
 
     public static TheoryData<Case, Errno> Cases => new()
@@ -46,7 +47,7 @@ public abstract class MalformedSqeContract : KernelContract
         { Case.ReservedBit20, Errno.EINVAL },
         { Case.ReservedBit31, Errno.EINVAL },
         { Case.AllReservedBits, Errno.EINVAL },
-        { Case.UnknownOp8, Errno.EINVAL },
+        { Case.UnknownOp99, Errno.EINVAL },
         { Case.UnknownOpHuge, Errno.EINVAL },
         { Case.ReadBufferZero, Errno.EFAULT },
         { Case.ReadBufferBelowBase, Errno.EFAULT },
@@ -66,7 +67,8 @@ public abstract class MalformedSqeContract : KernelContract
         { Case.OpenPathLengthHuge, Errno.ENAMETOOLONG },
         { Case.OpenPathAddressOverflow, Errno.EFAULT },
         { Case.OpenDotDotAboveRootMissing, Errno.ENOENT },
-        { Case.FlagsZeroLoadsR0Everywhere, Errno.EBADF },
+        { Case.FlagsZeroLoadsR0Everywhere, Errno.EINVAL }, // every immediate becomes a load modifier: the buffer address is not one
+        { Case.UnknownLoadModifier, Errno.EINVAL },
     };
 
     [Theory]
@@ -88,7 +90,7 @@ public abstract class MalformedSqeContract : KernelContract
             Case.ReservedBit20 => WithFlags(Sqes.Nop(), 1u << 20),
             Case.ReservedBit31 => WithFlags(Sqes.Nop(), 1u << 31),
             Case.AllReservedBits => WithFlags(Sqes.Nop(), SqeFlags.ReservedMask),
-            Case.UnknownOp8 => Sqes.Create(8),
+            Case.UnknownOp99 => Sqes.Create(99),
             Case.UnknownOpHuge => Sqes.Create(uint.MaxValue),
             Case.ReadBufferZero => Sqes.Read(readFd, 0UL, 4, offset: 0),
             Case.ReadBufferBelowBase => Sqes.Read(readFd, 4096UL, 4, offset: 0),
@@ -109,6 +111,7 @@ public abstract class MalformedSqeContract : KernelContract
             Case.OpenPathAddressOverflow => Sqes.Open(ulong.MaxValue - 2, 8UL, OpenFlags.Read),
             Case.OpenDotDotAboveRootMissing => Sqes.Open(ring.Put("/../../../etc/passwd"), OpenFlags.Read),
             Case.FlagsZeroLoadsR0Everywhere => WithFlags(Sqes.Read(readFd, buffer, 4), 0),
+            Case.UnknownLoadModifier => WithArg0(Sqes.Close(Reg.R0), 3),
             _ => throw new ArgumentOutOfRangeException(nameof(@case)),
         };
         var memoryBefore = ring.Ring.Region.UserMemory.ToArray();
@@ -132,6 +135,12 @@ public abstract class MalformedSqeContract : KernelContract
         ring.RunOne(Sqes.Read(fd, end - 4, 4, offset: 0)).ShouldSucceedWith(4);
         ring.RunOne(Sqes.Read(fd, end, 0, offset: 0)).ShouldSucceedWith(0);
         ring.Ring.Memory.At(end - 4, 4).ToArray().ShouldBe("0123"u8.ToArray());
+    }
+
+    private static Sqe WithArg0(Sqe sqe, ulong value)
+    {
+        sqe.Arg0 = value;
+        return sqe;
     }
 
     private static Sqe WithFlags(Sqe sqe, uint flags)

@@ -8,30 +8,36 @@ namespace VerbRing.Tests.InProcess;
 
 public sealed class InProcessLinkTests : LinkContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualTimeProvider clock, IVerbHandler[] extraVerbs) =>
+    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
         InProcessKernel.Create(options, files, clock, extraVerbs);
 }
 
 public sealed class InProcessFileVerbTests : FileVerbContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualTimeProvider clock, IVerbHandler[] extraVerbs) =>
+    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
         InProcessKernel.Create(options, files, clock, extraVerbs);
 }
 
 public sealed class InProcessOpenTests : OpenContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualTimeProvider clock, IVerbHandler[] extraVerbs) =>
+    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
         InProcessKernel.Create(options, files, clock, extraVerbs);
 }
 
 public sealed class InProcessMalformedSqeTests : MalformedSqeContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualTimeProvider clock, IVerbHandler[] extraVerbs) =>
+    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
         InProcessKernel.Create(options, files, clock, extraVerbs);
 }
 
 public sealed class InProcessEnterTests : EnterContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualTimeProvider clock, IVerbHandler[] extraVerbs) =>
+    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
+        InProcessKernel.Create(options, files, clock, extraVerbs);
+}
+
+public sealed class InProcessWaitingTests : WaitingContract
+{
+    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
         InProcessKernel.Create(options, files, clock, extraVerbs);
 }

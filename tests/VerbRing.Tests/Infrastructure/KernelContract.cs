@@ -11,18 +11,18 @@ public abstract class KernelContract
     /// <summary>A fresh ring on a fresh in-memory namespace with a manual clock.</summary>
     internal RingHarness NewRing(RingOptions? options = null, MemoryNamespace? files = null, params IVerbHandler[] extraVerbs)
     {
-        var clock = new ManualTimeProvider();
+        var clock = new ManualClock();
         var fileSystem = files ?? new MemoryNamespace();
         return CreateHarness(options ?? new RingOptions(), fileSystem, clock, extraVerbs);
     }
 
-    internal abstract RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualTimeProvider clock, IVerbHandler[] extraVerbs);
+    internal abstract RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs);
 }
 
 /// <summary>The kernel that runs inside enter, on the caller's thread.</summary>
 public static class InProcessKernel
 {
-    internal static RingHarness Create(RingOptions options, MemoryNamespace files, ManualTimeProvider clock, IVerbHandler[] extraVerbs)
+    internal static RingHarness Create(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs)
     {
         var factory = RingFactory.CreateDefault(fileSystem: files, time: clock, extraVerbs: extraVerbs);
         var (ring, kernel) = factory.CreateWithKernel(options);

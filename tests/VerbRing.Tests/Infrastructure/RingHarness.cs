@@ -13,7 +13,7 @@ public sealed class RingHarness : IDisposable
 {
     private readonly RingKernel _kernel;
 
-    internal RingHarness(IoRing ring, RingKernel kernel, MemoryNamespace files, ManualTimeProvider clock)
+    internal RingHarness(IoRing ring, RingKernel kernel, MemoryNamespace files, ManualClock clock)
     {
         Ring = ring;
         _kernel = kernel;
@@ -25,13 +25,42 @@ public sealed class RingHarness : IDisposable
 
     public MemoryNamespace Files { get; }
 
-    public ManualTimeProvider Clock { get; }
+    public ManualClock Clock { get; }
 
     public RegisterFile Registers => Ring.Registers;
 
     public int OpenDescriptors => _kernel.OpenDescriptors;
 
     public int InFlight => _kernel.InFlight;
+
+    public int LivePipes => _kernel.LivePipes;
+
+    /// <summary>Pushes <paramref name="sqes"/> and enters for them without waiting; returns the CQEs already there.</summary>
+    public List<Cqe> Submit(params Sqe[] sqes)
+    {
+        foreach (var sqe in sqes)
+        {
+            Ring.Push(sqe);
+        }
+
+        Ring.Enter((uint)sqes.Length, 0).ShouldBe(new EnterResult((uint)sqes.Length, Errno.OK));
+        return PopAll();
+    }
+
+    /// <summary>Moves the manual clock and returns the CQEs that arrived.</summary>
+    public List<Cqe> Advance(TimeSpan by)
+    {
+        Clock.Advance(by);
+        return PopAll();
+    }
+
+    /// <summary>Creates a pipe; its result is saved in <paramref name="register"/>.</summary>
+    public (ulong Read, ulong Write) Pipe(Reg register)
+    {
+        var cqe = RunOne(Sqes.Pipe(save: register));
+        cqe.Error.ShouldBe(0, "pipe");
+        return (cqe.Result & 0xFFFF_FFFF, cqe.Result >> 32);
+    }
 
     /// <summary>A buffer in user memory holding <paramref name="text"/>.</summary>
     public UserBuffer Put(string text) => Ring.Memory.Put(text);
@@ -81,5 +110,7 @@ public sealed class RingHarness : IDisposable
     {
         Ring.Dispose();
         _kernel.OpenDescriptors.ShouldBe(0, "teardown closes every descriptor");
+        _kernel.LivePipes.ShouldBe(0, "no pipe outlives its ring");
+        Clock.ArmedTimers.ShouldBe(0, "no timer outlives its ring");
     }
 }

@@ -34,7 +34,7 @@ public sealed class BuilderTests
     [Fact]
     public void Run_ReusedProgram_RunsManyTimesAndReadsBackByStepAndRegister()
     {
-        var factory = RingFactory.CreateDefault(time: new ManualTimeProvider());
+        var factory = RingFactory.CreateDefault(time: new ManualClock());
         using var ring = factory.Create();
         var loaded = Hello().LoadInto(ring);
         var first = loaded.Sqes.ToArray();
@@ -60,7 +60,7 @@ public sealed class BuilderTests
     [Fact]
     public void LoadInto_SecondProgramInTheSameRing_IsRelocated()
     {
-        var factory = RingFactory.CreateDefault(time: new ManualTimeProvider());
+        var factory = RingFactory.CreateDefault(time: new ManualClock());
         using var ring = factory.Create();
         ring.Memory.Reserve(1000); // something else owns the start of user memory
         var loaded = Hello().LoadInto(ring);

@@ -13,14 +13,14 @@ public sealed class VerifierTests
     }
 
     [Theory]
-    [InlineData("close r0", "no earlier step of this chain saves it")]
-    [InlineData("nop -> r1\nclose r1", "saved by a step of another chain")]
-    [InlineData("close r2 link\nnop -> r2", "no earlier step of this chain saves it")]
+    [InlineData("close r0", "no earlier step saves it")]
+    [InlineData("buffer b 4\nread 0, b, 4 -> r1\nclose r1", "is also saved by another chain")]
+    [InlineData("set r1 3\nnop timeout 1ms link\nclose r1\nnop -> r1", "is also saved by another chain")]
+    [InlineData("close r2 link\nnop -> r2", "no earlier step saves it")]
     [InlineData("nop link\nnop link\nnop link\nnop", "this chain has 4 steps but the SQ holds 3")]
     [InlineData("buffer b 8\nread 0, b, 9", "read moves 9 bytes but 'b' holds 8")]
     [InlineData("buffer b 8\nbuffer c 9\nwrite 0, b, len(c)", "write moves 9 bytes but 'b' holds 8")]
     [InlineData("write 0, \"abc\", 4", "write moves 4 bytes but 'the string' holds 3")]
-    [InlineData("nop\nnop tag 0", "tag 0 is also the tag of step 0")]
     [InlineData("buffer big 5000", "need 5000 bytes of user memory; the ring has 4096")]
     public void Check_Error_IsReported(string text, string message)
     {
@@ -34,6 +34,9 @@ public sealed class VerifierTests
     [InlineData("nop -> r1 link\nclose r1")]
     [InlineData("nop -> r1 hardlink\nclose r1")]
     [InlineData("nop -> r1\nnop -> r1\nclose 4")]
+    [InlineData("nop -> r1\nclose r1")]
+    [InlineData("pipe -> r0\nclose r0.lo\nclose r0.hi")]
+    [InlineData("set r1 3\nclose r1\nnop -> r1 timeout 1ms")]
     [InlineData("nop link\nnop link\nnop")]
     [InlineData("buffer b 8\nread 0, b, 8")]
     [InlineData("buffer b 8\nread 0, b, len(b)")]
@@ -51,6 +54,16 @@ public sealed class VerifierTests
         warning.Where.Line.ShouldBe(2);
         warning.Message.ShouldContain("links to nothing");
         Check("nop link\nnop").ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("nop\nnop tag 0", "tag 0 is also the tag of step 0")]
+    [InlineData("cancel 5", "cancel targets tag 5, which no step of this program has")]
+    public void Check_Warning_IsReported(string text, string message)
+    {
+        var warning = Check(text).ShouldHaveSingleItem();
+        warning.Severity.ShouldBe(Severity.Warning);
+        warning.Message.ShouldContain(message);
     }
 
     [Fact]

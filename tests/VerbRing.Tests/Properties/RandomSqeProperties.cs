@@ -46,7 +46,7 @@ public sealed class RandomSqeProperties
         files.WriteFile("/b/c", "gamma");
         var harness = InProcessKernel.Create(
             new RingOptions { SqEntries = 16, CqEntries = 8, UserMemorySize = SqeGenerators.UserMemory, MaxDescriptors = 4 },
-            files, new ManualTimeProvider(), []);
+            files, new ManualClock(), []);
         try
         {
             var ring = harness.Ring;

@@ -1,16 +1,20 @@
-namespace VerbRing.Tests.Infrastructure;
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel;
 
 /// <summary>
-/// A clock that moves only when a test says so. Timers fire inside <see cref="Advance"/>, on the test's thread,
-/// in deadline order: tests never sleep and never race a real clock.
+/// A clock that moves only when told to: <see cref="Advance"/> by a duration, or <see cref="TryAdvanceToNextTimer"/>.
+/// Timers fire inside those calls, on the caller's thread, in deadline order. Tests drive the kernel with it and
+/// never sleep; <c>verbring run --virtual-time</c> uses it for traces that do not depend on the machine's speed.
 /// </summary>
-public sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualClock : TimeProvider, ISteppableClock
 {
-    private readonly Lock _lock = new();
+    private readonly object _lock = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now = new(2026, 1, 16, 0, 0, 0, TimeSpan.Zero);
     private long _ticks;
 
+    /// <inheritdoc />
     public override DateTimeOffset GetUtcNow()
     {
         lock (_lock)
@@ -19,6 +23,7 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <inheritdoc />
     public override long GetTimestamp()
     {
         lock (_lock)
@@ -27,9 +32,10 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <inheritdoc />
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
-    /// <summary>Timers created so far and still armed.</summary>
+    /// <summary>Timers armed now.</summary>
     public int ArmedTimers
     {
         get
@@ -41,6 +47,7 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);
@@ -53,7 +60,46 @@ public sealed class ManualTimeProvider : TimeProvider
         return timer;
     }
 
-    /// <summary>Moves the clock forward, firing every timer that falls due, in order.</summary>
+    /// <summary>
+    /// Blocks until at least <paramref name="count"/> timers are armed (another thread is about to wait on one), or
+    /// <paramref name="limit"/> passes; returns whether they are. A wait on a condition, not a sleep.
+    /// </summary>
+    public bool WaitUntilArmed(int count, TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        lock (_lock)
+        {
+            while (_timers.Count(t => t.Due is not null) < count)
+            {
+                var left = until - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_lock, left))
+                {
+                    return _timers.Count(t => t.Due is not null) >= count;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool TryAdvanceToNextTimer(long notAfter)
+    {
+        long due;
+        long now;
+        lock (_lock)
+        {
+            now = _ticks;
+            var next = _timers.Where(t => t.Due is not null).MinBy(t => t.Due);
+            due = next?.Due ?? long.MaxValue;
+        }
+
+        var fires = due <= notAfter;
+        Advance(TimeSpan.FromTicks(Math.Max(0, (fires ? due : notAfter) - now)));
+        return fires;
+    }
+
+    /// <summary>Moves the clock forward, firing every timer that falls due, in deadline order.</summary>
     public void Advance(TimeSpan by)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
@@ -85,7 +131,7 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
-    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    private sealed class ManualTimer(ManualClock owner, TimerCallback callback, object? state) : ITimer
     {
         public long? Due { get; set; }
 
@@ -97,6 +143,7 @@ public sealed class ManualTimeProvider : TimeProvider
             {
                 Due = dueTime == Timeout.InfiniteTimeSpan ? null : owner._ticks + dueTime.Ticks;
                 Period = period == Timeout.InfiniteTimeSpan ? null : period;
+                Monitor.PulseAll(owner._lock); // WaitUntilArmed
             }
 
             return true;
