@@ -94,6 +94,11 @@ public sealed class ManualClock : TimeProvider, ISteppableClock
             due = next?.Due ?? long.MaxValue;
         }
 
+        if (due == long.MaxValue)
+        {
+            return false; // nothing is armed: time has no reason to move
+        }
+
         var fires = due <= notAfter;
         Advance(TimeSpan.FromTicks(Math.Max(0, (fires ? due : notAfter) - now)));
         return fires;

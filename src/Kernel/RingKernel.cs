@@ -27,6 +27,7 @@ internal sealed class RingKernel : IRingPort
     private readonly TimeProvider _time;
     private readonly TimeSpan _enterTimeout;
     private readonly int[] _batch;
+    private readonly int[] _batchGeneration;
     private readonly uint _cqEntries;
     private int _busy;
     private volatile bool _closing;
@@ -44,6 +45,7 @@ internal sealed class RingKernel : IRingPort
         _completions = new CompletionWriter(ring, _pool);
         _files = new FileTable(options.MaxDescriptors);
         _batch = new int[ring.SqEntries];
+        _batchGeneration = new int[ring.SqEntries];
         _context = new RingContext(region, _files, fileSystem, time) { PipeCapacity = options.PipeCapacity };
         _runner = new ChainRunner(_pool, _completions, verbs, _context, region.Registers, observer, time, OnTimer);
         _context.Runner = _runner;
@@ -82,6 +84,53 @@ internal sealed class RingKernel : IRingPort
             {
                 return _context.LivePipes;
             }
+        }
+    }
+
+    /// <summary>What is in flight, one line per operation (for diagnostics and test failures).</summary>
+    public string DescribeInFlight()
+    {
+        lock (_sync)
+        {
+            return _runner.Describe();
+        }
+    }
+
+    /// <summary>
+    /// Checks the interpreter's bookkeeping: the free list holds each free slot once, every completed slot is in
+    /// the backlog, the backlog count matches. Empty when sound (tests call it after every enter).
+    /// </summary>
+    public List<string> FindInconsistencies()
+    {
+        lock (_sync)
+        {
+            var problems = new List<string>();
+            var free = _pool.FreeSlots.ToArray();
+            if (free.Distinct().Count() != free.Length)
+            {
+                problems.Add($"a slot is free twice: {string.Join(",", free.GroupBy(f => f).Where(g => g.Count() > 1).Select(g => g.Key))}");
+            }
+
+            foreach (var index in free.Where(i => _pool[i].State != OperationState.Free))
+            {
+                problems.Add($"free slot #{index} is {_pool[index].State}");
+            }
+
+            var backlog = _completions.BacklogIndices();
+            if (backlog.Count != _completions.BacklogCount)
+            {
+                problems.Add($"backlog has {backlog.Count} entries but counts {_completions.BacklogCount}");
+            }
+
+            for (var i = 0; i < _pool.Capacity; i++)
+            {
+                if (_pool[i].State == OperationState.Completed && !backlog.Contains(i))
+                {
+                    problems.Add($"#{i} is completed but not in the backlog");
+                }
+            }
+
+            return problems;
         }
     }
 
@@ -201,6 +250,7 @@ internal sealed class RingKernel : IRingPort
             else
             {
                 _batch[i] = index; // a chain head
+                _batchGeneration[i] = operation.Generation;
             }
 
             previousLinked = SqeFlags.IsLinked(operation.Sqe.Flags);
@@ -215,7 +265,7 @@ internal sealed class RingKernel : IRingPort
         {
             if (_batch[i] >= 0)
             {
-                _runner.Start(_batch[i]);
+                _runner.Start(_batch[i], _batchGeneration[i]);
             }
         }
 

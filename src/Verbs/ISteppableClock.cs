@@ -9,7 +9,8 @@ public interface ISteppableClock
 {
     /// <summary>
     /// Moves time to the earliest armed timer and fires it, unless it is due after <paramref name="notAfter"/> (a
-    /// timestamp of this clock): then time moves to <paramref name="notAfter"/> and the answer is false.
+    /// timestamp of this clock): then time moves to <paramref name="notAfter"/> and the answer is false. With no timer
+    /// armed at all, time stays where it is and the answer is false.
     /// </summary>
     bool TryAdvanceToNextTimer(long notAfter);
 }

@@ -43,10 +43,18 @@ internal sealed class ChainRunner
     /// <summary>Whether any consumed operation has not completed yet (pending, or queued behind one).</summary>
     public bool HasUnfinished => _pool.InFlight > _completions.BacklogCount;
 
-    /// <summary>Runs the chain that starts at <paramref name="head"/> as far as it goes, then whatever it woke.</summary>
-    public void Start(int head)
+    /// <summary>
+    /// Runs the chain that starts at <paramref name="head"/> as far as it goes, then whatever it woke — unless an
+    /// earlier chain of the same enter already cancelled that head (it completed then, and must not run again).
+    /// </summary>
+    public void Start(int head, int generation)
     {
-        RunChain(head);
+        ref var operation = ref _pool[head];
+        if (operation.Generation == generation && operation.State == OperationState.Queued)
+        {
+            RunChain(head);
+        }
+
         Drain();
     }
 
@@ -154,6 +162,12 @@ internal sealed class ChainRunner
         _ready.Clear();
     }
 
+    /// <summary>One line per slot in use.</summary>
+    public string Describe() => string.Join(
+        "; ",
+        Enumerable.Range(0, _pool.Capacity).Where(i => _pool[i].State != OperationState.Free).Select(i =>
+            $"#{i} {_pool[i].State} op={_pool[i].Sqe.Op} data={_pool[i].Sqe.Data} prev={_pool[i].Prev} next={_pool[i].Next} cancel={_pool[i].CancelRequested} ready={_pool[i].InReady} parked={_pool[i].ParkedOn is not null}"));
+
     private void Cancel(int index)
     {
         _pool[index].CancelRequested = true;
@@ -255,8 +269,9 @@ internal sealed class ChainRunner
     {
         ref var operation = ref _pool[index];
         operation.Timer?.Dispose();
-        var remaining = operation.Deadline - _time.GetTimestamp();
-        var due = TimeSpan.FromSeconds(Math.Max(0, remaining) / (double)_time.TimestampFrequency);
+        // Round up, so that the timer never fires before the deadline (it would only re-arm at the same instant).
+        var remaining = Math.Max(0, operation.Deadline - _time.GetTimestamp());
+        var due = TimeSpan.FromTicks((long)Math.Ceiling((decimal)remaining * TimeSpan.TicksPerSecond / _time.TimestampFrequency));
         var generation = operation.Generation;
         operation.Timer = _time.CreateTimer(_ => _onTimer(index, generation), null, due < MaxDue ? due : MaxDue, Timeout.InfiniteTimeSpan);
     }
@@ -365,9 +380,10 @@ internal sealed class ChainRunner
         var flags = operation.Sqe.Flags;
         var next = operation.Next;
         var save = SqeFlags.SaveOf(flags);
-        if (save != SqeFlags.RegNone && !neverRan)
+        if (save != SqeFlags.RegNone && !neverRan && result.Error != Errno.ECANCELED)
         {
             // A failure saves ERR, so a hardlinked successor that loads it fails cleanly instead of using a stale value.
+            // A cancelled operation, pending or never run, writes nothing: a CQE with ECANCELED never wrote a register.
             _registers[save] = result.Error == Errno.OK ? result.Value : Abi.Err;
         }
 

@@ -65,6 +65,18 @@ internal sealed unsafe class CompletionWriter
         _backlogTail = index;
     }
 
+    /// <summary>The operations in the backlog, oldest first (for self-checks).</summary>
+    public List<int> BacklogIndices()
+    {
+        var list = new List<int>();
+        for (var i = _backlogHead; i >= 0 && list.Count <= _pool.Capacity; i = _pool[i].BacklogNext)
+        {
+            list.Add(i);
+        }
+
+        return list;
+    }
+
     /// <summary>Writes as much of the backlog as the CQ has room for.</summary>
     public void Flush()
     {

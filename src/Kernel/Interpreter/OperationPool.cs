@@ -104,6 +104,9 @@ internal sealed class OperationPool
         return index;
     }
 
+    /// <summary>The free slots (for self-checks).</summary>
+    public ReadOnlySpan<int> FreeSlots => _free.AsSpan(0, _freeCount);
+
     /// <summary>Returns a slot whose CQE has been published.</summary>
     public void Return(int index)
     {

@@ -305,6 +305,18 @@ public abstract class WaitingContract : KernelContract
     }
 
     [Fact]
+    public void Cancel_ALaterChainHeadOfTheSameEnter_CompletesItOnceAndNeverRunsIt()
+    {
+        // Regression: the head was consumed but not started when the CANCEL ran; it must not also be started.
+        using var ring = NewRing(new RingOptions { SqEntries = 8, CqEntries = 4 });
+        ring.Registers[5] = 5;
+        var cqes = ring.Run(Sqes.Cancel(9, data: 1), Sqes.Nop(save: Reg.R5, link: SqeLink.Link, data: 9), Sqes.Nop(data: 3));
+        cqes.Select(c => (c.Data, c.ErrorCode())).ShouldBe([(1UL, Errno.OK), (9UL, Errno.ECANCELED), (3UL, Errno.ECANCELED)]);
+        ring.Registers[5].ShouldBe(5UL, "the cancelled head never ran");
+        ring.InFlight.ShouldBe(0);
+    }
+
+    [Fact]
     public void Cancel_ItsOwnSuccessor_CompletesItWhenTheChainReachesIt()
     {
         using var ring = NewRing();

@@ -35,6 +35,10 @@ public sealed class RingHarness : IDisposable
 
     public int LivePipes => _kernel.LivePipes;
 
+    public string DescribeInFlight() => _kernel.DescribeInFlight();
+
+    public List<string> FindKernelInconsistencies() => _kernel.FindInconsistencies();
+
     /// <summary>Pushes <paramref name="sqes"/> and enters for them without waiting; returns the CQEs already there.</summary>
     public List<Cqe> Submit(params Sqe[] sqes)
     {

@@ -47,8 +47,12 @@ public static class SqeGenerators
     public static Gen<Sqe[]> Batch() => Gen.Choose(1, 16).SelectMany(n => Gen.ArrayOf(Sqe(), n));
 
     private static Gen<Sqe> WellShaped() =>
-        from op in Gen.Choose(0, 6)
+        from op in Gen.Choose(0, 8)
         from fd in Gen.Frequency((6, Gen.Choose(0, 4).Select(i => (ulong)i)), (1, Gen.Elements(Abi.FdNone, 63UL, 1UL << 33)))
+        from fdRegister in Gen.Frequency((3, Gen.Constant(-1)), (2, Gen.Choose(0, 6)))
+        from half in Gen.Elements(LoadModifier.Whole, LoadModifier.Low32, LoadModifier.High32)
+        from tag in Gen.Choose(0, 300)
+        from mode in Gen.Frequency((4, Gen.Elements(1UL, 2UL)), (1, Gen.Constant(3UL)))
         from path in Gen.Elements(Paths)
         from openFlags in Gen.Choose(0, 63)
         from address in Gen.Frequency((3, Gen.Elements(Addresses)), (2, Gen.Choose(0, (int)UserMemory - 1).Select(o => RingLayout.UserBase + (ulong)o)))
@@ -57,14 +61,18 @@ public static class SqeGenerators
         from whence in Gen.Choose(0, 4)
         from events in Gen.Choose(0, 40)
         from flags in Flags()
-        from timeout in Gen.Elements(0UL, ulong.MaxValue, 1_000_000UL)
+        from timeout in Gen.Elements(0UL, ulong.MaxValue, 1_000_000UL, 5_000_000UL, 50_000_000UL)
+        let fdFlags = fdRegister < 0 ? flags : (flags & ~SqeFlags.RegMask) | (uint)fdRegister
+        let fdArg = fdRegister < 0 ? fd : (ulong)half
         select op switch
         {
-            (int)Op.Read or (int)Op.Write => Make(op, flags, timeout, fd, address, count, offset, 0),
-            (int)Op.Poll => Make(op, flags, timeout, fd, (ulong)events, 0, 0, 0),
+            (int)Op.Read or (int)Op.Write => Make(op, fdFlags, timeout, fdArg, address, count, offset == 0 ? Abi.OffCur : offset, 0),
+            (int)Op.Poll => Make(op, fdFlags, timeout, fdArg, (ulong)events, 0, 0, 0),
             (int)Op.Open => Make(op, flags, timeout, fd % 3 == 0 ? Abi.FdNone : fd, path.Address, (ulong)path.Path.Length, (ulong)openFlags, 0),
-            (int)Op.Close => Make(op, flags, timeout, fd, 0, 0, 0, 0),
+            (int)Op.Close => Make(op, fdFlags, timeout, fdArg, 0, 0, 0, 0),
             (int)Op.Seek => Make(op, flags, timeout, fd, 0, 0, offset == Abi.OffCur ? unchecked((ulong)-3L) : offset, (ulong)whence),
+            (int)Op.Cancel => Make(op, flags & ~0x3Fu | 0x3Fu, timeout, (ulong)tag, mode, 0, 0, 0),
+            (int)Op.Pipe => Make(op, flags, timeout, 0, 0, 0, 0, 0),
             _ => Make(op, flags, timeout, 0, 0, 0, 0, 0),
         };
 
