@@ -173,6 +173,38 @@ public abstract class EnterContract : KernelContract
     }
 
     [Fact]
+    public void Enter_ThousandSqesIntoAnEightEntryCqWithoutReaping_DeliversAllInOrderWithBoundedMemory()
+    {
+        using var ring = NewRing(new RingOptions { SqEntries = 1024, CqEntries = 8, MaxInFlight = 64 });
+        for (var i = 0; i < 1000; i++)
+        {
+            ring.Ring.Push(Sqes.Nop(link: i % 5 == 4 ? SqeLink.None : SqeLink.Link, data: (ulong)i));
+        }
+
+        // Enter again and again without reaping: the CQ fills, completions wait in the backlog, and enter refuses
+        // new work (EBUSY) instead of letting the backlog grow; the in-flight limit bounds the kernel's memory.
+        var first = ring.Ring.Enter(1000, 0);
+        first.ShouldBe(new EnterResult(64, Errno.OK));
+        for (var i = 0; i < 10; i++)
+        {
+            ring.Ring.Enter(1000, 0).ShouldBe(new EnterResult(0, Errno.EBUSY));
+            ring.InFlight.ShouldBeLessThanOrEqualTo(64);
+        }
+
+        ring.Ring.CqUnread.ShouldBe(8u);
+        var seen = new List<ulong>();
+        while (seen.Count < 1000)
+        {
+            seen.AddRange(ring.PopAll().Select(c => c.Data));
+            var entered = ring.Ring.Enter(1000, 0);
+            entered.Error.ShouldBeOneOf(Errno.OK, Errno.EBUSY);
+            ring.InFlight.ShouldBeLessThanOrEqualTo(64);
+        }
+
+        seen.ShouldBe(Enumerable.Range(0, 1000).Select(i => (ulong)i), "every CQE, once, in order");
+    }
+
+    [Fact]
     public void Dispose_ClosesEveryDescriptor()
     {
         var ring = NewRing();

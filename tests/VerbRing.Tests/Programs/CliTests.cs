@@ -117,6 +117,26 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Run_MoreStepsThanTheSqHolds_RunsInBatchesWithoutSplittingAChain()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"verbring-batches-{Guid.NewGuid():N}.vr");
+        var text = string.Concat(Enumerable.Range(0, 10).Select(i => i % 3 == 2 ? "nop\n" : "nop link\n")) + "nop\n";
+        File.WriteAllText(file, text);
+        try
+        {
+            var result = CliRunner.Run("run", file, "--sq", "4", "--cq", "2", "--json");
+            result.ExitCode.ShouldBe(0, result.Error);
+            using var json = JsonDocument.Parse(result.Out);
+            json.RootElement.GetProperty("completions").EnumerateArray().Select(c => c.GetProperty("errno").GetString())
+                .ShouldBe(Enumerable.Repeat("OK", 11));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Help_ListsTheCommands()
     {
         var result = CliRunner.Run("--help");
