@@ -71,7 +71,8 @@ public sealed class RingFactory : IRingFactory
         try
         {
             var kernel = new RingKernel(region, options, Verbs, Namespace, _time, observer);
-            return (new IoRing(region, kernel), kernel);
+            IRingPort port = options.Placement == KernelPlacement.KernelThread ? new KernelThreadPort(kernel) : kernel;
+            return (new IoRing(region, port), kernel);
         }
         catch
         {

@@ -1,8 +1,21 @@
 namespace VerbRing.Kernel;
 
+/// <summary>Where a ring's kernel runs.</summary>
+public enum KernelPlacement
+{
+    /// <summary>Inside enter, on the calling thread: enter is a method call.</summary>
+    InProcess,
+
+    /// <summary>On a kernel thread of its own (like io_uring's SQPOLL): enter crosses a thread boundary.</summary>
+    KernelThread,
+}
+
 /// <summary>The shape and limits of one ring, chosen by whoever creates it (never by the program it runs).</summary>
 public sealed record RingOptions
 {
+    /// <summary>Where the kernel runs (default: in process, on the caller's thread).</summary>
+    public KernelPlacement Placement { get; init; } = KernelPlacement.InProcess;
+
     /// <summary>SQ entries, a power of two (default 64).</summary>
     public uint SqEntries { get; init; } = 64;
 

@@ -25,7 +25,18 @@ public static class InProcessKernel
     internal static RingHarness Create(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs)
     {
         var factory = RingFactory.CreateDefault(fileSystem: files, time: clock, extraVerbs: extraVerbs);
-        var (ring, kernel) = factory.CreateWithKernel(options);
+        var (ring, kernel) = factory.CreateWithKernel(options with { Placement = KernelPlacement.InProcess });
+        return new RingHarness(ring, kernel, files, clock);
+    }
+}
+
+/// <summary>The kernel on a thread of its own: enter crosses a thread boundary.</summary>
+public static class KernelThreadKernel
+{
+    internal static RingHarness Create(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs)
+    {
+        var factory = RingFactory.CreateDefault(fileSystem: files, time: clock, extraVerbs: extraVerbs);
+        var (ring, kernel) = factory.CreateWithKernel(options with { Placement = KernelPlacement.KernelThread });
         return new RingHarness(ring, kernel, files, clock);
     }
 }
