@@ -31,6 +31,12 @@ internal sealed class CommonOptions
         Description = "Run on a virtual clock that jumps to the next timer whenever nothing else can happen: timeouts and sleeps cost no real time and traces never depend on the machine's speed.",
     };
 
+    public Option<KernelPlacement> Kernel { get; } = new("--kernel")
+    {
+        Description = "Where the kernel runs: InProcess (inside enter) or KernelThread (on a thread of its own, like SQPOLL).",
+        DefaultValueFactory = _ => KernelPlacement.InProcess,
+    };
+
     public void AddTo(Command command, bool ringShape = true, bool run = false)
     {
         command.Arguments.Add(File);
@@ -47,6 +53,7 @@ internal sealed class CommonOptions
             command.Options.Add(Seed);
             command.Options.Add(Timeout);
             command.Options.Add(VirtualTime);
+            command.Options.Add(Kernel);
         }
     }
 
@@ -57,6 +64,7 @@ internal sealed class CommonOptions
         MaxDescriptors = result.GetValue(Fds),
         UserMemorySize = result.GetValue(Memory),
         EnterTimeout = result.GetValue(Timeout),
+        Placement = result.GetValue(Kernel),
     };
 
     private static TimeSpan ParseDuration(string text, System.CommandLine.Parsing.ArgumentResult result)

@@ -26,6 +26,15 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Run_OnTheKernelThread_GivesTheSameTrace()
+    {
+        var inProcess = CliRunner.Run("run", Hello);
+        var threaded = CliRunner.Run("run", Hello, "--kernel", "KernelThread");
+        threaded.ExitCode.ShouldBe(0, threaded.Error);
+        threaded.Out.ShouldBe(inProcess.Out);
+    }
+
+    [Fact]
     public void Run_HelloJson_GivesTheSameAsData()
     {
         var result = CliRunner.Run("run", Hello, "--json");
