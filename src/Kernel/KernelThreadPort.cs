@@ -24,6 +24,7 @@ internal sealed class KernelThreadPort : IRingPort
     private int _kernelSleeping;
     private int _userSleeping;
     private volatile bool _stopping;
+    private volatile bool _exited;
     private uint _amount;
     private uint _wait;
     private EnterResult _result;
@@ -42,8 +43,9 @@ internal sealed class KernelThreadPort : IRingPort
     /// <inheritdoc />
     public EnterResult Enter(uint amount, uint wait)
     {
-        // Interlocked: one enter at a time; a second one — or one from inside a verb, on the kernel thread — is EBUSY.
-        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        // A verb entering its own ring (on the kernel thread, or on a timer's thread resuming its chain) is EBUSY,
+        // and so is a second enter: one at a time (Interlocked).
+        if (_kernel.IsRunningOnCurrentThread || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             return new EnterResult(0, Errno.EBUSY);
         }
@@ -65,7 +67,12 @@ internal sealed class KernelThreadPort : IRingPort
                 _toKernel.Set();
             }
 
-            Await(static port => Volatile.Read(ref port._state) == Replied, _toUser, ref _userSleeping);
+            Await(static port => Volatile.Read(ref port._state) == Replied || port._exited, _toUser, ref _userSleeping);
+            if (Volatile.Read(ref _state) != Replied)
+            {
+                return new EnterResult(0, Errno.EINVAL); // torn down before the kernel thread took the request
+            }
+
             var result = _result;
             Volatile.Write(ref _state, Idle);
             return result;
@@ -104,6 +111,9 @@ internal sealed class KernelThreadPort : IRingPort
             }
             else if (_stopping)
             {
+                // A request published after our last look gets its answer from the user side: we are gone.
+                _exited = true;
+                _toUser.Set();
                 return;
             }
         }

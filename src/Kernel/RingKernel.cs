@@ -36,6 +36,12 @@ internal sealed class RingKernel : IRingPort
     public RingKernel(
         RingRegion region, RingOptions options, VerbTable verbs, INamespace fileSystem, TimeProvider time, IRingObserver? observer = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PipeCapacity, 1, nameof(options.PipeCapacity));
+        if (options.EnterTimeout < TimeSpan.Zero && options.EnterTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.EnterTimeout, "EnterTimeout is a positive duration or infinite.");
+        }
+
         var ring = region.Descriptor;
         _cqEntries = ring.CqEntries;
         _time = time;
@@ -134,9 +140,18 @@ internal sealed class RingKernel : IRingPort
         }
     }
 
+    /// <summary>Whether the calling thread is running this ring's kernel right now (a verb, a timer callback).</summary>
+    public bool IsRunningOnCurrentThread => _sync.IsHeldByCurrentThread;
+
     /// <inheritdoc />
     public EnterResult Enter(uint amount, uint wait)
     {
+        // A verb that enters its own ring is refused, also when a timer (not an enter) is running its chain.
+        if (_sync.IsHeldByCurrentThread)
+        {
+            return new EnterResult(0, Errno.EBUSY);
+        }
+
         // Interlocked: one enter at a time per ring; a second one (another thread, or re-entry) gets EBUSY.
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
@@ -276,7 +291,7 @@ internal sealed class RingKernel : IRingPort
     private Errno WaitForCompletions(uint wait)
     {
         // The common case answers at once and allocates nothing; only a wait that must block arms a timer.
-        if (CheckWait(wait, expired: false) is { } answer)
+        if (CheckWait(wait, expired: null) is { } answer)
         {
             return answer;
         }
@@ -292,7 +307,7 @@ internal sealed class RingKernel : IRingPort
         while (true)
         {
             _progress.Wait();
-            if (CheckWait(wait, Volatile.Read(ref expired.Value)) is { } result)
+            if (CheckWait(wait, expired) is { } result)
             {
                 return result;
             }
@@ -300,11 +315,13 @@ internal sealed class RingKernel : IRingPort
     }
 
     /// <summary>The wait's answer if it has one now; null to keep waiting. Resets the progress signal under the lock.</summary>
-    private Errno? CheckWait(uint wait, bool expired)
+    private Errno? CheckWait(uint wait, StrongBox<bool>? expired)
     {
         lock (_sync)
         {
-            _progress.Reset(); // under the lock: a completion after this point sets it again, none is lost
+            // Reset first, then read every condition: whatever happens after this point (a completion, the deadline
+            // setting `expired` and then the signal) sets the signal again, so no wake-up is lost.
+            _progress.Reset();
             _completions.Flush();
             if (_completions.Unread >= wait)
             {
@@ -317,7 +334,7 @@ internal sealed class RingKernel : IRingPort
             }
 
             // Nothing pending and nothing in the backlog: no CQE can ever arrive, so the wait cannot be met.
-            return !_runner.HasUnfinished || expired ? Errno.ETIMEDOUT : null;
+            return !_runner.HasUnfinished || (expired is not null && Volatile.Read(ref expired.Value)) ? Errno.ETIMEDOUT : null;
         }
     }
 }

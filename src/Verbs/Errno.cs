@@ -12,6 +12,9 @@ public enum Errno
     /// <summary>No such file or directory.</summary>
     ENOENT = 2,
 
+    /// <summary>I/O error: the verb itself failed inside the kernel (a bug of a custom verb).</summary>
+    EIO = 5,
+
     /// <summary>Bad file descriptor (unknown, closed, or not open for this direction).</summary>
     EBADF = 9,
 

@@ -152,7 +152,7 @@ internal sealed class ChainRunner
     {
         for (var i = 0; i < _pool.Capacity; i++)
         {
-            if (_pool[i].State is OperationState.Pending or OperationState.Queued)
+            if (_pool[i].State is OperationState.Pending or OperationState.Queued or OperationState.Running)
             {
                 _pool[i].Next = -1; // each is cancelled by this loop, not through its chain
                 Complete(i, VerbResult.Fail(Errno.ECANCELED));
@@ -194,6 +194,19 @@ internal sealed class ChainRunner
             }
 
             index = Complete(index, result);
+
+            // What this step woke (a reader its write fed, what its CANCEL marked) completes right after it,
+            // before the rest of its chain. That may complete the successor itself (a CANCEL of it): then the
+            // drain already took care of it and of what follows it, and this chain stops here.
+            if (_ready.Count > 0 && !_draining)
+            {
+                var generation = index >= 0 ? _pool[index].Generation : 0;
+                Drain();
+                if (index >= 0 && (_pool[index].Generation != generation || _pool[index].State != OperationState.Queued))
+                {
+                    index = -1;
+                }
+            }
         }
     }
 
@@ -224,7 +237,22 @@ internal sealed class ChainRunner
     {
         ref var operation = ref _pool[index];
         var call = new VerbCall(_context, in operation.Args, operation.Sqe.Op, operation.Sqe.Data, operation.Sqe.Timeout, index, target);
-        return handler.Execute(in call);
+        try
+        {
+            return handler.Execute(in call);
+        }
+#pragma warning disable CA1031 // A verb's bug must not cost the ring a completion or a slot: it becomes EIO.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            if (_pool[index].ParkedOn is { } queue)
+            {
+                queue.Remove(index, _pool[index].Generation);
+                _pool[index].ParkedOn = null;
+            }
+
+            return VerbResult.Fail(Errno.EIO);
+        }
     }
 
     private bool Load(uint flags, int arg, ref ulong value)
@@ -390,7 +418,7 @@ internal sealed class ChainRunner
         var breaksChain = result.Error != Errno.OK && (flags & SqeFlags.HardLink) == 0;
         var value = result.Error == Errno.OK ? result.Value : Abi.Err;
         var outcome = neverRan || (cancelled && operation.Outcome != TracedOutcome.Ran) ? TracedOutcome.Cancelled : operation.Outcome;
-        _observer?.OnCompleted(Trace(in operation.Sqe, in operation.Args, outcome, result.Error, value));
+        _observer?.OnCompleted(Trace(in operation.Sqe, neverRan ? AsSubmitted(in operation.Sqe) : operation.Args, outcome, result.Error, value));
         _completions.Post(index, result.Error, value);
         if (next >= 0)
         {

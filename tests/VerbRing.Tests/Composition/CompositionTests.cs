@@ -85,6 +85,17 @@ public sealed class CompositionTests
         ring.Layout.CqEntries.ShouldBe(4u);
     }
 
+    [Theory]
+    [InlineData(0, 10)]
+    [InlineData(-4, 10)]
+    [InlineData(4096, -5)]
+    public void Create_InvalidLimits_AreRefusedAtCreation(int pipeCapacity, int enterTimeoutSeconds)
+    {
+        var factory = RingFactory.CreateDefault();
+        Should.Throw<ArgumentOutOfRangeException>(() =>
+            factory.Create(new RingOptions { PipeCapacity = pipeCapacity, EnterTimeout = TimeSpan.FromSeconds(enterTimeoutSeconds) }));
+    }
+
     [Fact]
     public void Push_FullSq_TryPushIsFalseAndPushThrows()
     {

@@ -205,6 +205,19 @@ public abstract class EnterContract : KernelContract
     }
 
     [Fact]
+    public void Enter_VerbThatThrows_CompletesWithEioAndTheRingGoesOn()
+    {
+        using var ring = NewRing(extraVerbs: new ThrowingVerb());
+        var cqes = ring.Run(
+            Sqes.Create(ThrowingVerb.Code, save: Reg.R1, link: SqeLink.HardLink, data: 1),
+            Sqes.Nop(data: 2),
+            Sqes.Nop(data: 3));
+        cqes.Select(c => (c.Data, c.ErrorCode())).ShouldBe([(1UL, Errno.EIO), (2UL, Errno.OK), (3UL, Errno.OK)]);
+        ring.Registers[1].ShouldBe(Abi.Err);
+        ring.InFlight.ShouldBe(0, "the slot was returned");
+    }
+
+    [Fact]
     public void Dispose_ClosesEveryDescriptor()
     {
         var ring = NewRing();

@@ -317,6 +317,33 @@ public abstract class WaitingContract : KernelContract
     }
 
     [Fact]
+    public void Cancel_TargetsCompleteRightAfterTheCancel_BeforeTheRestOfItsChain()
+    {
+        using var ring = NewRing();
+        ring.Pipe(Reg.R0);
+        ring.Submit(Sqes.Read(Reg.R0.Low, ring.Reserve(4), 4, data: 7)).ShouldBeEmpty();
+        var cqes = ring.Submit(Sqes.Cancel(7, link: SqeLink.Link, data: 100), Sqes.Nop(data: 2));
+        cqes.Select(c => c.Data).ShouldBe([100UL, 7UL, 2UL]);
+    }
+
+    [Fact]
+    public void Enter_FromAVerbWhoseChainATimerResumed_IsEbusy()
+    {
+        // The chain resumes on the clock's thread, outside any enter; the verb's nested enter must still be refused
+        // (not consume the queued NOP, and on the kernel thread not deadlock).
+        var reenter = new ReenterVerb();
+        using var ring = NewRing(extraVerbs: reenter);
+        reenter.Ring = ring.Ring;
+        ring.Submit(Sqes.Nop(link: SqeLink.Link, data: 1, timeout: 1_000_000), Sqes.Create(ReenterVerb.Code, data: 2)).ShouldBeEmpty();
+        ring.Ring.Push(Sqes.Nop(data: 3));
+
+        ring.Advance(Ms).Select(c => c.Data).ShouldBe([1UL, 2UL]);
+
+        reenter.Observed.ShouldBe(new EnterResult(0, Errno.EBUSY));
+        ring.Ring.SqPending.ShouldBe(1u, "the nested enter consumed nothing");
+    }
+
+    [Fact]
     public void Cancel_ItsOwnSuccessor_CompletesItWhenTheChainReachesIt()
     {
         using var ring = NewRing();

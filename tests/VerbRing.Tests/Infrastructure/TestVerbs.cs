@@ -54,3 +54,15 @@ public sealed unsafe class ScribbleVerb : IVerbHandler
         return VerbResult.Ok(0);
     }
 }
+
+/// <summary>A verb (op 103) with a bug: it throws. The kernel must turn that into EIO and lose nothing.</summary>
+public sealed class ThrowingVerb : IVerbHandler
+{
+    public const uint Code = 103;
+
+    public uint Op => Code;
+
+    public string Name => "THROW";
+
+    public VerbResult Execute(in VerbCall call) => throw new InvalidOperationException("a custom verb's bug");
+}
