@@ -9,10 +9,12 @@ namespace VerbRing.Kernel;
 /// there and resumes — loading the successor's registers then — when the operation completes. Every outcome (bad
 /// flags, unknown op, errno, timeout, cancel) becomes exactly one CQE. The caller holds the ring's lock.
 /// </summary>
+// This file: dispatch, register loads, completion and link following. ChainRunner.Pending.cs: parking, waking,
+// retries, timeouts. ChainRunner.Cancel.cs: CANCEL and teardown.
 // Design: handlers never run another chain. An event (a pipe write, a close) only wakes parked operations into the
 // ready queue; Drain retries them after the current step, in wake order. Timers and cancels find an operation by
 // (index, generation), so a slot that was freed and reused is never touched by a stale one.
-internal sealed class ChainRunner
+internal sealed partial class ChainRunner
 {
     private readonly OperationPool _pool;
     private readonly CompletionWriter _completions;
@@ -58,121 +60,11 @@ internal sealed class ChainRunner
         Drain();
     }
 
-    /// <summary>Called by a handler: the operation waits on <paramref name="queue"/> (or only for its timeout or a cancel).</summary>
-    public void Park(int index, WaitQueue? queue, object? target)
-    {
-        ref var operation = ref _pool[index];
-        operation.ParkedOn = queue;
-        operation.Target = target;
-        queue?.Park(index, operation.Generation);
-    }
-
-    /// <summary>
-    /// Queues a parked (or cancel-marked) operation for a retry after the current step. A wake from the queue it is
-    /// parked on unparks it (that queue is clearing itself); any other wake leaves the retry to unpark it.
-    /// </summary>
-    public void Wake(int index, int generation, WaitQueue? from = null)
-    {
-        ref var operation = ref _pool[index];
-        if (operation.Generation != generation)
-        {
-            return;
-        }
-
-        if (from is not null && ReferenceEquals(operation.ParkedOn, from))
-        {
-            operation.ParkedOn = null;
-        }
-
-        if (!operation.InReady)
-        {
-            operation.InReady = true;
-            _ready.Enqueue((index, generation));
-        }
-    }
-
-    /// <summary>
-    /// CANCEL: marks the pending or queued operations whose data is <paramref name="tag"/> (all, or the oldest) and
-    /// returns how many. They complete with ECANCELED right after the CANCEL itself.
-    /// </summary>
-    public int RequestCancel(ulong tag, bool all)
-    {
-        var count = 0;
-        var oldest = -1;
-        for (var i = 0; i < _pool.Capacity; i++)
-        {
-            ref var operation = ref _pool[i];
-            if (operation.State is not (OperationState.Pending or OperationState.Queued) || operation.CancelRequested || operation.Sqe.Data != tag)
-            {
-                continue;
-            }
-
-            if (all)
-            {
-                Cancel(i);
-                count++;
-            }
-            else if (oldest < 0 || operation.Sequence < _pool[oldest].Sequence)
-            {
-                oldest = i;
-            }
-        }
-
-        if (oldest >= 0)
-        {
-            Cancel(oldest);
-            count++;
-        }
-
-        return count;
-    }
-
-    /// <summary>A timer fired for operation (index, generation): time it out if it is still pending.</summary>
-    public void TimeOut(int index, int generation)
-    {
-        ref var operation = ref _pool[index];
-        if (operation.Generation != generation || operation.State != OperationState.Pending)
-        {
-            return;
-        }
-
-        if (_time.GetTimestamp() < operation.Deadline)
-        {
-            Arm(index); // a long timeout is served by several timer periods
-            return;
-        }
-
-        var handler = _verbs.Find(operation.Sqe.Op)!;
-        RunChain(Complete(index, handler.OnTimeout()));
-        Drain();
-    }
-
-    /// <summary>Teardown: completes every unfinished operation with ECANCELED and stops every timer.</summary>
-    public void CancelEverything()
-    {
-        for (var i = 0; i < _pool.Capacity; i++)
-        {
-            if (_pool[i].State is OperationState.Pending or OperationState.Queued or OperationState.Running)
-            {
-                _pool[i].Next = -1; // each is cancelled by this loop, not through its chain
-                Complete(i, VerbResult.Fail(Errno.ECANCELED));
-            }
-        }
-
-        _ready.Clear();
-    }
-
     /// <summary>One line per slot in use.</summary>
     public string Describe() => string.Join(
         "; ",
         Enumerable.Range(0, _pool.Capacity).Where(i => _pool[i].State != OperationState.Free).Select(i =>
             $"#{i} {_pool[i].State} op={_pool[i].Sqe.Op} data={_pool[i].Sqe.Data} prev={_pool[i].Prev} next={_pool[i].Next} cancel={_pool[i].CancelRequested} ready={_pool[i].InReady} parked={_pool[i].ParkedOn is not null}"));
-
-    private void Cancel(int index)
-    {
-        _pool[index].CancelRequested = true;
-        Wake(index, _pool[index].Generation);
-    }
 
     private void RunChain(int index)
     {
@@ -278,117 +170,6 @@ internal sealed class ChainRunner
                 return true;
             default:
                 return false;
-        }
-    }
-
-    private void Pend(int index)
-    {
-        ref var operation = ref _pool[index];
-        operation.State = OperationState.Pending;
-        if (operation.Timer is null && !Abi.IsNoTimeout(operation.Sqe.Timeout))
-        {
-            // The clock starts at dispatch, as in PatchworkOS; only a verb that pends has a timer at all.
-            operation.Deadline = _time.GetTimestamp() + Ticks(operation.Sqe.Timeout);
-            Arm(index);
-        }
-    }
-
-    private void Arm(int index)
-    {
-        ref var operation = ref _pool[index];
-        operation.Timer?.Dispose();
-        // Round up, so that the timer never fires before the deadline (it would only re-arm at the same instant).
-        var remaining = Math.Max(0, operation.Deadline - _time.GetTimestamp());
-        var due = TimeSpan.FromTicks((long)Math.Ceiling((decimal)remaining * TimeSpan.TicksPerSecond / _time.TimestampFrequency));
-        var generation = operation.Generation;
-        operation.Timer = _time.CreateTimer(_ => _onTimer(index, generation), null, due < MaxDue ? due : MaxDue, Timeout.InfiniteTimeSpan);
-    }
-
-    private static readonly TimeSpan MaxDue = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
-
-    private long Ticks(ulong nanoseconds)
-    {
-        var ticks = (decimal)nanoseconds * _time.TimestampFrequency / 1_000_000_000m;
-        return ticks >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)Math.Ceiling(ticks);
-    }
-
-    private void Drain()
-    {
-        if (_draining)
-        {
-            return;
-        }
-
-        _draining = true;
-        try
-        {
-            while (_ready.TryDequeue(out var entry))
-            {
-                ref var operation = ref _pool[entry.Index];
-                if (operation.Generation != entry.Generation || !operation.InReady)
-                {
-                    continue;
-                }
-
-                operation.InReady = false;
-                if (operation.State == OperationState.Queued && operation.CancelRequested)
-                {
-                    CancelQueued(entry.Index);
-                }
-                else if (operation.State == OperationState.Pending)
-                {
-                    Retry(entry.Index);
-                }
-            }
-        }
-        finally
-        {
-            _draining = false;
-        }
-    }
-
-    private void Retry(int index)
-    {
-        ref var operation = ref _pool[index];
-        operation.ParkedOn?.Remove(index, operation.Generation);
-        operation.ParkedOn = null;
-        if (operation.CancelRequested)
-        {
-            RunChain(Complete(index, VerbResult.Fail(Errno.ECANCELED)));
-            return;
-        }
-
-        operation.State = OperationState.Running;
-        var result = Execute(index, _verbs.Find(operation.Sqe.Op)!, operation.Target);
-        if (result.IsPending)
-        {
-            Pend(index);
-            return;
-        }
-
-        RunChain(Complete(index, result));
-    }
-
-    /// <summary>A cancelled member that never ran: splice it out of its chain, with its successors unless it hardlinks.</summary>
-    private void CancelQueued(int index)
-    {
-        ref var operation = ref _pool[index];
-        var previous = operation.Prev;
-        var survivor = (operation.Sqe.Flags & SqeFlags.HardLink) != 0 ? operation.Next : -1;
-        var next = Complete(index, VerbResult.Fail(Errno.ECANCELED)); // cancels the rest itself when it breaks
-        if (previous >= 0)
-        {
-            _pool[previous].Next = survivor;
-        }
-
-        if (survivor >= 0)
-        {
-            _pool[survivor].Prev = previous;
-        }
-
-        if (previous < 0 && next >= 0)
-        {
-            RunChain(next); // no predecessor holds it back any more
         }
     }
 

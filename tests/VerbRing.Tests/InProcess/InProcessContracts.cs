@@ -1,6 +1,5 @@
 using VerbRing.Kernel;
 using VerbRing.Tests.Contracts;
-using VerbRing.Tests.Infrastructure;
 
 namespace VerbRing.Tests.InProcess;
 
@@ -8,36 +7,30 @@ namespace VerbRing.Tests.InProcess;
 
 public sealed class InProcessLinkTests : LinkContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        InProcessKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessFileVerbTests : FileVerbContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        InProcessKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessOpenTests : OpenContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        InProcessKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessMalformedSqeTests : MalformedSqeContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        InProcessKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessEnterTests : EnterContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        InProcessKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessWaitingTests : WaitingContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        InProcessKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.InProcess;
 }

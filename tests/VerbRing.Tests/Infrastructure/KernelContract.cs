@@ -3,40 +3,26 @@ using VerbRing.Kernel;
 namespace VerbRing.Tests.Infrastructure;
 
 /// <summary>
-/// The base of every contract test class: how to make a ring on the kernel under test. Each kernel (in-process
-/// now; kernel thread and server process later) derives one concrete class per contract.
+/// The base of every contract test class: which kernel it runs against. Each kernel derives one concrete class per
+/// contract (in-process and kernel thread now; the server process later), so every contract runs on every kernel.
 /// </summary>
 public abstract class KernelContract
 {
+    /// <summary>The kernel under test.</summary>
+    protected abstract KernelPlacement Placement { get; }
+
     /// <summary>A fresh ring on a fresh in-memory namespace with a manual clock.</summary>
-    internal RingHarness NewRing(RingOptions? options = null, MemoryNamespace? files = null, params IVerbHandler[] extraVerbs)
-    {
-        var clock = new ManualClock();
-        var fileSystem = files ?? new MemoryNamespace();
-        return CreateHarness(options ?? new RingOptions(), fileSystem, clock, extraVerbs);
-    }
-
-    internal abstract RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs);
+    internal RingHarness NewRing(RingOptions? options = null, MemoryNamespace? files = null, params IVerbHandler[] extraVerbs) =>
+        Kernels.Create(Placement, options ?? new RingOptions(), files ?? new MemoryNamespace(), new ManualClock(), extraVerbs);
 }
 
-/// <summary>The kernel that runs inside enter, on the caller's thread.</summary>
-public static class InProcessKernel
+/// <summary>Creates a ring harness on a given kernel.</summary>
+public static class Kernels
 {
-    internal static RingHarness Create(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs)
+    internal static RingHarness Create(KernelPlacement placement, RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs)
     {
         var factory = RingFactory.CreateDefault(fileSystem: files, time: clock, extraVerbs: extraVerbs);
-        var (ring, kernel) = factory.CreateWithKernel(options with { Placement = KernelPlacement.InProcess });
-        return new RingHarness(ring, kernel, files, clock);
-    }
-}
-
-/// <summary>The kernel on a thread of its own: enter crosses a thread boundary.</summary>
-public static class KernelThreadKernel
-{
-    internal static RingHarness Create(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs)
-    {
-        var factory = RingFactory.CreateDefault(fileSystem: files, time: clock, extraVerbs: extraVerbs);
-        var (ring, kernel) = factory.CreateWithKernel(options with { Placement = KernelPlacement.KernelThread });
+        var (ring, kernel) = factory.CreateWithKernel(options with { Placement = placement });
         return new RingHarness(ring, kernel, files, clock);
     }
 }

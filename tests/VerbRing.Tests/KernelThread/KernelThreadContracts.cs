@@ -1,6 +1,5 @@
 using VerbRing.Kernel;
 using VerbRing.Tests.Contracts;
-using VerbRing.Tests.Infrastructure;
 
 namespace VerbRing.Tests.KernelThread;
 
@@ -8,36 +7,30 @@ namespace VerbRing.Tests.KernelThread;
 
 public sealed class KernelThreadLinkTests : LinkContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        KernelThreadKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadFileVerbTests : FileVerbContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        KernelThreadKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadOpenTests : OpenContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        KernelThreadKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadMalformedSqeTests : MalformedSqeContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        KernelThreadKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadEnterTests : EnterContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        KernelThreadKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadWaitingTests : WaitingContract
 {
-    internal override RingHarness CreateHarness(RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs) =>
-        KernelThreadKernel.Create(options, files, clock, extraVerbs);
+    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
 }

@@ -1,0 +1,151 @@
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel;
+
+/// <summary>
+/// The waiting half of the interpreter: parking a verb that cannot finish, waking it into the ready queue, retrying
+/// it there, and timing it out by (slot, generation).
+/// </summary>
+internal sealed partial class ChainRunner
+{
+    private static readonly TimeSpan MaxDue = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    /// <summary>Called by a handler: the operation waits on <paramref name="queue"/> (or only for its timeout or a cancel).</summary>
+    public void Park(int index, WaitQueue? queue, object? target)
+    {
+        ref var operation = ref _pool[index];
+        operation.ParkedOn = queue;
+        operation.Target = target;
+        queue?.Park(index, operation.Generation);
+    }
+
+    /// <summary>
+    /// Queues a parked (or cancel-marked) operation for a retry after the current step. A wake from the queue it is
+    /// parked on unparks it (that queue is clearing itself); any other wake leaves the retry to unpark it.
+    /// </summary>
+    public void Wake(int index, int generation, WaitQueue? from = null)
+    {
+        ref var operation = ref _pool[index];
+        if (operation.Generation != generation)
+        {
+            return;
+        }
+
+        if (from is not null && ReferenceEquals(operation.ParkedOn, from))
+        {
+            operation.ParkedOn = null;
+        }
+
+        if (!operation.InReady)
+        {
+            operation.InReady = true;
+            _ready.Enqueue((index, generation));
+        }
+    }
+
+    /// <summary>A timer fired for operation (index, generation): time it out if it is still pending.</summary>
+    public void TimeOut(int index, int generation)
+    {
+        ref var operation = ref _pool[index];
+        if (operation.Generation != generation || operation.State != OperationState.Pending)
+        {
+            return;
+        }
+
+        if (_time.GetTimestamp() < operation.Deadline)
+        {
+            Arm(index); // a long timeout is served by several timer periods
+            return;
+        }
+
+        var handler = _verbs.Find(operation.Sqe.Op)!;
+        RunChain(Complete(index, handler.OnTimeout()));
+        Drain();
+    }
+
+    private void Pend(int index)
+    {
+        ref var operation = ref _pool[index];
+        operation.State = OperationState.Pending;
+        if (operation.Timer is null && !Abi.IsNoTimeout(operation.Sqe.Timeout))
+        {
+            // The clock starts at dispatch, as in PatchworkOS; only a verb that pends has a timer at all.
+            operation.Deadline = _time.GetTimestamp() + Ticks(operation.Sqe.Timeout);
+            Arm(index);
+        }
+    }
+
+    private void Arm(int index)
+    {
+        ref var operation = ref _pool[index];
+        operation.Timer?.Dispose();
+        // Round up, so that the timer never fires before the deadline (it would only re-arm at the same instant).
+        var remaining = Math.Max(0, operation.Deadline - _time.GetTimestamp());
+        var due = TimeSpan.FromTicks((long)Math.Ceiling((decimal)remaining * TimeSpan.TicksPerSecond / _time.TimestampFrequency));
+        var generation = operation.Generation;
+        operation.Timer = _time.CreateTimer(_ => _onTimer(index, generation), null, due < MaxDue ? due : MaxDue, Timeout.InfiniteTimeSpan);
+    }
+
+    private long Ticks(ulong nanoseconds)
+    {
+        var ticks = (decimal)nanoseconds * _time.TimestampFrequency / 1_000_000_000m;
+        return ticks >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)Math.Ceiling(ticks);
+    }
+
+    private void Drain()
+    {
+        if (_draining)
+        {
+            return;
+        }
+
+        _draining = true;
+        try
+        {
+            while (_ready.TryDequeue(out var entry))
+            {
+                ref var operation = ref _pool[entry.Index];
+                if (operation.Generation != entry.Generation || !operation.InReady)
+                {
+                    continue;
+                }
+
+                operation.InReady = false;
+                if (operation.State == OperationState.Queued && operation.CancelRequested)
+                {
+                    CancelQueued(entry.Index);
+                }
+                else if (operation.State == OperationState.Pending)
+                {
+                    Retry(entry.Index);
+                }
+            }
+        }
+        finally
+        {
+            _draining = false;
+        }
+    }
+
+    private void Retry(int index)
+    {
+        ref var operation = ref _pool[index];
+        operation.ParkedOn?.Remove(index, operation.Generation);
+        operation.ParkedOn = null;
+        if (operation.CancelRequested)
+        {
+            RunChain(Complete(index, VerbResult.Fail(Errno.ECANCELED)));
+            return;
+        }
+
+        operation.State = OperationState.Running;
+        var result = Execute(index, _verbs.Find(operation.Sqe.Op)!, operation.Target);
+        if (result.IsPending)
+        {
+            Pend(index);
+            return;
+        }
+
+        RunChain(Complete(index, result));
+    }
+}
