@@ -62,6 +62,17 @@ public sealed class RingFactory : IRingFactory
     public IoRing Create(RingOptions? options = null, IRingObserver? observer = null) =>
         CreateWithKernel(options ?? _defaults, observer).Ring;
 
+    /// <summary>
+    /// A kernel for a ring whose region someone else owns (a file shared with another process or language). The
+    /// caller enters through the returned port and disposes it before the region.
+    /// </summary>
+    internal RingKernel Attach(RingRegion region, RingOptions options, IRingObserver? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        ArgumentNullException.ThrowIfNull(options);
+        return new RingKernel(region, options, Verbs, Namespace, _time, observer);
+    }
+
     /// <summary>Creates a ring and also hands back its kernel (for tests and tools that inspect it).</summary>
     internal (IoRing Ring, RingKernel Kernel) CreateWithKernel(RingOptions options, IRingObserver? observer = null)
     {

@@ -1,0 +1,80 @@
+using System.IO.MemoryMappedFiles;
+
+namespace VerbRing.Registers;
+
+/// <summary>
+/// A ring region in a memory-mapped file, so that two processes — or two languages — share the very same bytes.
+/// The region starts <c>offset</c> bytes into the file (room for a transport header); the file is created zeroed,
+/// or an existing one is mapped as it is. One owner: Dispose unmaps and closes, and never deletes the file.
+/// </summary>
+public sealed unsafe class MappedRingRegion : RingRegion
+{
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+
+    private MappedRingRegion(RingLayout layout, MemoryMappedFile file, MemoryMappedViewAccessor view, byte* pointer)
+        : base(layout, pointer)
+    {
+        _file = file;
+        _view = view;
+    }
+
+    /// <summary>Creates (or replaces) the file at <paramref name="path"/>, zeroed, and maps the region in it.</summary>
+    public static MappedRingRegion Create(string path, RingLayout layout, long offset = 0)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        using (var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            stream.SetLength(offset + layout.TotalSize); // a new length reads as zeros
+        }
+
+        return Open(path, layout, offset);
+    }
+
+    /// <summary>Maps the region of an existing file, as it is; throws when the file is too small for the layout.</summary>
+    public static MappedRingRegion Open(string path, RingLayout layout, long offset = 0)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var length = new FileInfo(path).Length;
+        if (length < offset + layout.TotalSize)
+        {
+            throw new InvalidDataException($"'{path}' holds {length} bytes; the ring needs {offset + layout.TotalSize}.");
+        }
+
+        MemoryMappedFile? file = null;
+        MemoryMappedViewAccessor? view = null;
+        var acquired = false;
+        try
+        {
+            file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
+            view = file.CreateViewAccessor(0, offset + layout.TotalSize, MemoryMappedFileAccess.ReadWrite);
+            byte* pointer = null;
+
+            // Unsafe: the pointer stays valid until ReleasePointer in Release(); the view is ours alone.
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            acquired = true;
+            return new MappedRingRegion(layout, file, view, pointer + view.PointerOffset + offset);
+        }
+        catch
+        {
+            // A partial construction frees what it took, in reverse order.
+            if (acquired)
+            {
+                view!.SafeMemoryMappedViewHandle.ReleasePointer();
+            }
+
+            view?.Dispose();
+            file?.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Release()
+    {
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _file.Dispose();
+    }
+}
