@@ -63,22 +63,6 @@ public abstract class EnterContract : KernelContract
     }
 
     [Fact]
-    public void Enter_FromInsideARunningEnter_IsEbusy()
-    {
-        var reenter = new ReenterVerb();
-        using var ring = NewRing(extraVerbs: reenter);
-        reenter.Ring = ring.Ring;
-        ring.Ring.Push(Sqes.Create(ReenterVerb.Code, data: 1));
-        ring.Ring.Push(Sqes.Nop(data: 2));
-
-        ring.Ring.Enter(1, 1).ShouldBe(new EnterResult(1, Errno.OK));
-
-        reenter.Observed.ShouldBe(new EnterResult(0, Errno.EBUSY));
-        ring.PopAll().ShouldHaveSingleItem().ShouldSucceedWith(0);
-        ring.Ring.SqPending.ShouldBe(1u, "the nested enter consumed nothing");
-    }
-
-    [Fact]
     public void Enter_SlotRewrittenAfterConsumption_ChangesNothing()
     {
         var scribble = new ScribbleVerb();

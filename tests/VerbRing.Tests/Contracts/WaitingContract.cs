@@ -327,23 +327,6 @@ public abstract class WaitingContract : KernelContract
     }
 
     [Fact]
-    public void Enter_FromAVerbWhoseChainATimerResumed_IsEbusy()
-    {
-        // The chain resumes on the clock's thread, outside any enter; the verb's nested enter must still be refused
-        // (not consume the queued NOP, and on the kernel thread not deadlock).
-        var reenter = new ReenterVerb();
-        using var ring = NewRing(extraVerbs: reenter);
-        reenter.Ring = ring.Ring;
-        ring.Submit(Sqes.Nop(link: SqeLink.Link, data: 1, timeout: 1_000_000), Sqes.Create(ReenterVerb.Code, data: 2)).ShouldBeEmpty();
-        ring.Ring.Push(Sqes.Nop(data: 3));
-
-        ring.Advance(Ms).Select(c => c.Data).ShouldBe([1UL, 2UL]);
-
-        reenter.Observed.ShouldBe(new EnterResult(0, Errno.EBUSY));
-        ring.Ring.SqPending.ShouldBe(1u, "the nested enter consumed nothing");
-    }
-
-    [Fact]
     public void Cancel_ItsOwnSuccessor_CompletesItWhenTheChainReachesIt()
     {
         using var ring = NewRing();

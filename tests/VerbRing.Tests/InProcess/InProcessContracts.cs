@@ -1,5 +1,5 @@
-using VerbRing.Kernel;
 using VerbRing.Tests.Contracts;
+using VerbRing.Tests.Infrastructure;
 
 namespace VerbRing.Tests.InProcess;
 
@@ -7,30 +7,35 @@ namespace VerbRing.Tests.InProcess;
 
 public sealed class InProcessLinkTests : LinkContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.InProcess;
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
 }
 
 public sealed class InProcessFileVerbTests : FileVerbContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.InProcess;
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
 }
 
 public sealed class InProcessOpenTests : OpenContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.InProcess;
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
 }
 
 public sealed class InProcessMalformedSqeTests : MalformedSqeContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.InProcess;
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
 }
 
 public sealed class InProcessEnterTests : EnterContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.InProcess;
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
 }
 
 public sealed class InProcessWaitingTests : WaitingContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.InProcess;
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+}
+
+public sealed class InProcessReentryTests : ReentryContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
 }

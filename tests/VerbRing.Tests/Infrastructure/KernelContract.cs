@@ -1,28 +1,59 @@
 using VerbRing.Kernel;
+using VerbRing.Kernel.Server;
 
 namespace VerbRing.Tests.Infrastructure;
 
+/// <summary>The kernels every contract runs against.</summary>
+public enum KernelUnderTest
+{
+    /// <summary>Enter runs the chains on the caller's thread.</summary>
+    InProcess,
+
+    /// <summary>The kernel on a thread of its own.</summary>
+    KernelThread,
+
+    /// <summary>The server: a Unix socket for enter, a shared file for the ring (hosted in the test process).</summary>
+    Server,
+}
+
 /// <summary>
 /// The base of every contract test class: which kernel it runs against. Each kernel derives one concrete class per
-/// contract (in-process and kernel thread now; the server process later), so every contract runs on every kernel.
+/// contract, so every contract runs on every kernel.
 /// </summary>
 public abstract class KernelContract
 {
     /// <summary>The kernel under test.</summary>
-    protected abstract KernelPlacement Placement { get; }
+    protected abstract KernelUnderTest Kernel { get; }
 
     /// <summary>A fresh ring on a fresh in-memory namespace with a manual clock.</summary>
     internal RingHarness NewRing(RingOptions? options = null, MemoryNamespace? files = null, params IVerbHandler[] extraVerbs) =>
-        Kernels.Create(Placement, options ?? new RingOptions(), files ?? new MemoryNamespace(), new ManualClock(), extraVerbs);
+        Kernels.Create(Kernel, options ?? new RingOptions(), files ?? new MemoryNamespace(), new ManualClock(), extraVerbs);
 }
 
 /// <summary>Creates a ring harness on a given kernel.</summary>
 public static class Kernels
 {
-    internal static RingHarness Create(KernelPlacement placement, RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs)
+    internal static RingHarness Create(KernelUnderTest kind, RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs)
     {
         var factory = RingFactory.CreateDefault(fileSystem: files, time: clock, extraVerbs: extraVerbs);
-        var (ring, kernel) = factory.CreateWithKernel(options with { Placement = placement });
-        return new RingHarness(ring, kernel, files, clock);
+        if (kind != KernelUnderTest.Server)
+        {
+            var placement = kind == KernelUnderTest.KernelThread ? KernelPlacement.KernelThread : KernelPlacement.InProcess;
+            var (ring, kernel) = factory.CreateWithKernel(options with { Placement = placement });
+            return new RingHarness(ring, kernel, files, clock);
+        }
+
+        var socket = Path.Combine(Path.GetTempPath(), $"verbring-test-{Guid.NewGuid():N}.sock");
+        var server = new RingServer(factory, socket, new RingServerOptions { Ring = options });
+        try
+        {
+            var client = RingClient.Connect(socket, options.SqEntries, options.CqEntries, options.UserMemorySize);
+            return new RingHarness(client, server.Kernels.Single(), files, clock, server);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using VerbRing.Kernel;
+using VerbRing.Kernel.Server;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
@@ -12,9 +13,11 @@ namespace VerbRing.Tests.Infrastructure;
 public sealed class RingHarness : IDisposable
 {
     private readonly RingKernel _kernel;
+    private readonly RingServer? _server;
 
-    internal RingHarness(IoRing ring, RingKernel kernel, MemoryNamespace files, ManualClock clock)
+    internal RingHarness(IoRing ring, RingKernel kernel, MemoryNamespace files, ManualClock clock, RingServer? server = null)
     {
+        _server = server;
         Ring = ring;
         _kernel = kernel;
         Files = files;
@@ -113,8 +116,15 @@ public sealed class RingHarness : IDisposable
     public void Dispose()
     {
         Ring.Dispose();
+        if (_server is not null)
+        {
+            _server.WaitForClients(0, TimeSpan.FromSeconds(30)).ShouldBeTrue("the server notices the client went away");
+            _server.RingFiles.ShouldBe(0, "no ring file is left on disk");
+        }
+
         _kernel.OpenDescriptors.ShouldBe(0, "teardown closes every descriptor");
         _kernel.LivePipes.ShouldBe(0, "no pipe outlives its ring");
         Clock.ArmedTimers.ShouldBe(0, "no timer outlives its ring");
+        _server?.Dispose();
     }
 }

@@ -1,5 +1,5 @@
-using VerbRing.Kernel;
 using VerbRing.Tests.Contracts;
+using VerbRing.Tests.Infrastructure;
 
 namespace VerbRing.Tests.KernelThread;
 
@@ -7,30 +7,35 @@ namespace VerbRing.Tests.KernelThread;
 
 public sealed class KernelThreadLinkTests : LinkContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
 }
 
 public sealed class KernelThreadFileVerbTests : FileVerbContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
 }
 
 public sealed class KernelThreadOpenTests : OpenContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
 }
 
 public sealed class KernelThreadMalformedSqeTests : MalformedSqeContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
 }
 
 public sealed class KernelThreadEnterTests : EnterContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
 }
 
 public sealed class KernelThreadWaitingTests : WaitingContract
 {
-    protected override KernelPlacement Placement => KernelPlacement.KernelThread;
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+}
+
+public sealed class KernelThreadReentryTests : ReentryContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
 }

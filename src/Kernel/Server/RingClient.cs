@@ -1,0 +1,106 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Text;
+using VerbRing.Registers;
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel.Server;
+
+/// <summary>
+/// The client side of <c>verbring serve</c>: connects, asks for a ring, maps the file the server made, and gives
+/// back an ordinary <see cref="IoRing"/> whose enter is a request on the socket. Programs run unchanged on it.
+/// </summary>
+public static class RingClient
+{
+    /// <summary>Connects to the server at <paramref name="socketPath"/> and sets up a ring of the given shape.</summary>
+    public static IoRing Connect(string socketPath, uint sqEntries = 64, uint cqEntries = 128, uint userMemory = 64 * 1024)
+    {
+        var layout = new RingLayout(sqEntries, cqEntries, userMemory); // refuse a bad shape before asking
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        MappedRingRegion? region = null;
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+            Span<byte> request = stackalloc byte[Wire.RequestSize];
+            Wire.WriteRequest(request, Wire.Setup, sqEntries, cqEntries, userMemory);
+            socket.Send(request);
+            var errno = ReadReply(socket, out _, out _);
+            if (errno != Errno.OK)
+            {
+                throw new IOException($"The server refused the ring: {errno}.");
+            }
+
+            Span<byte> length = stackalloc byte[2];
+            var pathLength = Wire.ReadExactly(socket, length) ? BinaryPrimitives.ReadUInt16LittleEndian(length) : Wire.MaxPath + 1;
+            var path = new byte[pathLength <= Wire.MaxPath ? pathLength : throw new IOException("The server sent a malformed reply.")];
+            if (!Wire.ReadExactly(socket, path))
+            {
+                throw new IOException("The server closed the connection.");
+            }
+
+            region = MappedRingRegion.Open(Encoding.UTF8.GetString(path), layout);
+            Wire.WriteRequest(request, Wire.Ready);
+            socket.Send(request);
+            if (ReadReply(socket, out _, out _) != Errno.OK)
+            {
+                throw new IOException("The server did not confirm the ring.");
+            }
+
+            return new IoRing(region, new SocketPort(socket));
+        }
+        catch
+        {
+            region?.Dispose();
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static Errno ReadReply(Socket socket, out uint a, out uint b)
+    {
+        Span<byte> reply = stackalloc byte[Wire.ReplySize];
+        if (!Wire.ReadExactly(socket, reply) || BinaryPrimitives.ReadUInt32LittleEndian(reply) != Wire.ReplyMagic)
+        {
+            throw new IOException("The server closed the connection or sent a malformed reply.");
+        }
+
+        a = BinaryPrimitives.ReadUInt32LittleEndian(reply[8..]);
+        b = BinaryPrimitives.ReadUInt32LittleEndian(reply[12..]);
+        return (Errno)BinaryPrimitives.ReadInt32LittleEndian(reply[4..]);
+    }
+
+    /// <summary>Enter as a request on the socket. One at a time: a second, concurrent enter is EBUSY.</summary>
+    private sealed class SocketPort(Socket socket) : IRingPort
+    {
+        private int _busy;
+
+        public EnterResult Enter(uint amount, uint wait)
+        {
+            // Interlocked: one request in flight on the socket; a concurrent or nested enter is EBUSY.
+            if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+            {
+                return new EnterResult(0, Errno.EBUSY);
+            }
+
+            try
+            {
+                Span<byte> request = stackalloc byte[Wire.RequestSize];
+                Wire.WriteRequest(request, Wire.Enter, amount, wait);
+                socket.Send(request);
+                var errno = ReadReply(socket, out var consumed, out _);
+                return new EnterResult(consumed, errno);
+            }
+            catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+            {
+                return new EnterResult(0, Errno.EPIPE); // the server is gone
+            }
+            finally
+            {
+                // Volatile.Write: release, the next enter starts after this one's reply.
+                Volatile.Write(ref _busy, 0);
+            }
+        }
+
+        public void Dispose() => socket.Dispose(); // the server sees the close and tears the ring down
+    }
+}

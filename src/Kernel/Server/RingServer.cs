@@ -1,0 +1,164 @@
+using System.Net.Sockets;
+
+namespace VerbRing.Kernel.Server;
+
+/// <summary>What a server gives each client.</summary>
+public sealed record RingServerOptions
+{
+    /// <summary>The kernel limits of every client's ring (sizes come from the client's setup request).</summary>
+    public RingOptions Ring { get; init; } = new();
+
+    /// <summary>The most user memory a client may ask for (default 16 MiB).</summary>
+    public uint MaxUserMemory { get; init; } = 16u << 20;
+}
+
+/// <summary>
+/// <c>verbring serve</c>: hosts one namespace for many clients over a Unix domain socket. Each client asks for a
+/// ring and gets a file both map; enter is a small request on the socket (spec/transport.md). Clients share the
+/// namespace, as processes share a file system, and nothing else.
+/// </summary>
+public sealed class RingServer : IDisposable
+{
+    private readonly RingFactory _factory;
+    private readonly RingServerOptions _options;
+    private readonly Socket _listener;
+    private readonly Thread _acceptor;
+    private readonly string _folder;
+    private readonly List<ServerSession> _sessions = [];
+    private int _nextId;
+    private volatile bool _stopping;
+
+    /// <summary>Listens on <paramref name="socketPath"/> (replacing a stale socket file) and starts accepting.</summary>
+    public RingServer(RingFactory factory, string socketPath, RingServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentException.ThrowIfNullOrEmpty(socketPath);
+        _factory = factory;
+        _options = options ?? new RingServerOptions();
+        SocketPath = Path.GetFullPath(socketPath);
+        _folder = Directory.CreateTempSubdirectory("verbring-rings-").FullName;
+        File.Delete(SocketPath);
+        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
+            _listener.Listen(64);
+        }
+        catch
+        {
+            _listener.Dispose();
+            Directory.Delete(_folder, recursive: true);
+            throw;
+        }
+
+        _acceptor = new Thread(Accept) { IsBackground = true, Name = "verbring-accept" };
+        _acceptor.Start();
+    }
+
+    /// <summary>The socket's path.</summary>
+    public string SocketPath { get; }
+
+    /// <summary>Clients connected now.</summary>
+    public int ClientCount
+    {
+        get
+        {
+            lock (_sessions)
+            {
+                return _sessions.Count(s => !s.IsClosed);
+            }
+        }
+    }
+
+    /// <summary>Ring files still on disk (each is removed once its client mapped it, or when the client goes).</summary>
+    public int RingFiles => Directory.GetFiles(_folder).Length;
+
+    /// <summary>
+    /// Blocks until at most <paramref name="count"/> clients are connected (their teardown done) or
+    /// <paramref name="limit"/> passes; returns whether they are. A wait on a condition, not a sleep.
+    /// </summary>
+    public bool WaitForClients(int count, TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        lock (_sessions)
+        {
+            while (_sessions.Count(s => !s.IsClosed) > count)
+            {
+                var left = until - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_sessions, left))
+                {
+                    return _sessions.Count(s => !s.IsClosed) <= count;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Called by a session once its teardown is done.</summary>
+    internal void SessionClosed()
+    {
+        lock (_sessions)
+        {
+            Monitor.PulseAll(_sessions);
+        }
+    }
+
+    /// <summary>The kernels of the clients connected now (for tests and tools).</summary>
+    internal IReadOnlyList<RingKernel> Kernels
+    {
+        get
+        {
+            lock (_sessions)
+            {
+                return [.. _sessions.Where(s => !s.IsClosed && s.Kernel is not null).Select(s => s.Kernel!)];
+            }
+        }
+    }
+
+    /// <summary>Stops accepting, ends every session (cancelling its work), removes the socket.</summary>
+    public void Dispose()
+    {
+        _stopping = true;
+        _listener.Dispose();
+        _acceptor.Join();
+        ServerSession[] sessions;
+        lock (_sessions)
+        {
+            sessions = [.. _sessions];
+        }
+
+        foreach (var session in sessions)
+        {
+            session.Dispose();
+        }
+
+        File.Delete(SocketPath);
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private void Accept()
+    {
+        while (!_stopping)
+        {
+            Socket client;
+            try
+            {
+                client = _listener.Accept();
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var session = new ServerSession(client, _factory, _options, _folder, Interlocked.Increment(ref _nextId), SessionClosed);
+            lock (_sessions)
+            {
+                _sessions.RemoveAll(s => s.IsClosed);
+                _sessions.Add(session);
+            }
+
+            new Thread(session.Serve) { IsBackground = true, Name = "verbring-session" }.Start();
+        }
+    }
+}

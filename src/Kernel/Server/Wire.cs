@@ -1,0 +1,61 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+
+namespace VerbRing.Kernel.Server;
+
+/// <summary>
+/// The socket protocol between a client and <c>verbring serve</c> (spec/transport.md): fixed-size little-endian
+/// requests of five u32 — magic, kind, a, b, c — and replies of four — magic, errno, a, b — with a path after a
+/// setup reply. Anything else is answered with EINVAL, never trusted.
+/// </summary>
+internal static class Wire
+{
+    public const uint RequestMagic = 0x31515256; // "VRQ1"
+    public const uint ReplyMagic = 0x31525256;   // "VRR1"
+    public const int RequestSize = 20;
+    public const int ReplySize = 16;
+    public const int MaxPath = 1024;
+
+    /// <summary>setup(a = SQ entries, b = CQ entries, c = user memory) → (errno, 0, 0) + the region's file path.</summary>
+    public const uint Setup = 1;
+
+    /// <summary>ready(): the client mapped the region; the server removes the file. → (errno, 0, 0).</summary>
+    public const uint Ready = 2;
+
+    /// <summary>enter(a = amount, b = wait) → (errno, consumed, 0).</summary>
+    public const uint Enter = 3;
+
+    public static void WriteRequest(Span<byte> buffer, uint kind, uint a = 0, uint b = 0, uint c = 0)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer, RequestMagic);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[4..], kind);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[8..], a);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[12..], b);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[16..], c);
+    }
+
+    public static void WriteReply(Span<byte> buffer, int errno, uint a = 0, uint b = 0)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer, ReplyMagic);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer[4..], errno);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[8..], a);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[12..], b);
+    }
+
+    /// <summary>Reads exactly <c>buffer.Length</c> bytes; false when the peer closed the connection first.</summary>
+    public static bool ReadExactly(Socket socket, Span<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var n = socket.Receive(buffer);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            buffer = buffer[n..];
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,36 @@
+using VerbRing.Tests.Contracts;
+using VerbRing.Tests.Infrastructure;
+
+namespace VerbRing.Tests.Server;
+
+// Every contract, run unchanged through the server: enter is a request on a Unix socket, the ring a shared file.
+
+public sealed class ServerLinkTests : LinkContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
+
+public sealed class ServerFileVerbTests : FileVerbContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
+
+public sealed class ServerOpenTests : OpenContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
+
+public sealed class ServerMalformedSqeTests : MalformedSqeContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
+
+public sealed class ServerEnterTests : EnterContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
+
+public sealed class ServerWaitingTests : WaitingContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
