@@ -7,9 +7,9 @@
  * flags, errno values, open flags, whence, poll events, cancel modes, load modifiers), and small helpers to
  * compose flags and user-memory addresses. spec/abi.md and spec/verbs.md say what each one means.
  *
- * The transport (connecting to `verbring serve`, asking for a ring, entering) is not in this header yet: the
- * server process is still to be built. Today a C program shares a ring with the C# kernel through a mapped file
- * (see tests/c/abi_chain.c).
+ * With VR_TRANSPORT defined before including it (POSIX), it also connects to `verbring serve`: vr_connect asks for
+ * a ring and maps it, vr_enter enters it, vr_disconnect tears it down (spec/transport.md). Without it, a C
+ * program can still share a ring with the C# kernel through any mapped file (see tests/c/abi_chain.c).
  */
 #ifndef VERBRING_H
 #define VERBRING_H
@@ -278,5 +278,101 @@ static inline vr_sqe_t vr_sqe(uint32_t op, uint64_t data)
     sqe.flags = VR_SQE_NONE;
     return sqe;
 }
+
+/* ---- The transport to `verbring serve` (spec/transport.md) ------------------------------------------------ */
+#ifdef VR_TRANSPORT
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define VR_WIRE_REQUEST 0x31515256u /* "VRQ1" */
+#define VR_WIRE_REPLY 0x31525256u   /* "VRR1" */
+#define VR_WIRE_SETUP 1u
+#define VR_WIRE_READY 2u
+#define VR_WIRE_ENTER 3u
+
+typedef struct vr_client {
+    int socket;
+    void *region;
+    size_t region_size;
+    vr_ring_t ring;
+} vr_client_t;
+
+/* Requests are five little-endian u32 (magic, kind, a, b, c), replies four (magic, errno, a, b). */
+static inline int vr_wire_call(int fd, uint32_t kind, uint32_t a, uint32_t b, uint32_t c, uint32_t reply[4])
+{
+    uint32_t request[5] = { VR_WIRE_REQUEST, kind, a, b, c };
+    if (send(fd, request, sizeof(request), 0) != (ssize_t)sizeof(request)) {
+        return -1;
+    }
+    size_t got = 0;
+    while (got < 16) {
+        ssize_t n = recv(fd, (uint8_t *)reply + got, 16 - got, 0);
+        if (n <= 0) {
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    return reply[0] == VR_WIRE_REPLY ? 0 : -1;
+}
+
+/* Connects to the server at `path` and sets up a ring. Returns 0, or a negative errno-style value. */
+static inline int vr_connect(vr_client_t *client, const char *path, uint32_t sentries, uint32_t centries, uint32_t user)
+{
+    struct sockaddr_un address;
+    memset(&address, 0, sizeof(address));
+    address.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(address.sun_path)) {
+        return -VR_ENAMETOOLONG;
+    }
+    strcpy(address.sun_path, path);
+    client->socket = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (client->socket < 0 || connect(client->socket, (struct sockaddr *)&address, sizeof(address)) != 0) {
+        return -VR_ENOENT;
+    }
+    uint32_t reply[4];
+    if (vr_wire_call(client->socket, VR_WIRE_SETUP, sentries, centries, user, reply) != 0 || reply[1] != 0) {
+        return -VR_EINVAL;
+    }
+    uint16_t length;
+    char file[1025];
+    if (recv(client->socket, &length, 2, MSG_WAITALL) != 2 || length > 1024
+        || recv(client->socket, file, length, MSG_WAITALL) != (ssize_t)length) {
+        return -VR_EIO;
+    }
+    file[length] = 0;
+    int fd = open(file, O_RDWR);
+    if (fd < 0) {
+        return -VR_EIO;
+    }
+    client->region_size = (size_t)vr_region_size(sentries, centries, user);
+    client->region = mmap(NULL, client->region_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (client->region == MAP_FAILED || vr_wire_call(client->socket, VR_WIRE_READY, 0, 0, 0, reply) != 0 || reply[1] != 0) {
+        return -VR_EIO;
+    }
+    vr_ring_init(&client->ring, client->region, sentries, centries, user);
+    return 0;
+}
+
+/* Consumes up to `amount` SQEs and waits for `wait` unread CQEs. Returns the number consumed, or -errno. */
+static inline int64_t vr_enter(vr_client_t *client, uint32_t amount, uint32_t wait)
+{
+    uint32_t reply[4];
+    if (vr_wire_call(client->socket, VR_WIRE_ENTER, amount, wait, 0, reply) != 0) {
+        return -VR_EPIPE;
+    }
+    return reply[1] != 0 ? -(int64_t)(int32_t)reply[1] : (int64_t)reply[2];
+}
+
+/* Tears the ring down: the server cancels what is pending and closes the descriptors. */
+static inline void vr_disconnect(vr_client_t *client)
+{
+    munmap(client->region, client->region_size);
+    close(client->socket);
+}
+#endif /* VR_TRANSPORT */
 
 #endif /* VERBRING_H */

@@ -26,6 +26,7 @@ internal static class CliApp
         root.Subcommands.Add(CheckCommand.Create(console));
         root.Subcommands.Add(DisasmCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
         root.SetAction(_ => DemoCommand.Run(console));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

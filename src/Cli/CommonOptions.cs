@@ -37,6 +37,11 @@ internal sealed class CommonOptions
         DefaultValueFactory = _ => KernelPlacement.InProcess,
     };
 
+    public Option<FileInfo?> Connect { get; } = new("--connect")
+    {
+        Description = "Run on the kernel of a 'verbring serve' at this Unix socket instead of in this process (--seed, --kernel and --virtual-time are the server's business then).",
+    };
+
     public void AddTo(Command command, bool ringShape = true, bool run = false)
     {
         command.Arguments.Add(File);
@@ -54,6 +59,7 @@ internal sealed class CommonOptions
             command.Options.Add(Timeout);
             command.Options.Add(VirtualTime);
             command.Options.Add(Kernel);
+            command.Options.Add(Connect);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Tracing;
+using VerbRing.Verbs;
 
 namespace VerbRing.Cli;
 
@@ -41,9 +42,28 @@ internal static class RunCommand
             return CliApp.BadUsage;
         }
 
-        TimeProvider time = result.GetValue(options.VirtualTime) ? new ManualClock() : TimeProvider.System;
-        var factory = RingFactory.CreateDefault(fileSystem: files, time: time);
-        var traced = ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout), time);
+        TracedRun traced;
+        if (result.GetValue(options.Connect) is { } socket)
+        {
+            IoRing ring;
+            try
+            {
+                ring = VerbRing.Kernel.Server.RingClient.Connect(socket.FullName, ringOptions.SqEntries, ringOptions.CqEntries, ringOptions.UserMemorySize);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+            {
+                console.Error.WriteLine($"verbring: --connect {socket}: {e.Message}");
+                return CliApp.BadUsage;
+            }
+
+            traced = ProgramHost.Run(ring, program, result.GetValue(options.Timeout));
+        }
+        else
+        {
+            TimeProvider time = result.GetValue(options.VirtualTime) ? new ManualClock() : TimeProvider.System;
+            var factory = RingFactory.CreateDefault(fileSystem: files, time: time);
+            traced = ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout), time);
+        }
         if (json)
         {
             console.Out.WriteLine(TraceRenderer.RenderJson(traced));

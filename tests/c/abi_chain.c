@@ -6,8 +6,10 @@
  *   abi_chain check FILE   after a VerbRing kernel entered that ring: pops and checks every CQE, the registers
  *                          and the bytes read back. Prints "N passed, N failed"; exits 1 on any failure.
  *   abi_chain layout SQ CQ USER   prints the SQ, CQ and user-memory offsets and the region size.
+ *   abi_chain connect SOCKET     connects to `verbring serve`, pushes the chain, enters it (5, 5) and checks it.
  */
 #define _POSIX_C_SOURCE 200809L
+#define VR_TRANSPORT
 #include "verbring.h"
 
 #include <fcntl.h>
@@ -137,6 +139,22 @@ int main(int argc, char **argv)
         printf("%llu %llu %llu %llu\n", (unsigned long long)vr_sq_offset(), (unsigned long long)vr_cq_offset(sq),
             (unsigned long long)vr_user_offset(sq, cq), (unsigned long long)vr_region_size(sq, cq, user));
         return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "connect") == 0) {
+        vr_client_t client;
+        int status = vr_connect(&client, argv[2], SQ, CQ, USER);
+        if (status != 0) {
+            printf("FAIL: connect: %d\n", status);
+            return 1;
+        }
+        if (write_chain(&client.ring) != 0) {
+            return 1;
+        }
+        int64_t consumed = vr_enter(&client, 5, 5);
+        expect(consumed == 5, "enter consumed the five SQEs and waited for five CQEs");
+        status = check_chain(&client.ring);
+        vr_disconnect(&client);
+        return status;
     }
     if (argc != 3 || (strcmp(argv[1], "write") != 0 && strcmp(argv[1], "check") != 0)) {
         fprintf(stderr, "usage: %s write|check FILE\n", argv[0]);

@@ -26,6 +26,7 @@ public sealed class RingServer : IDisposable
     private readonly string _folder;
     private readonly List<ServerSession> _sessions = [];
     private int _nextId;
+    private int _sessionThreads;
     private volatile bool _stopping;
 
     /// <summary>Listens on <paramref name="socketPath"/> (replacing a stale socket file) and starts accepting.</summary>
@@ -69,6 +70,12 @@ public sealed class RingServer : IDisposable
             }
         }
     }
+
+    /// <summary>The private folder the ring files are made in (each removed once its client mapped it).</summary>
+    public string RingFolder => _folder;
+
+    /// <summary>Session threads still running (each ends with its client).</summary>
+    public int SessionThreads => Volatile.Read(ref _sessionThreads);
 
     /// <summary>Ring files still on disk (each is removed once its client mapped it, or when the client goes).</summary>
     public int RingFiles => Directory.GetFiles(_folder).Length;
@@ -158,7 +165,21 @@ public sealed class RingServer : IDisposable
                 _sessions.Add(session);
             }
 
-            new Thread(session.Serve) { IsBackground = true, Name = "verbring-session" }.Start();
+            // Interlocked: counts the session's thread from before it starts until it has torn its client down.
+            Interlocked.Increment(ref _sessionThreads);
+            new Thread(() =>
+            {
+                try
+                {
+                    session.Serve();
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _sessionThreads);
+                    SessionClosed();
+                }
+            })
+            { IsBackground = true, Name = "verbring-session" }.Start();
         }
     }
 }

@@ -44,7 +44,7 @@ public static class TraceRenderer
             rows.Add(new TraceRow(
                 cancelledLate.Contains(s) ? $"{s}*" : s.ToString(CultureInfo.InvariantCulture),
                 VerbCatalogue.NameOf(op.Op),
-                op.Outcome == TracedOutcome.Cancelled ? "(not run)" : Arguments(traced.Loaded, op),
+                op.Outcome == TracedOutcome.Cancelled ? "(not run)" : Arguments(traced, op, s),
                 op.Error == Errno.OK ? op.Result.ToString(CultureInfo.InvariantCulture) : "ERR",
                 op.Error.ToString(),
                 Preview(entry)));
@@ -140,15 +140,19 @@ public static class TraceRenderer
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static string Arguments(LoadedProgram loaded, TracedOperation op)
+    private static string Arguments(TracedRun traced, TracedOperation op, int step)
     {
+        var loaded = traced.Loaded;
         if (op.Outcome == TracedOutcome.Refused || VerbCatalogue.Find(op.Op) is not { } verb)
         {
             return $"args=[{Number(op.Arg0)}, {Number(op.Arg1)}, {Number(op.Arg2)}, {Number(op.Arg3)}, {Number(op.Arg4)}]";
         }
 
         ulong[] args = [op.Arg0, op.Arg1, op.Arg2, op.Arg3, op.Arg4];
-        return string.Join(" ", verb.Params.Select(p => $"{p.Name}={Format(loaded, p, args)}"));
+        var flags = loaded.Sqes[step].Flags;
+        return string.Join(" ", verb.Params.Select(p => traced.Remote && SqeFlags.LoadOf(flags, p.Arg) != SqeFlags.RegNone
+            ? $"{p.Name}=r{SqeFlags.LoadOf(flags, p.Arg)}{Half(args[p.Arg])}"
+            : $"{p.Name}={Format(loaded, p, args)}"));
     }
 
     private static string Format(LoadedProgram loaded, VerbParam param, ulong[] args)
@@ -185,6 +189,13 @@ public static class TraceRenderer
 
         return $"0x{address:x}";
     }
+
+    private static string Half(ulong modifier) => (LoadModifier)modifier switch
+    {
+        LoadModifier.Low32 => ".lo",
+        LoadModifier.High32 => ".hi",
+        _ => "",
+    };
 
     private static string Number(ulong value) => value == Abi.Err ? "ERR" : value.ToString(CultureInfo.InvariantCulture);
 }

@@ -35,6 +35,21 @@ public sealed class CAbiTests : IDisposable
         files.ReadFile("/hello.txt").ShouldBe("Hello from the ring!\n"u8.ToArray());
     }
 
+    [Fact]
+    public void CClient_DesignCardChain_RunsThroughTheServerWithTheHeadersTransport()
+    {
+        var program = Compile();
+        var files = new MemoryNamespace();
+        var socket = Path.Combine(_folder, "server.sock");
+        using var server = new VerbRing.Kernel.Server.RingServer(RingFactory.CreateDefault(fileSystem: files), socket);
+
+        Run(program, "connect", socket).ShouldContain("c abi: 28 passed, 0 failed");
+
+        files.ReadFile("/hello.txt").ShouldBe("Hello from the ring!\n"u8.ToArray());
+        server.WaitForClients(0, TimeSpan.FromSeconds(30)).ShouldBeTrue("the server noticed the C client leave");
+        server.RingFiles.ShouldBe(0);
+    }
+
     [Theory]
     [InlineData(1u, 1u, 0u)]
     [InlineData(8u, 8u, 4096u)]

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.Json;
+using VerbRing.Kernel;
+using VerbRing.Kernel.Server;
+using VerbRing.Registers;
+using VerbRing.Tests.Infrastructure;
+using VerbRing.Verbs;
+
+namespace VerbRing.Tests.Server;
+
+/// <summary>
+/// The server as a boundary: programs run unchanged through it, its socket and shared memory are hostile input,
+/// and a client that dies — even by SIGKILL, mid-chain — costs nobody else anything and leaves nothing behind.
+/// </summary>
+public sealed class ServerTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("verbring-server-").FullName;
+    private readonly MemoryNamespace _files = new();
+    private readonly RingServer _server;
+
+    public ServerTests()
+    {
+        _server = new RingServer(RingFactory.CreateDefault(fileSystem: _files), Path.Combine(_folder, "s.sock"));
+    }
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public void RunConnect_Hello_GivesTheSameJsonAsInProcess()
+    {
+        var local = CliRunner.Run("run", Repository.PathOf("examples/hello.vr"), "--json");
+        var remote = CliRunner.Run("run", Repository.PathOf("examples/hello.vr"), "--json", "--connect", _server.SocketPath);
+        remote.ExitCode.ShouldBe(0, remote.Error);
+        remote.Out.ShouldBe(local.Out);
+    }
+
+    [Fact]
+    public void Clients_HaveTheirOwnRegistersAndDescriptors_AndShareTheNamespace()
+    {
+        using var a = RingClient.Connect(_server.SocketPath);
+        using var b = RingClient.Connect(_server.SocketPath);
+        a.Registers[0] = 111;
+        b.Registers[0].ShouldBe(0UL, "registers are per client");
+        a.Push(Sqes.Open(a.Memory.Put("/shared"), OpenFlags.Write | OpenFlags.Create));
+        a.SubmitAndWait().IsSuccess.ShouldBeTrue();
+        a.TryPop(out var opened).ShouldBeTrue();
+        opened.Result.ShouldBe(0UL);
+
+        b.Push(Sqes.Close(0)); // b's descriptor 0 is not a's
+        b.SubmitAndWait().IsSuccess.ShouldBeTrue();
+        b.TryPop(out var closed).ShouldBeTrue();
+        closed.Error.ShouldBe((int)Errno.EBADF);
+        _files.ReadFile("/shared").ShouldNotBeNull("the namespace is shared");
+    }
+
+    [Theory]
+    [InlineData(new uint[] { 0xDEADBEEF, 3, 0, 0, 0 })] // bad magic
+    [InlineData(new uint[] { 0x31515256, 99, 0, 0, 0 })] // unknown kind
+    [InlineData(new uint[] { 0x31515256, 3, 1, 1, 0 })]  // enter before setup
+    [InlineData(new uint[] { 0x31515256, 1, 3, 8, 0 })]  // setup with an SQ that is not a power of two
+    [InlineData(new uint[] { 0x31515256, 1, 8, 8, 0x7FFFFFFF })] // more user memory than allowed
+    public void Socket_MalformedRequest_GetsAnErrorReplyAndTheConnectionGoesOn(uint[] words)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(_server.SocketPath));
+        var request = words.SelectMany(BitConverter.GetBytes).ToArray();
+        for (var i = 0; i < 3; i++)
+        {
+            socket.Send(request);
+            var reply = new byte[16];
+            socket.Receive(reply, SocketFlags.None).ShouldBe(16);
+            BitConverter.ToInt32(reply, 4).ShouldBe((int)Errno.EINVAL);
+        }
+
+        socket.Send(new byte[200]); // oversized garbage: ten malformed requests, ten error replies
+        var replies = 0;
+        var buffer = new byte[16];
+        while (replies < 10 && socket.Receive(buffer) > 0)
+        {
+            replies++;
+        }
+
+        replies.ShouldBe(10);
+        _server.ClientCount.ShouldBe(1, "the server still serves this connection");
+    }
+
+    [Fact]
+    public void ClientKilledMidChain_TwentyTimes_IsCleanedUpWhileAnotherClientIsServed()
+    {
+        var program = Path.Combine(_folder, "forever.vr");
+        File.WriteAllText(program, "buffer buf 8\npipe -> r0\nread r0.lo, buf, 8 link\nnop\n"); // waits forever, mid-chain
+        var served = new SecondClient(_server.SocketPath);
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var client = StartCli("run", program, "--connect", _server.SocketPath, "--timeout", "60s");
+            WaitUntil(() => _server.Kernels.Any(k => k.InFlight == 2), "the killed client is mid-chain").ShouldBeTrue();
+            client.Kill(); // SIGKILL
+            client.WaitForExit();
+            _server.WaitForClients(1, TimeSpan.FromSeconds(30)).ShouldBeTrue($"kill {i}: the server noticed the dead client");
+        }
+
+        served.Stop().ShouldBeGreaterThan(0, "the second client was served throughout");
+        _server.WaitForClients(0, TimeSpan.FromSeconds(30)).ShouldBeTrue();
+        _server.RingFiles.ShouldBe(0, "no ring file is left");
+        RingMappings().ShouldBe(0, "every client's mapping was released (both sides of it live in this process)");
+        _server.SessionThreads.ShouldBe(0, "no session thread is left");
+    }
+
+    [Fact]
+    public unsafe void ClientCorruptingItsOwnRing_NeitherCrashesNorHangsTheServer_NorTouchesAnotherClient()
+    {
+        using var victim = RingClient.Connect(_server.SocketPath, 8, 8, 4096);
+        var served = new SecondClient(_server.SocketPath);
+        var random = new Random(1234);
+        var control = new Span<byte>(victim.Region.Pointer, (int)victim.Region.Layout.CqOffset); // control area and SQ
+        for (var i = 0; i < 2000; i++)
+        {
+            random.NextBytes(control);
+            var entered = victim.Enter((uint)random.Next(0, 16), 0);
+            entered.Error.ShouldBeOneOf(Errno.OK, Errno.EINVAL, Errno.EBUSY, Errno.EAGAIN);
+        }
+
+        served.Stop().ShouldBeGreaterThan(0, "the other client was served throughout, correctly");
+        _server.WaitForClients(1, TimeSpan.FromSeconds(30)).ShouldBeTrue();
+        _server.ClientCount.ShouldBe(1, "only the corrupted client is left, and it is still served");
+    }
+
+    private int RingMappings() => File.ReadAllLines("/proc/self/maps").Count(l => l.Contains(_server.RingFolder, StringComparison.Ordinal));
+
+    private static Process StartCli(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "verbring.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Waits for a condition another process brings about, by polling it (yielding, never sleeping).</summary>
+    private static bool WaitUntil(Func<bool> condition, string what) =>
+        SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(60)) ? true : throw new TimeoutException(what);
+
+    /// <summary>A well-behaved client on a thread of its own, running the design card's chain in a loop and checking every result.</summary>
+    private sealed class SecondClient
+    {
+        private readonly Thread _thread;
+        private volatile bool _stop;
+        private int _rounds;
+        private Exception? _failure;
+
+        public SecondClient(string socket)
+        {
+            _thread = new Thread(() => Serve(socket)) { IsBackground = true };
+            _thread.Start();
+        }
+
+        /// <summary>Stops it and returns how many chains it ran; rethrows what went wrong.</summary>
+        public int Stop()
+        {
+            _stop = true;
+            _thread.Join();
+            return _failure is null ? _rounds : throw new InvalidOperationException("the second client failed", _failure);
+        }
+
+        private void Serve(string socket)
+        {
+            try
+            {
+                using var ring = RingClient.Connect(socket);
+                var path = ring.Memory.Put("/second.txt");
+                var text = ring.Memory.Put("second client");
+                var buffer = ring.Memory.Reserve(64);
+                while (!_stop || _rounds == 0)
+                {
+                    ring.Push(Sqes.Open(path, OpenFlags.Read | OpenFlags.Write | OpenFlags.Create, save: Reg.R0, link: SqeLink.Link));
+                    ring.Push(Sqes.Write(Reg.R0, text, text.Length, offset: 0, save: Reg.R1, link: SqeLink.Link));
+                    ring.Push(Sqes.Read(Reg.R0, buffer, Reg.R1, offset: 0, link: SqeLink.Link));
+                    ring.Push(Sqes.Close(Reg.R0));
+                    ring.SubmitAndWait().ShouldBe(new EnterResult(4, Errno.OK));
+                    while (ring.TryPop(out var cqe))
+                    {
+                        cqe.Error.ShouldBe(0);
+                    }
+
+                    buffer.Span[..13].ToArray().ShouldBe("second client"u8.ToArray());
+                    _rounds++;
+                }
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+            }
+        }
+    }
+}
