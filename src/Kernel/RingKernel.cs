@@ -16,6 +16,8 @@ namespace VerbRing.Kernel;
 // shared memory, only user space's (stail, chead), and treats those as hostile.
 internal sealed class RingKernel : IRingPort
 {
+    private static readonly TimeSpan AbandonCheckInterval = TimeSpan.FromMilliseconds(20);
+
     private readonly Lock _sync = new();
     private readonly ManualResetEventSlim _progress = new(false);
     private readonly SubmissionReader _submissions;
@@ -144,7 +146,13 @@ internal sealed class RingKernel : IRingPort
     public bool IsRunningOnCurrentThread => _sync.IsHeldByCurrentThread;
 
     /// <inheritdoc />
-    public EnterResult Enter(uint amount, uint wait)
+    public EnterResult Enter(uint amount, uint wait) => Enter(amount, wait, abandoned: null);
+
+    /// <summary>
+    /// Enter for a kernel serving another process: while it waits, it asks <paramref name="abandoned"/> every
+    /// 20 ms whether the caller went away, and if so stops with ECANCELED (the caller then tears the ring down).
+    /// </summary>
+    internal EnterResult Enter(uint amount, uint wait, Func<bool>? abandoned)
     {
         // A verb that enters its own ring is refused, also when a timer (not an enter) is running its chain.
         if (_sync.IsHeldByCurrentThread)
@@ -176,7 +184,7 @@ internal sealed class RingKernel : IRingPort
                 }
             }
 
-            var waited = wait == 0 ? Errno.OK : WaitForCompletions(wait);
+            var waited = wait == 0 ? Errno.OK : WaitForCompletions(wait, abandoned);
             return new EnterResult(consumed, error != Errno.OK ? error : waited);
         }
         finally
@@ -288,7 +296,7 @@ internal sealed class RingKernel : IRingPort
     }
 
     /// <summary>Blocks until <paramref name="wait"/> CQEs are unread, the enter timeout passes, or nothing more can come.</summary>
-    private Errno WaitForCompletions(uint wait)
+    private Errno WaitForCompletions(uint wait, Func<bool>? abandoned)
     {
         // The common case answers at once and allocates nothing; only a wait that must block arms a timer.
         if (CheckWait(wait, expired: null) is { } answer)
@@ -306,7 +314,15 @@ internal sealed class RingKernel : IRingPort
             expired, _enterTimeout, Timeout.InfiniteTimeSpan);
         while (true)
         {
-            _progress.Wait();
+            if (abandoned is null)
+            {
+                _progress.Wait();
+            }
+            else if (!_progress.Wait(AbandonCheckInterval) && abandoned())
+            {
+                return Errno.ECANCELED;
+            }
+
             if (CheckWait(wait, expired) is { } result)
             {
                 return result;

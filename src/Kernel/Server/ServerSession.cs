@@ -73,6 +73,11 @@ internal sealed class ServerSession : IDisposable
                         break;
                     case Wire.Enter when _kernel is not null:
                         var result = Enter(a, b);
+                        if (result.Error == Errno.ECANCELED && ClientHungUp())
+                        {
+                            return; // the client died while it waited: tear down (finally)
+                        }
+
                         Reply(result.Error, result.Consumed);
                         break;
                     default:
@@ -151,46 +156,21 @@ internal sealed class ServerSession : IDisposable
     }
 
     /// <summary>
-    /// Runs an enter. One that may block watches the socket meanwhile: a client that dies while it waits is noticed
-    /// at once, its kernel torn down, and the enter ends.
+    /// Runs an enter on this thread. While it waits, the kernel asks every few milliseconds whether the client hung
+    /// up (a well-behaved client sends nothing while it waits, so readable-with-nothing-to-read means closed); a
+    /// client that dies mid-wait is noticed at once and its ring torn down.
     /// </summary>
-    private EnterResult Enter(uint amount, uint wait)
-    {
-        if (wait == 0)
-        {
-            return _kernel!.Enter(amount, 0);
-        }
+    private EnterResult Enter(uint amount, uint wait) => _kernel!.Enter(amount, wait, ClientHungUp);
 
-        using var done = new CancellationTokenSource();
-        var watcher = Task.Run(() => WatchForHangUp(done.Token), CancellationToken.None);
-        try
-        {
-            return _kernel!.Enter(amount, wait);
-        }
-        finally
-        {
-            done.Cancel();
-            watcher.Wait(CancellationToken.None);
-        }
-    }
-
-    private void WatchForHangUp(CancellationToken done)
+    private bool ClientHungUp()
     {
         try
         {
-            while (!done.IsCancellationRequested)
-            {
-                // A well-behaved client sends nothing while it waits; readable with nothing to read means closed.
-                if (_socket.Poll(50_000, SelectMode.SelectRead) && _socket.Available == 0)
-                {
-                    _kernel!.Dispose(); // ends the waiting enter (ECANCELED); the serve loop then sees the close
-                    return;
-                }
-            }
+            return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            _kernel!.Dispose();
+            return true;
         }
     }
 
