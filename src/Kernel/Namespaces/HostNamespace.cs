@@ -1,0 +1,331 @@
+using Microsoft.Win32.SafeHandles;
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel;
+
+/// <summary>
+/// A namespace backed by a host folder, which no path ever leaves. Paths resolve like a chroot: lexically, with
+/// ".." stopping at the root and an absolute path starting at it. On disk, every component that is a symbolic link
+/// is followed only if its final target — through any chain of links — is inside the folder; otherwise EACCES. After
+/// opening, the handle's real path is checked once more (through /proc/self/fd), so a link swapped in between the
+/// check and the open is caught too. Reads and writes are positional on the real handle; OFF_CUR positions are
+/// VerbRing's. A read-only namespace refuses every write, create and truncate with EACCES.
+/// </summary>
+public sealed class HostNamespace : INamespace
+{
+    private const int MaxLinkDepth = 40;
+
+    private readonly string _root;
+    private readonly bool _readOnly;
+    private readonly long _maxFileSize;
+
+    /// <summary>Serves the folder at <paramref name="root"/> (which must exist).</summary>
+    public HostNamespace(string root, bool readOnly = false, long maxFileSize = 1L << 30)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var full = Path.GetFullPath(root);
+        if (!Directory.Exists(full))
+        {
+            throw new DirectoryNotFoundException($"'{root}' is not a folder.");
+        }
+
+        _root = RealPath(full) ?? full;
+        _readOnly = readOnly;
+        _maxFileSize = maxFileSize;
+        Root = new HostDirectory(_root, "");
+    }
+
+    /// <inheritdoc />
+    public INode Root { get; }
+
+    /// <summary>The host folder this namespace serves.</summary>
+    public string RootPath => _root;
+
+    /// <inheritdoc />
+    public Errno Open(INode start, ReadOnlySpan<byte> path, OpenFlags flags, out INode node)
+    {
+        node = null!;
+        var error = PathComponents.TryCreate(path, out var components, out var absolute, out var trailingSlash);
+        if (error != Errno.OK)
+        {
+            return error;
+        }
+
+        if (!absolute && start is not HostDirectory)
+        {
+            return Errno.ENOTDIR;
+        }
+
+        if (_readOnly && (flags & (OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate | OpenFlags.Append)) != 0)
+        {
+            return Errno.EACCES;
+        }
+
+        // Lexical resolution inside the namespace: ".." pops, but never above the root.
+        var parts = absolute ? [] : ((HostDirectory)start).Parts.ToList();
+        Span<char> chars = stackalloc char[Abi.MaxComponent];
+        while (components.MoveNext())
+        {
+            var component = components.Current;
+            if (PathComponents.IsDot(component))
+            {
+                continue;
+            }
+
+            if (PathComponents.IsDotDot(component))
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+
+                continue;
+            }
+
+            error = PathComponents.Decode(component, chars, out var name);
+            if (error != Errno.OK)
+            {
+                return error;
+            }
+
+            parts.Add(name.ToString());
+        }
+
+        return OpenResolved(parts, flags, trailingSlash, out node);
+    }
+
+    private Errno OpenResolved(List<string> parts, OpenFlags flags, bool trailingSlash, out INode node)
+    {
+        node = null!;
+
+        // Walk the parent directories on disk, refusing any link that leads out.
+        var current = _root;
+        for (var i = 0; i < parts.Count - 1; i++)
+        {
+            var error = Step(ref current, parts[i], mustExist: true);
+            if (error != Errno.OK)
+            {
+                return error;
+            }
+
+            if (!Directory.Exists(current))
+            {
+                return File.Exists(current) ? Errno.ENOTDIR : Errno.ENOENT;
+            }
+        }
+
+        if (parts.Count == 0)
+        {
+            return (flags & OpenFlags.Write) != 0 ? Errno.EISDIR
+                : (flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive) ? Errno.EEXIST
+                : OpenDirectory((HostDirectory)Root, out node);
+        }
+
+        var last = parts[^1];
+        var target = current;
+        var stepError = Step(ref target, last, mustExist: false);
+        if (stepError != Errno.OK)
+        {
+            return stepError;
+        }
+
+        if (System.IO.Directory.Exists(target))
+        {
+            if ((flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive))
+            {
+                return Errno.EEXIST;
+            }
+
+            return (flags & OpenFlags.Write) != 0 ? Errno.EISDIR : OpenDirectory(new HostDirectory(target, string.Join('/', parts)), out node);
+        }
+
+        if (trailingSlash)
+        {
+            return File.Exists(target) ? Errno.ENOTDIR : (flags & OpenFlags.Create) != 0 ? Errno.EISDIR : Errno.ENOENT;
+        }
+
+        return OpenFile(target, flags, out node);
+    }
+
+    private static Errno OpenDirectory(HostDirectory directory, out INode node)
+    {
+        node = directory;
+        return Errno.OK;
+    }
+
+    /// <summary>Moves <paramref name="current"/> to its child <paramref name="name"/>, following links only inside the root.</summary>
+    private Errno Step(ref string current, string name, bool mustExist)
+    {
+        var next = Path.Join(current, name);
+        FileSystemInfo info = new FileInfo(next);
+        if (info.LinkTarget is null)
+        {
+            if (mustExist && !info.Exists && !System.IO.Directory.Exists(next))
+            {
+                return Errno.ENOENT;
+            }
+
+            current = next;
+            return Errno.OK;
+        }
+
+        try
+        {
+            var final = info.ResolveLinkTarget(returnFinalTarget: true);
+            if (final is null || !IsInside(final.FullName))
+            {
+                return Errno.EACCES; // a link that leads out of the folder, directly or through a chain
+            }
+
+            current = RealPath(final.FullName) ?? final.FullName;
+            return IsInside(current) ? Errno.OK : Errno.EACCES;
+        }
+        catch (IOException)
+        {
+            return Errno.EACCES; // a loop of links, or one that cannot be followed
+        }
+    }
+
+    private Errno OpenFile(string target, OpenFlags flags, out INode node)
+    {
+        node = null!;
+        var exists = File.Exists(target);
+        if (exists && (flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive))
+        {
+            return Errno.EEXIST;
+        }
+
+        if (!exists && (flags & OpenFlags.Create) == 0)
+        {
+            return Errno.ENOENT;
+        }
+
+        var mode = (flags & OpenFlags.Create) == 0 ? FileMode.Open
+            : (flags & OpenFlags.Exclusive) != 0 ? FileMode.CreateNew : FileMode.OpenOrCreate;
+        var access = (flags & (OpenFlags.Read | OpenFlags.Write)) switch
+        {
+            OpenFlags.Read => FileAccess.Read,
+            OpenFlags.Write => FileAccess.Write,
+            _ => FileAccess.ReadWrite,
+        };
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(target, mode, access, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e is UnauthorizedAccessException ? Errno.EACCES : exists ? Errno.EACCES : Errno.ENOENT;
+        }
+
+        // The handle's real path, read back from the kernel: a link swapped in after the checks is caught here.
+        if (RealPath($"/proc/self/fd/{handle.DangerousGetHandle()}") is { } real && !IsInside(real))
+        {
+            handle.Dispose();
+            return Errno.EACCES;
+        }
+
+        if ((flags & OpenFlags.Truncate) != 0)
+        {
+            RandomAccess.SetLength(handle, 0);
+        }
+
+        node = new HostFile(handle, _maxFileSize);
+        return Errno.OK;
+    }
+
+    private bool IsInside(string path) =>
+        path == _root || path.StartsWith(_root.EndsWith('/') ? _root : _root + "/", StringComparison.Ordinal);
+
+    private static string? RealPath(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            return info.LinkTarget is null ? Path.GetFullPath(path) : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>A directory of a host namespace, as a dirfd refers to it: its real path and its path inside the namespace.</summary>
+internal sealed class HostDirectory(string fullPath, string relative) : INode
+{
+    public string FullPath { get; } = fullPath;
+
+    public IReadOnlyList<string> Parts { get; } = relative.Length == 0 ? [] : relative.Split('/');
+
+    public bool IsDirectory => true;
+
+    public long Length => 0;
+
+    public Errno Read(long offset, Span<byte> destination, out int read)
+    {
+        read = 0;
+        return Errno.EISDIR;
+    }
+
+    public Errno Write(long offset, ReadOnlySpan<byte> source, bool append, out int written, out long end)
+    {
+        written = 0;
+        end = offset;
+        return Errno.EISDIR;
+    }
+
+    public void Release()
+    {
+    }
+}
+
+/// <summary>An open host file: positional reads and writes on a real handle, closed when its descriptor closes.</summary>
+internal sealed class HostFile(SafeFileHandle handle, long maxSize) : INode
+{
+    public bool IsDirectory => false;
+
+    public long Length => RandomAccess.GetLength(handle);
+
+    public Errno Read(long offset, Span<byte> destination, out int read)
+    {
+        try
+        {
+            read = RandomAccess.Read(handle, destination, offset);
+            return Errno.OK;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            read = 0;
+            return Errno.EBADF;
+        }
+    }
+
+    public Errno Write(long offset, ReadOnlySpan<byte> source, bool append, out int written, out long end)
+    {
+        var start = append ? RandomAccess.GetLength(handle) : offset;
+        end = start;
+        written = 0;
+        if (start > maxSize || source.Length > maxSize - start)
+        {
+            return Errno.EFBIG;
+        }
+
+        try
+        {
+            RandomAccess.Write(handle, source, start);
+            written = source.Length;
+            end = start + source.Length;
+            return Errno.OK;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return Errno.EBADF;
+        }
+    }
+
+    /// <summary>Makes the written data durable (FSYNC).</summary>
+    public void Flush() => RandomAccess.FlushToDisk(handle);
+
+    public void Release() => handle.Dispose();
+}
