@@ -281,9 +281,11 @@ static inline vr_sqe_t vr_sqe(uint32_t op, uint64_t data)
 
 /* ---- The transport to `verbring serve` (spec/transport.md) ------------------------------------------------ */
 #ifdef VR_TRANSPORT
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -300,61 +302,95 @@ typedef struct vr_client {
     vr_ring_t ring;
 } vr_client_t;
 
+/* Sends or receives exactly `length` bytes, retrying on EINTR and short transfers; 0 or -1. MSG_NOSIGNAL: a dead
+ * server is an error (-EPIPE from vr_enter), never a SIGPIPE that kills the client. */
+static inline int vr_wire_exact(int fd, void *buffer, size_t length, int receive)
+{
+    uint8_t *p = (uint8_t *)buffer;
+    while (length > 0) {
+        ssize_t n = receive ? recv(fd, p, length, 0) : send(fd, p, length, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return -1;
+        }
+        p += n;
+        length -= (size_t)n;
+    }
+    return 0;
+}
+
 /* Requests are five little-endian u32 (magic, kind, a, b, c), replies four (magic, errno, a, b). */
 static inline int vr_wire_call(int fd, uint32_t kind, uint32_t a, uint32_t b, uint32_t c, uint32_t reply[4])
 {
     uint32_t request[5] = { VR_WIRE_REQUEST, kind, a, b, c };
-    if (send(fd, request, sizeof(request), 0) != (ssize_t)sizeof(request)) {
+    if (vr_wire_exact(fd, request, sizeof(request), 0) != 0 || vr_wire_exact(fd, reply, 16, 1) != 0) {
         return -1;
-    }
-    size_t got = 0;
-    while (got < 16) {
-        ssize_t n = recv(fd, (uint8_t *)reply + got, 16 - got, 0);
-        if (n <= 0) {
-            return -1;
-        }
-        got += (size_t)n;
     }
     return reply[0] == VR_WIRE_REPLY ? 0 : -1;
 }
 
-/* Connects to the server at `path` and sets up a ring. Returns 0, or a negative errno-style value. */
+/* Connects to the server at `path` and sets up a ring. Returns 0, or a negative errno value; on failure nothing
+ * is left open or mapped. */
 static inline int vr_connect(vr_client_t *client, const char *path, uint32_t sentries, uint32_t centries, uint32_t user)
 {
     struct sockaddr_un address;
     memset(&address, 0, sizeof(address));
+    memset(client, 0, sizeof(*client));
+    client->socket = -1;
+    client->region = MAP_FAILED;
     address.sun_family = AF_UNIX;
     if (strlen(path) >= sizeof(address.sun_path)) {
         return -VR_ENAMETOOLONG;
     }
     strcpy(address.sun_path, path);
-    client->socket = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (client->socket < 0 || connect(client->socket, (struct sockaddr *)&address, sizeof(address)) != 0) {
-        return -VR_ENOENT;
-    }
+    int status = -VR_EIO;
     uint32_t reply[4];
-    if (vr_wire_call(client->socket, VR_WIRE_SETUP, sentries, centries, user, reply) != 0 || reply[1] != 0) {
-        return -VR_EINVAL;
-    }
     uint16_t length;
     char file[1025];
-    if (recv(client->socket, &length, 2, MSG_WAITALL) != 2 || length > 1024
-        || recv(client->socket, file, length, MSG_WAITALL) != (ssize_t)length) {
-        return -VR_EIO;
+    client->socket = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (client->socket < 0 || connect(client->socket, (struct sockaddr *)&address, sizeof(address)) != 0) {
+        status = -VR_ENOENT;
+        goto fail;
+    }
+    if (vr_wire_call(client->socket, VR_WIRE_SETUP, sentries, centries, user, reply) != 0) {
+        goto fail;
+    }
+    if (reply[1] != 0) {
+        status = -(int)reply[1];
+        goto fail;
+    }
+    if (vr_wire_exact(client->socket, &length, 2, 1) != 0 || length > 1024 || vr_wire_exact(client->socket, file, length, 1) != 0) {
+        goto fail;
     }
     file[length] = 0;
-    int fd = open(file, O_RDWR);
-    if (fd < 0) {
-        return -VR_EIO;
-    }
     client->region_size = (size_t)vr_region_size(sentries, centries, user);
+    int fd = open(file, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        goto fail;
+    }
+    struct stat info;
+    if (fstat(fd, &info) != 0 || (uint64_t)info.st_size < client->region_size) {
+        close(fd);
+        goto fail;
+    }
     client->region = mmap(NULL, client->region_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     close(fd);
     if (client->region == MAP_FAILED || vr_wire_call(client->socket, VR_WIRE_READY, 0, 0, 0, reply) != 0 || reply[1] != 0) {
-        return -VR_EIO;
+        goto fail;
     }
     vr_ring_init(&client->ring, client->region, sentries, centries, user);
     return 0;
+fail:
+    if (client->region != MAP_FAILED) {
+        munmap(client->region, client->region_size);
+    }
+    if (client->socket >= 0) {
+        close(client->socket);
+    }
+    client->socket = -1;
+    return status;
 }
 
 /* Consumes up to `amount` SQEs and waits for `wait` unread CQEs. Returns the number consumed, or -errno. */

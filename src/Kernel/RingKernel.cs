@@ -312,15 +312,25 @@ internal sealed class RingKernel : IRingPort
                 _progress.Set();
             },
             expired, _enterTimeout, Timeout.InfiniteTimeSpan);
+        var lastCheck = Environment.TickCount64;
         while (true)
         {
             if (abandoned is null)
             {
                 _progress.Wait();
             }
-            else if (!_progress.Wait(AbandonCheckInterval) && abandoned())
+            else
             {
-                return Errno.ECANCELED;
+                // Every 20 ms of wall time, whether completions arrive or not, ask whether the caller went away.
+                _progress.Wait(AbandonCheckInterval);
+                if (Environment.TickCount64 - lastCheck >= (long)AbandonCheckInterval.TotalMilliseconds)
+                {
+                    lastCheck = Environment.TickCount64;
+                    if (abandoned())
+                    {
+                        return Errno.ECANCELED;
+                    }
+                }
             }
 
             if (CheckWait(wait, expired) is { } result)

@@ -8,7 +8,7 @@
  *   abi_chain layout SQ CQ USER   prints the SQ, CQ and user-memory offsets and the region size.
  *   abi_chain connect SOCKET     connects to `verbring serve`, pushes the chain, enters it (5, 5) and checks it.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* SOCK_CLOEXEC, MSG_NOSIGNAL */
 #define VR_TRANSPORT
 #include "verbring.h"
 

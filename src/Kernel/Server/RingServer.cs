@@ -10,6 +10,12 @@ public sealed record RingServerOptions
 
     /// <summary>The most user memory a client may ask for (default 16 MiB).</summary>
     public uint MaxUserMemory { get; init; } = 16u << 20;
+
+    /// <summary>Clients at most; a connection past it is closed at once (default 256).</summary>
+    public int MaxClients { get; init; } = 256;
+
+    /// <summary>How long a new connection may take to set up its ring (default 10 s).</summary>
+    public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -23,7 +29,7 @@ public sealed class RingServer : IDisposable
     private readonly RingServerOptions _options;
     private readonly Socket _listener;
     private readonly Thread _acceptor;
-    private readonly string _folder;
+    private readonly string _name = $"verbring-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly List<ServerSession> _sessions = [];
     private int _nextId;
     private int _sessionThreads;
@@ -37,8 +43,7 @@ public sealed class RingServer : IDisposable
         _factory = factory;
         _options = options ?? new RingServerOptions();
         SocketPath = Path.GetFullPath(socketPath);
-        _folder = Directory.CreateTempSubdirectory("verbring-rings-").FullName;
-        File.Delete(SocketPath);
+        RemoveStaleSocket(SocketPath);
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
@@ -48,7 +53,6 @@ public sealed class RingServer : IDisposable
         catch
         {
             _listener.Dispose();
-            Directory.Delete(_folder, recursive: true);
             throw;
         }
 
@@ -71,14 +75,13 @@ public sealed class RingServer : IDisposable
         }
     }
 
-    /// <summary>The private folder the ring files are made in (each removed once its client mapped it).</summary>
-    public string RingFolder => _folder;
+    /// <summary>The name every ring's memory of this server carries (in /proc/PID/maps: "/memfd:NAME-N").</summary>
+    public string RingName => _name;
 
     /// <summary>Session threads still running (each ends with its client).</summary>
     public int SessionThreads => Volatile.Read(ref _sessionThreads);
 
-    /// <summary>Ring files still on disk (each is removed once its client mapped it, or when the client goes).</summary>
-    public int RingFiles => Directory.GetFiles(_folder).Length;
+
 
     /// <summary>
     /// Blocks until at most <paramref name="count"/> clients are connected (their teardown done) or
@@ -140,8 +143,42 @@ public sealed class RingServer : IDisposable
             session.Dispose();
         }
 
+        // Every session thread ends promptly once its socket is closed; wait for them, so nothing outlives us.
+        var spin = default(SpinWait);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Volatile.Read(ref _sessionThreads) > 0 && DateTime.UtcNow < until)
+        {
+            spin.SpinOnce();
+        }
+
         File.Delete(SocketPath);
-        Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>Removes a socket file left by a server that is gone; refuses a path in use or that is not a socket.</summary>
+    private static void RemoveStaleSocket(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        if ((File.GetAttributes(path) & FileAttributes.Normal) != 0 && new FileInfo(path).Length > 0)
+        {
+            throw new IOException($"'{path}' exists and is not a socket.");
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+        }
+        catch (SocketException)
+        {
+            File.Delete(path); // nobody answers: a stale socket
+            return;
+        }
+
+        throw new IOException($"'{path}' is in use by another server.");
     }
 
     private void Accept()
@@ -153,12 +190,28 @@ public sealed class RingServer : IDisposable
             {
                 client = _listener.Accept();
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (ObjectDisposedException)
             {
                 return;
             }
+            catch (SocketException)
+            {
+                if (_stopping)
+                {
+                    return;
+                }
 
-            var session = new ServerSession(client, _factory, _options, _folder, Interlocked.Increment(ref _nextId), SessionClosed);
+                Thread.Sleep(10); // out of descriptors or similar: back off and keep serving
+                continue;
+            }
+
+            if (ClientCount >= _options.MaxClients)
+            {
+                client.Dispose(); // full: the connection is closed at once
+                continue;
+            }
+
+            var session = new ServerSession(client, _factory, _options, _name, Interlocked.Increment(ref _nextId), SessionClosed);
             lock (_sessions)
             {
                 _sessions.RemoveAll(s => s.IsClosed);

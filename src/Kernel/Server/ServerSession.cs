@@ -16,23 +16,23 @@ internal sealed class ServerSession : IDisposable
     private readonly Socket _socket;
     private readonly RingFactory _factory;
     private readonly RingServerOptions _options;
-    private readonly string _folder;
+    private readonly string _name;
     private readonly int _id;
     private readonly Lock _teardown = new();
     private MappedRingRegion? _region;
     private RingKernel? _kernel;
-    private string? _file;
+
     private bool _disposed;
 
     private readonly Action _closed;
 
-    public ServerSession(Socket socket, RingFactory factory, RingServerOptions options, string folder, int id, Action closed)
+    public ServerSession(Socket socket, RingFactory factory, RingServerOptions options, string name, int id, Action closed)
     {
         _closed = closed;
         _socket = socket;
         _factory = factory;
         _options = options;
-        _folder = folder;
+        _name = name;
         _id = id;
     }
 
@@ -48,6 +48,8 @@ internal sealed class ServerSession : IDisposable
         Span<byte> request = stackalloc byte[Wire.RequestSize];
         try
         {
+            // A client that connects and never sets up a ring does not hold a thread for long.
+            _socket.ReceiveTimeout = (int)_options.SetupTimeout.TotalMilliseconds;
             while (Wire.ReadExactly(_socket, request))
             {
                 var magic = BinaryPrimitives.ReadUInt32LittleEndian(request);
@@ -66,16 +68,15 @@ internal sealed class ServerSession : IDisposable
                     case Wire.Setup:
                         SetUp(a, b, c);
                         break;
-                    case Wire.Ready when _file is not null:
-                        File.Delete(_file); // both sides have it mapped; nothing is left on disk from here on
-                        _file = null;
+                    case Wire.Ready when _kernel is not null:
+                        _socket.ReceiveTimeout = 0; // set up: an idle client may now wait as long as it likes
                         Reply(Errno.OK);
                         break;
                     case Wire.Enter when _kernel is not null:
                         var result = Enter(a, b);
                         if (result.Error == Errno.ECANCELED && ClientHungUp())
                         {
-                            return; // the client died while it waited: tear down (finally)
+                            return; // the client died, or broke the protocol, while it waited: tear down (finally)
                         }
 
                         Reply(result.Error, result.Consumed);
@@ -86,13 +87,11 @@ internal sealed class ServerSession : IDisposable
                 }
             }
         }
-        catch (SocketException)
+#pragma warning disable CA1031 // Whatever goes wrong with one client ends that client's session, never the server.
+        catch (Exception)
+#pragma warning restore CA1031
         {
-            // The client went away mid-reply: the same as a clean close.
-        }
-        catch (ObjectDisposedException)
-        {
-            // The server is shutting down.
+            // The client went away mid-reply, timed out, or the server is shutting down: tear down (finally).
         }
         finally
         {
@@ -115,11 +114,6 @@ internal sealed class ServerSession : IDisposable
 
         _kernel?.Dispose();
         _region?.Dispose();
-        if (_file is not null)
-        {
-            File.Delete(_file);
-        }
-
         _socket.Dispose();
         IsClosed = true;
         _closed();
@@ -144,10 +138,23 @@ internal sealed class ServerSession : IDisposable
             return;
         }
 
-        _file = Path.Combine(_folder, $"ring-{Environment.ProcessId}-{_id}.bin");
-        _region = MappedRingRegion.Create(_file, layout);
-        _kernel = _factory.Attach(_region, _options.Ring with { SqEntries = sq, CqEntries = cq, UserMemorySize = user });
-        var path = Encoding.UTF8.GetBytes(_file);
+        // Sealed anonymous memory: the client maps it through /proc, cannot resize it, and nothing is on disk.
+        var region = MappedRingRegion.CreateSealed($"{_name}-{_id}", layout, out var file);
+        var kernel = _factory.Attach(region, _options.Ring with { SqEntries = sq, CqEntries = cq, UserMemorySize = user });
+        lock (_teardown)
+        {
+            if (_disposed)
+            {
+                kernel.Dispose();
+                region.Dispose();
+                return;
+            }
+
+            _region = region;
+            _kernel = kernel;
+        }
+
+        var path = Encoding.UTF8.GetBytes(file);
         Span<byte> reply = stackalloc byte[Wire.ReplySize + 2 + path.Length];
         Wire.WriteReply(reply, 0);
         BinaryPrimitives.WriteUInt16LittleEndian(reply[Wire.ReplySize..], (ushort)path.Length);
@@ -156,9 +163,9 @@ internal sealed class ServerSession : IDisposable
     }
 
     /// <summary>
-    /// Runs an enter on this thread. While it waits, the kernel asks every few milliseconds whether the client hung
-    /// up (a well-behaved client sends nothing while it waits, so readable-with-nothing-to-read means closed); a
-    /// client that dies mid-wait is noticed at once and its ring torn down.
+    /// Runs an enter on this thread. While it waits, the kernel asks every 20 ms whether the client hung up — a
+    /// well-behaved client sends nothing while it waits, so a readable socket means it closed or broke the
+    /// protocol; either way it is noticed at once and its ring torn down.
     /// </summary>
     private EnterResult Enter(uint amount, uint wait) => _kernel!.Enter(amount, wait, ClientHungUp);
 
@@ -166,7 +173,9 @@ internal sealed class ServerSession : IDisposable
     {
         try
         {
-            return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
+            // Readable while the client should be waiting: it closed (nothing to read) or broke the protocol by
+            // sending during its own enter. Either way the session ends.
+            return _socket.Poll(0, SelectMode.SelectRead);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {

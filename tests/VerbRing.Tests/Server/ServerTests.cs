@@ -90,6 +90,51 @@ public sealed class ServerTests : IDisposable
     }
 
     [Fact]
+    public void Client_CannotResizeItsRingMemory_SoTheServerNeverFaults()
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(_server.SocketPath));
+        socket.Send(new uint[] { 0x31515256, 1, 8, 8, 4096 }.SelectMany(BitConverter.GetBytes).ToArray());
+        var reply = new byte[16];
+        socket.Receive(reply).ShouldBe(16);
+        BitConverter.ToInt32(reply, 4).ShouldBe(0);
+        var length = new byte[2];
+        socket.Receive(length).ShouldBe(2);
+        var path = new byte[BitConverter.ToUInt16(length)];
+        socket.Receive(path).ShouldBe(path.Length);
+
+        // A hostile client opens the ring memory and tries to shrink it under the server's mapping: sealed.
+        using (var memory = new FileStream(System.Text.Encoding.UTF8.GetString(path), FileMode.Open, FileAccess.ReadWrite))
+        {
+            Should.Throw<UnauthorizedAccessException>(() => memory.SetLength(0)); // EPERM: sealed
+            Should.Throw<UnauthorizedAccessException>(() => memory.SetLength(1 << 20));
+        }
+
+        socket.Send(new uint[] { 0x31515256, 3, 0, 0, 0 }.SelectMany(BitConverter.GetBytes).ToArray());
+        socket.Receive(reply).ShouldBe(16);
+        BitConverter.ToInt32(reply, 4).ShouldBe(0, "the server still serves it");
+        File.Exists(System.Text.Encoding.UTF8.GetString(path)).ShouldBeTrue("the memory lives in the server, not on disk");
+    }
+
+    [Fact]
+    public void Client_ThatNeverSetsUp_IsDroppedAfterTheSetupTimeout()
+    {
+        using var server = new RingServer(RingFactory.CreateDefault(), Path.Combine(_folder, "t.sock"), new RingServerOptions { SetupTimeout = TimeSpan.FromMilliseconds(200) });
+        using var idle = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        idle.Connect(new UnixDomainSocketEndPoint(server.SocketPath));
+        server.WaitForClients(0, TimeSpan.FromSeconds(30)).ShouldBeTrue("the silent connection was closed");
+        idle.Receive(new byte[1]).ShouldBe(0, "the server hung up");
+    }
+
+    [Fact]
+    public void Server_OnASocketPathInUse_Refuses()
+    {
+        Should.Throw<IOException>(() => new RingServer(RingFactory.CreateDefault(), _server.SocketPath)).Message.ShouldContain("in use");
+        using var client = RingClient.Connect(_server.SocketPath);
+        client.Enter(0, 0).IsSuccess.ShouldBeTrue("the first server still owns its socket");
+    }
+
+    [Fact]
     public void ClientKilledMidChain_TwentyTimes_IsCleanedUpWhileAnotherClientIsServed()
     {
         var program = Path.Combine(_folder, "forever.vr");
@@ -107,7 +152,6 @@ public sealed class ServerTests : IDisposable
 
         served.Stop().ShouldBeGreaterThan(0, "the second client was served throughout");
         _server.WaitForClients(0, TimeSpan.FromSeconds(30)).ShouldBeTrue();
-        _server.RingFiles.ShouldBe(0, "no ring file is left");
         RingMappings().ShouldBe(0, "every client's mapping was released (both sides of it live in this process)");
         _server.SessionThreads.ShouldBe(0, "no session thread is left");
     }
@@ -131,7 +175,7 @@ public sealed class ServerTests : IDisposable
         _server.ClientCount.ShouldBe(1, "only the corrupted client is left, and it is still served");
     }
 
-    private int RingMappings() => File.ReadAllLines("/proc/self/maps").Count(l => l.Contains(_server.RingFolder, StringComparison.Ordinal));
+    private int RingMappings() => File.ReadAllLines("/proc/self/maps").Count(l => l.Contains(_server.RingName, StringComparison.Ordinal));
 
     private static Process StartCli(params string[] args)
     {
