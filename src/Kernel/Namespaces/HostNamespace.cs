@@ -252,32 +252,11 @@ public sealed class HostNamespace : INamespace
 }
 
 /// <summary>A directory of a host namespace, as a dirfd refers to it: its real path and its path inside the namespace.</summary>
-internal sealed class HostDirectory(string fullPath, string relative) : INode
+internal sealed class HostDirectory(string fullPath, string relative) : DirectoryNode
 {
     public string FullPath { get; } = fullPath;
 
     public IReadOnlyList<string> Parts { get; } = relative.Length == 0 ? [] : relative.Split('/');
-
-    public bool IsDirectory => true;
-
-    public long Length => 0;
-
-    public Errno Read(long offset, Span<byte> destination, out int read)
-    {
-        read = 0;
-        return Errno.EISDIR;
-    }
-
-    public Errno Write(long offset, ReadOnlySpan<byte> source, bool append, out int written, out long end)
-    {
-        written = 0;
-        end = offset;
-        return Errno.EISDIR;
-    }
-
-    public void Release()
-    {
-    }
 }
 
 /// <summary>An open host file: positional reads and writes on a real handle, closed when its descriptor closes.</summary>

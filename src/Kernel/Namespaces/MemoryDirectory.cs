@@ -1,12 +1,10 @@
-using VerbRing.Verbs;
-
 namespace VerbRing.Kernel;
 
 /// <summary>
 /// A directory of the in-memory namespace: named children and a parent (the root is its own parent, so ".."
 /// never climbs above it). Guarded by the namespace's tree lock, not its own.
 /// </summary>
-internal sealed class MemoryDirectory : INode
+internal sealed class MemoryDirectory : DirectoryNode
 {
     private readonly Dictionary<string, INode> _children = new(StringComparer.Ordinal);
 
@@ -21,31 +19,10 @@ internal sealed class MemoryDirectory : INode
 
     public string Name { get; }
 
-    public bool IsDirectory => true;
-
-    public long Length => 0;
-
     /// <summary>Looks a child up by a decoded name without allocating a string.</summary>
     public Dictionary<string, INode>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
 
     public IReadOnlyDictionary<string, INode> Children => _children;
-
-    public Errno Read(long offset, Span<byte> destination, out int read)
-    {
-        read = 0;
-        return Errno.EISDIR;
-    }
-
-    public Errno Write(long offset, ReadOnlySpan<byte> source, bool append, out int written, out long end)
-    {
-        written = 0;
-        end = offset;
-        return Errno.EISDIR;
-    }
-
-    public void Release()
-    {
-    }
 
     public void Add(string name, INode child) => _children.Add(name, child);
 }
