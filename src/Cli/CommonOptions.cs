@@ -19,10 +19,16 @@ internal sealed class CommonOptions
 
     public Option<DirectoryInfo?> Seed { get; } = new("--seed") { Description = "Copy this host folder's files into the in-memory namespace first." };
 
+    public Option<DirectoryInfo?> Fs { get; } = new("--fs")
+    {
+        Description = "Use this host folder as / instead of the in-memory namespace: real files, and no path leaves the folder (EACCES).",
+    };
+
     public Option<TimeSpan> Timeout { get; } = new("--timeout")
     {
         Description = "How long to wait for completions (e.g. 10s, 500ms).",
         DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+        HelpName = "duration",
         CustomParser = result => ParseDuration(result.Tokens.Single().Value, result),
     };
 
@@ -56,6 +62,7 @@ internal sealed class CommonOptions
             command.Options.Add(Cq);
             command.Options.Add(Fds);
             command.Options.Add(Seed);
+            command.Options.Add(Fs);
             command.Options.Add(Timeout);
             command.Options.Add(VirtualTime);
             command.Options.Add(Kernel);

@@ -36,10 +36,26 @@ internal static class RunCommand
             return CliApp.BadProgram;
         }
 
-        var files = new MemoryNamespace();
-        if (!ProgramFiles.TrySeed(files, result.GetValue(options.Seed), console))
+        INamespace files;
+        if (result.GetValue(options.Fs) is { } root)
         {
-            return CliApp.BadUsage;
+            if (!root.Exists || result.GetValue(options.Seed) is not null)
+            {
+                console.Error.WriteLine(root.Exists ? "verbring: --fs and --seed do not go together: --fs serves the folder as it is" : $"verbring: --fs {root}: no such folder");
+                return CliApp.BadUsage;
+            }
+
+            files = new HostNamespace(root.FullName);
+        }
+        else
+        {
+            var memory = new MemoryNamespace();
+            if (!ProgramFiles.TrySeed(memory, result.GetValue(options.Seed), console))
+            {
+                return CliApp.BadUsage;
+            }
+
+            files = memory;
         }
 
         TracedRun traced;

@@ -4,8 +4,8 @@ using VerbRing.Verbs;
 namespace VerbRing.Kernel;
 
 /// <summary>
-/// A namespace backed by a host folder, which no path ever leaves. Paths resolve like a chroot: lexically, with
-/// ".." stopping at the root and an absolute path starting at it. On disk, every component that is a symbolic link
+/// A namespace backed by a host folder, which no path ever leaves. Paths resolve lexically inside it: an absolute
+/// path starts at the folder, and a ".." that would climb above it is refused with EACCES. On disk, every component that is a symbolic link
 /// is followed only if its final target — through any chain of links — is inside the folder; otherwise EACCES. After
 /// opening, the handle's real path is checked once more (through /proc/self/fd), so a link swapped in between the
 /// check and the open is caught too. Reads and writes are positional on the real handle; OFF_CUR positions are
@@ -61,7 +61,7 @@ public sealed class HostNamespace : INamespace
             return Errno.EACCES;
         }
 
-        // Lexical resolution inside the namespace: ".." pops, but never above the root.
+        // Lexical resolution inside the namespace: ".." pops, and climbing above the root is refused.
         var parts = absolute ? [] : ((HostDirectory)start).Parts.ToList();
         Span<char> chars = stackalloc char[Abi.MaxComponent];
         while (components.MoveNext())
@@ -74,11 +74,12 @@ public sealed class HostNamespace : INamespace
 
             if (PathComponents.IsDotDot(component))
             {
-                if (parts.Count > 0)
+                if (parts.Count == 0)
                 {
-                    parts.RemoveAt(parts.Count - 1);
+                    return Errno.EACCES; // an attempt to climb out of the folder is refused, not quietly clamped
                 }
 
+                parts.RemoveAt(parts.Count - 1);
                 continue;
             }
 

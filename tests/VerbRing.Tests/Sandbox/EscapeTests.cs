@@ -98,7 +98,7 @@ public sealed class EscapeTests : IDisposable
     }
 
     [Fact]
-    public void Open_FromADirFdInside_ClimbsNoHigherThanTheRoot()
+    public void Open_FromADirFdInside_CannotClimbAboveTheRoot()
     {
         var before = Fingerprint();
         using var ring = RingFactory.CreateDefault(fileSystem: new HostNamespace(_sandbox)).Create();
@@ -107,8 +107,8 @@ public sealed class EscapeTests : IDisposable
         var inner = RunOne(ring, Sqes.Open(ring.Memory.Put("/inner"), OpenFlags.Read));
         inner.Error.ShouldBe(0, "a link that stays inside is followed");
 
-        ((Errno)RunOne(ring, Sqes.Open(ring.Memory.Put("../../decoy/secret.txt"), OpenFlags.Read, dirFd: sub.Result)).Error).ShouldBe(Errno.ENOENT);
-        ((Errno)RunOne(ring, Sqes.Open(ring.Memory.Put("../../../decoy"), OpenFlags.Read, dirFd: inner.Result)).Error).ShouldBe(Errno.ENOENT);
+        ((Errno)RunOne(ring, Sqes.Open(ring.Memory.Put("../../decoy/secret.txt"), OpenFlags.Read, dirFd: sub.Result)).Error).ShouldBe(Errno.EACCES);
+        ((Errno)RunOne(ring, Sqes.Open(ring.Memory.Put("../../../decoy"), OpenFlags.Read, dirFd: inner.Result)).Error).ShouldBe(Errno.EACCES);
         RunOne(ring, Sqes.Open(ring.Memory.Put("../sub/data.txt"), OpenFlags.Read, dirFd: sub.Result)).Error.ShouldBe(0);
         Fingerprint().ShouldBe(before);
     }
@@ -147,6 +147,24 @@ public sealed class EscapeTests : IDisposable
 
         RunOne(ring, Sqes.Open(ring.Memory.Put("/sub/data.txt"), OpenFlags.Read)).Error.ShouldBe(0);
         File.ReadAllText(Path.Combine(_sandbox, "sub", "data.txt")).ShouldBe("inside");
+    }
+
+    [Fact]
+    public void Cli_CopyExampleWithFs_CopiesARealFile_AndAClimbingPathIsEacces()
+    {
+        File.WriteAllText(Path.Combine(_sandbox, "input.txt"), "a real file");
+        var result = CliRunner.Run("run", Repository.PathOf("examples/copy.vr"), "--fs", _sandbox, "--json");
+        result.ExitCode.ShouldBe(0, result.Error);
+        File.ReadAllText(Path.Combine(_sandbox, "output.txt")).ShouldBe("a real file");
+
+        var before = Fingerprint();
+        var climbing = Path.Combine(_top, "climb.vr");
+        File.WriteAllText(climbing, File.ReadAllText(Repository.PathOf("examples/copy.vr")).Replace("\"/output.txt\"", "\"/../decoy/stolen.txt\"", StringComparison.Ordinal));
+        result = CliRunner.Run("run", climbing, "--fs", _sandbox, "--json");
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Out.ShouldContain("\"step\":1,\"verb\":\"OPEN\",\"data\":1,\"error\":13,\"errno\":\"EACCES\"");
+        File.Delete(climbing);
+        Fingerprint().ShouldBe(before, "nothing outside the folder changed");
     }
 
     public void Dispose() => Directory.Delete(_top, recursive: true);
