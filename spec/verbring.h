@@ -130,6 +130,7 @@ static inline uint32_t vr_flags(uint32_t l0, uint32_t l1, uint32_t l2, uint32_t 
 #define VR_OP_SEEK 6u   /* fd, -, -, offset (signed), whence -> position */
 #define VR_OP_CANCEL 7u /* tag, VR_CANCEL_ALL or VR_CANCEL_ANY -> how many cancelled */
 #define VR_OP_PIPE 8u   /* -> read fd | (write fd << 32) */
+#define VR_OP_FSYNC 9u  /* fd -> 0, once what was written is durable */
 
 #define VR_OFF_CUR UINT64_MAX
 #define VR_FD_NONE UINT64_MAX

@@ -29,4 +29,7 @@ public enum Op : uint
 
     /// <summary>— → a new pipe: read fd in the low 32 bits, write fd in the high 32 bits.</summary>
     Pipe = 8,
+
+    /// <summary>fd → 0, once what was written through it is durable.</summary>
+    Fsync = 9,
 }

@@ -84,6 +84,10 @@ public static class Sqes
         Operand tag, Operand? mode = null, Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
         Create((uint)Op.Cancel, tag, mode ?? (ulong)CancelMode.All, save: save, link: link, data: data, timeout: timeout);
 
+    /// <summary>FSYNC <paramref name="fd"/>: 0 once what was written through it is durable.</summary>
+    public static Sqe Fsync(Operand fd, Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Fsync, fd, save: save, link: link, data: data, timeout: timeout);
+
     /// <summary>PIPE: a new pipe; the result holds the read fd (low 32 bits) and the write fd (high 32 bits).</summary>
     public static Sqe Pipe(Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
         Create((uint)Op.Pipe, save: save, link: link, data: data, timeout: timeout);

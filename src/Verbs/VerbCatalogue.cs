@@ -79,6 +79,7 @@ public static class VerbCatalogue
             new("fd", ParamKind.Fd, 0), new("offset", ParamKind.SignedOffset, 3), new("whence", ParamKind.Whence, 4)]),
         new((uint)Op.Cancel, "cancel", [new("tag", ParamKind.Tag, 0), new("mode", ParamKind.CancelMode, 1, (ulong)CancelMode.All)]),
         new((uint)Op.Pipe, "pipe", []),
+        new((uint)Op.Fsync, "fsync", [new("fd", ParamKind.Fd, 0)]),
     ];
 
     /// <summary>The verb named <paramref name="name"/> (case-insensitive), or null.</summary>

@@ -14,5 +14,6 @@ internal static class BuiltInVerbs
         new SeekVerb(),
         new CancelVerb(),
         new PipeVerb(),
+        new FsyncVerb(),
     ];
 }

@@ -72,6 +72,9 @@ public sealed class ProgramBuilder
     /// <summary>PIPE: save the result and use <c>Reg.R0.Low</c> (read end) and <c>Reg.R0.High</c> (write end) as fds.</summary>
     public StepBuilder Pipe([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Step("pipe", [], file, line);
 
+    /// <summary>FSYNC fd: make what was written through it durable.</summary>
+    public StepBuilder Fsync(Arg fd, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Step("fsync", [fd], file, line);
+
     /// <summary>Any op (a custom verb) with up to five plain arguments.</summary>
     public StepBuilder Op(uint op, Arg[] args, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {

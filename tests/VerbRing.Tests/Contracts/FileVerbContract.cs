@@ -142,6 +142,20 @@ public abstract class FileVerbContract : KernelContract
     }
 
     [Fact]
+    public void Fsync_MemoryFileOrDirectory_Succeeds_PipeIsEinval_UnknownIsEbadf()
+    {
+        using var ring = NewRing();
+        ring.Files.WriteFile("/f", "x");
+        var file = ring.Open("/f", OpenFlags.Write);
+        var root = ring.Open("/", OpenFlags.Read);
+        ring.RunOne(Sqes.Fsync(file)).ShouldSucceedWith(0);
+        ring.RunOne(Sqes.Fsync(root)).ShouldSucceedWith(0);
+        ring.RunOne(Sqes.Fsync(40)).ShouldFailWith(Errno.EBADF);
+        ring.RunOne(Sqes.Pipe(save: Reg.R0)).ShouldSucceed();
+        ring.RunOne(Sqes.Fsync(Reg.R0.High)).ShouldFailWith(Errno.EINVAL);
+    }
+
+    [Fact]
     public void Close_FreesTheLowestDescriptorForReuse()
     {
         using var ring = NewRing();

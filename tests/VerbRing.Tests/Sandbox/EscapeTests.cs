@@ -123,9 +123,10 @@ public sealed class EscapeTests : IDisposable
         ring.Push(Sqes.Write(Reg.R0, text, text.Length, save: Reg.R1, link: SqeLink.Link));
         ring.Push(Sqes.Seek(Reg.R0, 8, Whence.Set, link: SqeLink.Link));
         ring.Push(Sqes.Read(Reg.R0, buffer, 64, save: Reg.R2, link: SqeLink.Link));
+        ring.Push(Sqes.Fsync(Reg.R0, link: SqeLink.Link)); // flushed to the real disk
         ring.Push(Sqes.Close(Reg.R0, link: SqeLink.Link));
         ring.Push(Sqes.Open(ring.Memory.Put("/innerfile"), OpenFlags.Read, save: Reg.R3));
-        ring.SubmitAndWait().ShouldBe(new EnterResult(6, Errno.OK));
+        ring.SubmitAndWait().ShouldBe(new EnterResult(7, Errno.OK));
         while (ring.TryPop(out var cqe))
         {
             cqe.Error.ShouldBe(0, $"step {cqe.Data}");

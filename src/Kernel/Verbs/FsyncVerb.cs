@@ -1,0 +1,41 @@
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel;
+
+/// <summary>
+/// FSYNC (op 9): fd → 0, once what was written through it is durable. A host file is flushed to disk; a memory file
+/// and a directory have nothing to flush. Checks: EBADF (not open), EINVAL (a pipe end: nothing to make durable).
+/// </summary>
+internal sealed class FsyncVerb : IVerbHandler
+{
+    public uint Op => (uint)Verbs.Op.Fsync;
+
+    public string Name => "FSYNC";
+
+    public VerbResult Execute(in VerbCall call)
+    {
+        if (!call.Ring.Files.TryGet(call.Arg0, out var file))
+        {
+            return VerbResult.Fail(Errno.EBADF);
+        }
+
+        switch (file!.Node)
+        {
+            case PipeEnd:
+                return VerbResult.Fail(Errno.EINVAL);
+            case HostFile host:
+                try
+                {
+                    host.Flush();
+                }
+                catch (IOException)
+                {
+                    return VerbResult.Fail(Errno.EIO);
+                }
+
+                return VerbResult.Ok(0);
+            default:
+                return VerbResult.Ok(0);
+        }
+    }
+}
