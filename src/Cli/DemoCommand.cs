@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text;
 using VerbRing.Kernel;
 using VerbRing.Registers;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Programs;
 
 namespace VerbRing.Cli;
 
@@ -46,14 +46,14 @@ internal static class DemoCommand
         output.WriteLine("step  verb   errno      result");
         while (ring.TryPop(out var cqe))
         {
-            var verb = Enum.GetName((Op)cqe.Op)?.ToUpperInvariant() ?? $"OP{cqe.Op}";
+            var verb = VerbCatalogue.NameOf(cqe.Op);
             var errno = (Errno)cqe.Error;
             var result = cqe.Succeeded ? cqe.Result.ToString() : "ERR";
             output.WriteLine($"{cqe.Data,4}  {verb,-6} {errno,-10} {result}");
         }
 
         output.WriteLine();
-        output.WriteLine($"read back: \"{Escape(buffer.Span[..(int)Math.Min(ring.Registers[2], buffer.Length)])}\"");
+        output.WriteLine($"read back: {Disassembler.Quote(buffer.Span[..(int)Math.Min(ring.Registers[2], buffer.Length)])}");
         output.WriteLine();
         for (var r = 0; r < RegisterFile.Count; r++)
         {
@@ -61,24 +61,5 @@ internal static class DemoCommand
         }
 
         return entered.IsSuccess ? 0 : 1;
-    }
-
-    private static string Escape(ReadOnlySpan<byte> bytes)
-    {
-        var text = new StringBuilder();
-        foreach (var b in bytes)
-        {
-            text.Append(b switch
-            {
-                (byte)'\n' => "\\n",
-                (byte)'\t' => "\\t",
-                (byte)'\\' => "\\\\",
-                (byte)'"' => "\\\"",
-                >= 0x20 and < 0x7f => ((char)b).ToString(),
-                _ => $"\\x{b:x2}",
-            });
-        }
-
-        return text.ToString();
     }
 }

@@ -3,9 +3,9 @@ using System.IO.MemoryMappedFiles;
 namespace VerbRing.Registers;
 
 /// <summary>
-/// A ring region in a memory-mapped file, so that two processes — or two languages — share the very same bytes.
-/// The region starts <c>offset</c> bytes into the file (room for a transport header); the file is created zeroed,
-/// or an existing one is mapped as it is. One owner: Dispose unmaps and closes, and never deletes the file.
+/// A ring region in mapped memory, so that two processes — or two languages — share the very same bytes: sealed
+/// anonymous memory a server creates, or an existing file mapped as it is, the region starting <c>offset</c> bytes
+/// in. One owner: Dispose unmaps and closes, and never deletes a file.
 /// </summary>
 public sealed unsafe class MappedRingRegion : RingRegion
 {
@@ -17,18 +17,6 @@ public sealed unsafe class MappedRingRegion : RingRegion
     {
         _file = file;
         _view = view;
-    }
-
-    /// <summary>Creates (or replaces) the file at <paramref name="path"/>, zeroed, and maps the region in it.</summary>
-    public static MappedRingRegion Create(string path, RingLayout layout, long offset = 0)
-    {
-        ArgumentNullException.ThrowIfNull(layout);
-        using (var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite))
-        {
-            stream.SetLength(offset + layout.TotalSize); // a new length reads as zeros
-        }
-
-        return Open(path, layout, offset);
     }
 
     /// <summary>

@@ -37,15 +37,9 @@ public sealed class VerbTable
         }
     }
 
-    /// <summary>The built-in verbs only.</summary>
-    public static VerbTable BuiltIn { get; } = new(BuiltInVerbs.Create());
-
     /// <summary>Every registered handler, by op code.</summary>
     public IEnumerable<IVerbHandler> Handlers => _handlers.OfType<IVerbHandler>();
 
     /// <summary>The handler for <paramref name="op"/>, or null (the SQE then completes with EINVAL).</summary>
     public IVerbHandler? Find(uint op) => op < (uint)_handlers.Length ? _handlers[op] : null;
-
-    /// <summary>The verb's name for <paramref name="op"/>, or "OP{n}".</summary>
-    public string NameOf(uint op) => Find(op)?.Name ?? $"OP{op}";
 }

@@ -114,7 +114,7 @@ public static class Verifier
     }
 
     /// <summary>Whether a step's verb can wait (and so let other chains run in between).</summary>
-    internal static bool MayPend(ProgramStep step) =>
+    private static bool MayPend(ProgramStep step) =>
         step.IsRaw
         || step.Verb.Op is (uint)Op.Read or (uint)Op.Write or (uint)Op.Poll
         || (step.Verb.Op == (uint)Op.Nop && !Abi.IsNoTimeout(step.Timeout));
