@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 using VerbRing.Verbs;
 
@@ -18,6 +19,7 @@ public sealed class HostNamespace : INamespace
     private readonly string _root;
     private readonly bool _readOnly;
     private readonly long _maxFileSize;
+    private int _openHandles;
 
     /// <summary>Serves the folder at <paramref name="root"/> (which must exist).</summary>
     public HostNamespace(string root, bool readOnly = false, long maxFileSize = 1L << 30)
@@ -32,7 +34,7 @@ public sealed class HostNamespace : INamespace
         _root = RealPath(full) ?? full;
         _readOnly = readOnly;
         _maxFileSize = maxFileSize;
-        Root = new HostDirectory(_root, "");
+        Root = new HostDirectory(_root, []);
     }
 
     /// <inheritdoc />
@@ -42,16 +44,26 @@ public sealed class HostNamespace : INamespace
     public string RootPath => _root;
 
     /// <inheritdoc />
+    public RootClimb ClimbAboveRoot => RootClimb.Refuse;
+
+    /// <summary>Host files this namespace has open now (descriptors that refer to them and are not yet closed).</summary>
+    public int OpenHandles => Volatile.Read(ref _openHandles); // read by checks on other threads
+
+    /// <inheritdoc />
     public Errno Open(INode start, ReadOnlySpan<byte> path, OpenFlags flags, out INode node)
     {
         node = null!;
-        var error = PathComponents.TryCreate(path, out var components, out var absolute, out var trailingSlash);
+
+        // Lexical resolution inside the namespace: ".." pops, and climbing above the root is refused.
+        var directory = start as HostDirectory;
+        Span<byte> resolved = stackalloc byte[Abi.MaxPath];
+        var error = LexicalPath.Resolve(directory is null ? default : directory.Relative, path, RootClimb.Refuse, resolved, out var length, out var trailingSlash);
         if (error != Errno.OK)
         {
             return error;
         }
 
-        if (!absolute && start is not HostDirectory)
+        if (path[0] != (byte)'/' && directory is null)
         {
             return Errno.ENOTDIR;
         }
@@ -61,47 +73,17 @@ public sealed class HostNamespace : INamespace
             return Errno.EACCES;
         }
 
-        // Lexical resolution inside the namespace: ".." pops, and climbing above the root is refused.
-        var parts = absolute ? [] : ((HostDirectory)start).Parts.ToList();
-        Span<char> chars = stackalloc char[Abi.MaxComponent];
-        while (components.MoveNext())
-        {
-            var component = components.Current;
-            if (PathComponents.IsDot(component))
-            {
-                continue;
-            }
-
-            if (PathComponents.IsDotDot(component))
-            {
-                if (parts.Count == 0)
-                {
-                    return Errno.EACCES; // an attempt to climb out of the folder is refused, not quietly clamped
-                }
-
-                parts.RemoveAt(parts.Count - 1);
-                continue;
-            }
-
-            error = PathComponents.Decode(component, chars, out var name);
-            if (error != Errno.OK)
-            {
-                return error;
-            }
-
-            parts.Add(name.ToString());
-        }
-
+        var parts = length == 0 ? [] : Encoding.UTF8.GetString(resolved[..length]).Split('/');
         return OpenResolved(parts, flags, trailingSlash, out node);
     }
 
-    private Errno OpenResolved(List<string> parts, OpenFlags flags, bool trailingSlash, out INode node)
+    private Errno OpenResolved(string[] parts, OpenFlags flags, bool trailingSlash, out INode node)
     {
         node = null!;
 
         // Walk the parent directories on disk, refusing any link that leads out.
         var current = _root;
-        for (var i = 0; i < parts.Count - 1; i++)
+        for (var i = 0; i < parts.Length - 1; i++)
         {
             var error = Step(ref current, parts[i], mustExist: true);
             if (error != Errno.OK)
@@ -115,7 +97,7 @@ public sealed class HostNamespace : INamespace
             }
         }
 
-        if (parts.Count == 0)
+        if (parts.Length == 0)
         {
             return (flags & OpenFlags.Write) != 0 ? Errno.EISDIR
                 : (flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive) ? Errno.EEXIST
@@ -137,7 +119,7 @@ public sealed class HostNamespace : INamespace
                 return Errno.EEXIST;
             }
 
-            return (flags & OpenFlags.Write) != 0 ? Errno.EISDIR : OpenDirectory(new HostDirectory(target, string.Join('/', parts)), out node);
+            return (flags & OpenFlags.Write) != 0 ? Errno.EISDIR : OpenDirectory(new HostDirectory(target, Encoding.UTF8.GetBytes(string.Join('/', parts))), out node);
         }
 
         if (trailingSlash)
@@ -231,7 +213,8 @@ public sealed class HostNamespace : INamespace
             RandomAccess.SetLength(handle, 0);
         }
 
-        node = new HostFile(handle, _maxFileSize);
+        Interlocked.Increment(ref _openHandles); // counted for teardown checks; the file decrements on release
+        node = new HostFile(handle, _maxFileSize, () => Interlocked.Decrement(ref _openHandles));
         return Errno.OK;
     }
 
@@ -250,62 +233,4 @@ public sealed class HostNamespace : INamespace
             return null;
         }
     }
-}
-
-/// <summary>A directory of a host namespace, as a dirfd refers to it: its real path and its path inside the namespace.</summary>
-internal sealed class HostDirectory(string fullPath, string relative) : DirectoryNode
-{
-    public string FullPath { get; } = fullPath;
-
-    public IReadOnlyList<string> Parts { get; } = relative.Length == 0 ? [] : relative.Split('/');
-}
-
-/// <summary>An open host file: positional reads and writes on a real handle, closed when its descriptor closes.</summary>
-internal sealed class HostFile(SafeFileHandle handle, long maxSize) : INode
-{
-    public bool IsDirectory => false;
-
-    public long Length => RandomAccess.GetLength(handle);
-
-    public Errno Read(long offset, Span<byte> destination, out int read)
-    {
-        try
-        {
-            read = RandomAccess.Read(handle, destination, offset);
-            return Errno.OK;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            read = 0;
-            return Errno.EBADF;
-        }
-    }
-
-    public Errno Write(long offset, ReadOnlySpan<byte> source, bool append, out int written, out long end)
-    {
-        var start = append ? RandomAccess.GetLength(handle) : offset;
-        end = start;
-        written = 0;
-        if (start > maxSize || source.Length > maxSize - start)
-        {
-            return Errno.EFBIG;
-        }
-
-        try
-        {
-            RandomAccess.Write(handle, source, start);
-            written = source.Length;
-            end = start + source.Length;
-            return Errno.OK;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            return Errno.EBADF;
-        }
-    }
-
-    /// <summary>Makes the written data durable (FSYNC).</summary>
-    public void Flush() => RandomAccess.FlushToDisk(handle);
-
-    public void Release() => handle.Dispose();
 }

@@ -12,6 +12,9 @@ public interface INamespace
     /// <summary>The root directory ("/").</summary>
     INode Root { get; }
 
+    /// <summary>How a ".." at the root is answered: clamped (the default) or refused with EACCES.</summary>
+    RootClimb ClimbAboveRoot => RootClimb.Clamp;
+
     /// <summary>
     /// Resolves <paramref name="path"/> (absolute, or relative to <paramref name="start"/>, a directory of this
     /// namespace) and opens it with <paramref name="flags"/>: creating, truncating, refusing as the flags say.
