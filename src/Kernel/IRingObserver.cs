@@ -58,4 +58,7 @@ public enum TracedOutcome
 
     /// <summary>Not run: a LINK predecessor failed (ECANCELED).</summary>
     Cancelled,
+
+    /// <summary>Refused by the ring's policy before loading (EPERM): the arguments are as submitted.</summary>
+    Denied,
 }

@@ -54,8 +54,9 @@ internal sealed class RingKernel : IRingPort
         _files = new FileTable(options.MaxDescriptors);
         _batch = new int[ring.SqEntries];
         _batchGeneration = new int[ring.SqEntries];
-        _context = new RingContext(region, _files, fileSystem, time) { PipeCapacity = options.PipeCapacity };
-        _runner = new ChainRunner(_pool, _completions, verbs, _context, region.Registers, observer, time, OnTimer);
+        var policy = options.Policy ?? throw new ArgumentNullException(nameof(options), "RingOptions.Policy is required.");
+        _context = new RingContext(region, _files, policy.View(fileSystem), time) { PipeCapacity = options.PipeCapacity };
+        _runner = new ChainRunner(_pool, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer);
         _context.Runner = _runner;
     }
 

@@ -43,6 +43,9 @@ public sealed record RingOptions
     /// <summary>The longest an enter waits for completions (ETIMEDOUT past it; default 10 s).</summary>
     public TimeSpan EnterTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The verbs this ring may use and how it may reach each mount (default: unrestricted).</summary>
+    public RingPolicy Policy { get; init; } = RingPolicy.Unrestricted;
+
     internal int EffectiveMaxInFlight => MaxInFlight > 0 ? MaxInFlight : (int)Math.Max(SqEntries, CqEntries);
 }
 

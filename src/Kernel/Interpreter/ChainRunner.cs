@@ -19,6 +19,7 @@ internal sealed partial class ChainRunner
     private readonly OperationPool _pool;
     private readonly CompletionWriter _completions;
     private readonly VerbTable _verbs;
+    private readonly bool[] _permitted;
     private readonly RingContext _context;
     private readonly RegisterFile _registers;
     private readonly IRingObserver? _observer;
@@ -28,12 +29,13 @@ internal sealed partial class ChainRunner
     private bool _draining;
 
     public ChainRunner(
-        OperationPool pool, CompletionWriter completions, VerbTable verbs, RingContext context, RegisterFile registers,
+        OperationPool pool, CompletionWriter completions, VerbTable verbs, bool[] permitted, RingContext context, RegisterFile registers,
         IRingObserver? observer, TimeProvider time, Action<int, int> onTimer)
     {
         _pool = pool;
         _completions = completions;
         _verbs = verbs;
+        _permitted = permitted;
         _context = context;
         _registers = registers;
         _observer = observer;
@@ -111,6 +113,13 @@ internal sealed partial class ChainRunner
         if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(operation.Sqe.Op) is not { } handler)
         {
             return VerbResult.Fail(Errno.EINVAL);
+        }
+
+        // The ring's policy, before anything the verb would touch (registers included) is looked at.
+        if (!_permitted[operation.Sqe.Op])
+        {
+            operation.Outcome = TracedOutcome.Denied;
+            return VerbResult.Fail(Errno.EPERM);
         }
 
         // Registers are loaded now, at dispatch: after a linked predecessor saved its result, never at submission.

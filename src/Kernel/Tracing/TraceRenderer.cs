@@ -150,7 +150,7 @@ public static class TraceRenderer
 
         ulong[] args = [op.Arg0, op.Arg1, op.Arg2, op.Arg3, op.Arg4];
         var flags = loaded.Sqes[step].Flags;
-        return string.Join(" ", verb.Params.Select(p => traced.Remote && SqeFlags.LoadOf(flags, p.Arg) != SqeFlags.RegNone
+        return string.Join(" ", verb.Params.Select(p => (traced.Remote || op.Outcome == TracedOutcome.Denied) && SqeFlags.LoadOf(flags, p.Arg) != SqeFlags.RegNone
             ? $"{p.Name}=r{SqeFlags.LoadOf(flags, p.Arg)}{Half(args[p.Arg])}"
             : $"{p.Name}={Format(loaded, p, args)}"));
     }

@@ -39,3 +39,8 @@ public sealed class InProcessReentryTests : ReentryContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
 }
+
+public sealed class InProcessPolicyTests : PolicyContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+}

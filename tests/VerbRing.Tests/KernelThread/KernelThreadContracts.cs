@@ -39,3 +39,8 @@ public sealed class KernelThreadReentryTests : ReentryContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
 }
+
+public sealed class KernelThreadPolicyTests : PolicyContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+}

@@ -34,3 +34,8 @@ public sealed class ServerWaitingTests : WaitingContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.Server;
 }
+
+public sealed class ServerPolicyTests : PolicyContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
