@@ -4,7 +4,7 @@ using VerbRing.Kernel;
 
 namespace VerbRing.Cli;
 
-/// <summary>The options every program command shares: the ring's shape, the seed folder, the deadline.</summary>
+/// <summary>The options every program command shares: the ring's shape, what it may reach, the deadline.</summary>
 internal sealed class CommonOptions
 {
     public Argument<FileInfo> File { get; } = new("file") { Description = "The .vr program." };
@@ -17,12 +17,8 @@ internal sealed class CommonOptions
 
     public Option<uint> Memory { get; } = new("--memory") { Description = "User memory in bytes.", DefaultValueFactory = _ => 64 * 1024 };
 
-    public Option<DirectoryInfo?> Seed { get; } = new("--seed") { Description = "Copy this host folder's files into the in-memory namespace first." };
-
-    public Option<DirectoryInfo?> Fs { get; } = new("--fs")
-    {
-        Description = "Use this host folder as / instead of the in-memory namespace: real files, and no path leaves the folder (EACCES).",
-    };
+    /// <summary>What the ring may reach: the namespace and its policy.</summary>
+    public SandboxOptions Sandbox { get; } = new();
 
     public Option<TimeSpan> Timeout { get; } = new("--timeout")
     {
@@ -45,7 +41,7 @@ internal sealed class CommonOptions
 
     public Option<FileInfo?> Connect { get; } = new("--connect")
     {
-        Description = "Run on the kernel of a 'verbring serve' at this Unix socket instead of in this process (--seed, --kernel and --virtual-time are the server's business then).",
+        Description = "Run on the kernel of a 'verbring serve' at this Unix socket instead of in this process (the namespace, the policy, --kernel and --virtual-time are the server's business then).",
     };
 
     public void AddTo(Command command, bool ringShape = true, bool run = false)
@@ -61,8 +57,7 @@ internal sealed class CommonOptions
         {
             command.Options.Add(Cq);
             command.Options.Add(Fds);
-            command.Options.Add(Seed);
-            command.Options.Add(Fs);
+            Sandbox.AddTo(command);
             command.Options.Add(Timeout);
             command.Options.Add(VirtualTime);
             command.Options.Add(Kernel);

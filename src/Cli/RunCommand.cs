@@ -6,7 +6,8 @@ using VerbRing.Verbs;
 namespace VerbRing.Cli;
 
 /// <summary>
-/// <c>verbring run FILE</c>: assemble, check, run on the in-memory namespace (seeded from <c>--seed DIR</c>), wait
+/// <c>verbring run FILE</c>: assemble, check, run on the in-memory namespace (seeded from <c>--seed DIR</c>) or a host
+/// folder (<c>--fs</c>, <c>--mount</c>) under the ring policy <c>--allow</c>/<c>--deny</c> say, wait
 /// for every completion up to <c>--timeout</c>, print the trace (or <c>--json</c>).
 /// </summary>
 internal static class RunCommand
@@ -36,30 +37,21 @@ internal static class RunCommand
             return CliApp.BadProgram;
         }
 
-        INamespace files;
-        if (result.GetValue(options.Fs) is { } root)
+        var sandbox = options.Sandbox;
+        var connect = result.GetValue(options.Connect);
+        if (connect is not null && sandbox.AnyGiven(result))
         {
-            if (!root.Exists || result.GetValue(options.Seed) is not null)
-            {
-                console.Error.WriteLine(root.Exists ? "verbring: --fs and --seed do not go together: --fs serves the folder as it is" : $"verbring: --fs {root}: no such folder");
-                return CliApp.BadUsage;
-            }
-
-            files = new HostNamespace(root.FullName);
+            console.Error.WriteLine("verbring: --connect runs on the server's namespace and policy: give --seed, --fs, --mount, --allow and --deny to 'verbring serve'");
+            return CliApp.BadUsage;
         }
-        else
-        {
-            var memory = new MemoryNamespace();
-            if (!ProgramFiles.TrySeed(memory, result.GetValue(options.Seed), console))
-            {
-                return CliApp.BadUsage;
-            }
 
-            files = memory;
+        if (!sandbox.TryBuildNamespace(result, console, out var files))
+        {
+            return CliApp.BadUsage;
         }
 
         TracedRun traced;
-        if (result.GetValue(options.Connect) is { } socket)
+        if (connect is { } socket)
         {
             IoRing ring;
             try
@@ -78,8 +70,15 @@ internal static class RunCommand
         {
             TimeProvider time = result.GetValue(options.VirtualTime) ? new ManualClock() : TimeProvider.System;
             var factory = RingFactory.CreateDefault(fileSystem: files, time: time);
+            if (!sandbox.TryBuildPolicy(result, factory.Verbs, console, out var policy))
+            {
+                return CliApp.BadUsage;
+            }
+
+            ringOptions = ringOptions with { Policy = policy };
             traced = ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout), time);
         }
+
         if (json)
         {
             console.Out.WriteLine(TraceRenderer.RenderJson(traced));

@@ -5,28 +5,34 @@ using VerbRing.Kernel.Server;
 namespace VerbRing.Cli;
 
 /// <summary>
-/// <c>verbring serve --socket PATH [--seed DIR]</c>: hosts one in-memory namespace for many clients over a Unix
-/// domain socket until interrupted (Ctrl+C, SIGTERM) or, with <c>--exit-after</c>, for a fixed time.
+/// <c>verbring serve --socket PATH [--seed DIR | --fs DIR] [--mount ...] [--allow ...] [--deny ...]</c>: hosts one
+/// namespace for many clients, each ring under the same policy, over a Unix domain socket until interrupted
+/// (Ctrl+C, SIGTERM).
 /// </summary>
 internal static class ServeCommand
 {
     public static Command Create(CliConsole console)
     {
         var socket = new Option<FileInfo>("--socket") { Description = "The Unix domain socket to listen on.", Required = true };
-        var seed = new Option<DirectoryInfo?>("--seed") { Description = "Copy this host folder's files into the namespace first." };
-        var command = new Command("serve", "Host the in-memory namespace for clients over a Unix socket (see spec/transport.md).");
+        var sandbox = new SandboxOptions();
+        var command = new Command("serve", "Host a namespace for clients over a Unix socket, each ring under the policy given here (see spec/transport.md).");
         command.Options.Add(socket);
-        command.Options.Add(seed);
+        sandbox.AddTo(command);
         command.SetAction(result =>
         {
-            var files = new MemoryNamespace();
-            if (!ProgramFiles.TrySeed(files, result.GetValue(seed), console))
+            if (!sandbox.TryBuildNamespace(result, console, out var files))
+            {
+                return CliApp.BadUsage;
+            }
+
+            var factory = RingFactory.CreateDefault(fileSystem: files);
+            if (!sandbox.TryBuildPolicy(result, factory.Verbs, console, out var policy))
             {
                 return CliApp.BadUsage;
             }
 
             using var stop = new ManualResetEventSlim(false);
-            using var server = new RingServer(RingFactory.CreateDefault(fileSystem: files), result.GetValue(socket)!.FullName);
+            using var server = new RingServer(factory, result.GetValue(socket)!.FullName, new RingServerOptions { Ring = new RingOptions { Policy = policy } });
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
                 e.Cancel = true;

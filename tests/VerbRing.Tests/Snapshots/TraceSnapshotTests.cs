@@ -32,7 +32,7 @@ public sealed class TraceSnapshotTests
     {
         var (path, extra) = Locate(program);
         var args = new List<string> { "run", Repository.PathOf(path) };
-        args.AddRange(extra.Select(a => a.Contains('/', StringComparison.Ordinal) ? Repository.PathOf(a) : a));
+        args.AddRange(extra.Select(ToHostPath));
 
         var result = CliRunner.Run([.. args]);
 
@@ -46,6 +46,20 @@ public sealed class TraceSnapshotTests
         var result = CliRunner.Run("disasm", Repository.PathOf("examples/hello.vr"));
         result.ExitCode.ShouldBe(0);
         result.Transcript("disasm examples/hello.vr").ShouldMatchSnapshot("disasm.hello");
+    }
+
+    /// <summary>A repository-relative folder in an argument made absolute: "examples/seed", or "/ro=examples/seed,ro".</summary>
+    private static string ToHostPath(string arg)
+    {
+        var equals = arg.IndexOf('=', StringComparison.Ordinal);
+        if (equals < 0)
+        {
+            return arg.Contains('/', StringComparison.Ordinal) ? Repository.PathOf(arg) : arg;
+        }
+
+        var rest = arg[(equals + 1)..];
+        var comma = rest.IndexOf(',', StringComparison.Ordinal);
+        return arg[..(equals + 1)] + Repository.PathOf(comma < 0 ? rest : rest[..comma]) + (comma < 0 ? "" : rest[comma..]);
     }
 
     private static (string Path, string[] Extra) Locate(string program)
