@@ -183,22 +183,10 @@ public sealed class HostNamespace : INamespace
             return Errno.ENOENT;
         }
 
-        var mode = (flags & OpenFlags.Create) == 0 ? FileMode.Open
-            : (flags & OpenFlags.Exclusive) != 0 ? FileMode.CreateNew : FileMode.OpenOrCreate;
-        var access = (flags & (OpenFlags.Read | OpenFlags.Write)) switch
+        var error = HostOpen.Open(target, flags, out var handle);
+        if (error != Errno.OK)
         {
-            OpenFlags.Read => FileAccess.Read,
-            OpenFlags.Write => FileAccess.Write,
-            _ => FileAccess.ReadWrite,
-        };
-        SafeFileHandle handle;
-        try
-        {
-            handle = File.OpenHandle(target, mode, access, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return e is UnauthorizedAccessException ? Errno.EACCES : exists ? Errno.EACCES : Errno.ENOENT;
+            return error;
         }
 
         // The handle's real path, read back from the kernel: a link swapped in after the checks is caught here.

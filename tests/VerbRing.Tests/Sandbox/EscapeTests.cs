@@ -137,6 +137,25 @@ public sealed class EscapeTests : IDisposable
         File.ReadAllText(Path.Combine(_sandbox, "sub", "new.txt")).ShouldBe("written by the ring");
     }
 
+    [Theory]
+    [InlineData(OpenFlags.Read)]
+    [InlineData(OpenFlags.Write)]
+    [InlineData(OpenFlags.Read | OpenFlags.Write)]
+    public void Open_FifoInsideTheSandbox_IsRefusedWithoutBlocking(OpenFlags flags)
+    {
+        // Opening a FIFO for reading would block until a writer came, and the kernel with it.
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(_sandbox, "fifo"))!)
+        {
+            mkfifo.WaitForExit();
+            mkfifo.ExitCode.ShouldBe(0);
+        }
+
+        var files = new HostNamespace(_sandbox);
+        using var ring = RingFactory.CreateDefault(fileSystem: files).Create();
+        ((Errno)RunOne(ring, Sqes.Open(ring.Memory.Put("/fifo"), flags)).Error).ShouldBe(Errno.EACCES);
+        files.OpenHandles.ShouldBe(0, "the refused handle was closed again");
+    }
+
     [Fact]
     public void ReadOnlySandbox_RefusesEveryWrite()
     {
