@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using VerbRing.Cli;
 
 namespace VerbRing.Tests.Infrastructure;
@@ -18,5 +19,18 @@ public static class CliRunner
         using var error = new StringWriter();
         var code = CliApp.Run(args, output, error, plain: true);
         return new Result(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Starts the command line as a process of its own (for boundaries and signals), output redirected.</summary>
+    public static Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "verbring.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start)!;
     }
 }

@@ -91,7 +91,7 @@ public sealed class EscapeTests : IDisposable
         var before = Fingerprint();
         using var ring = RingFactory.CreateDefault(fileSystem: new HostNamespace(_sandbox)).Create();
 
-        var cqe = RunOne(ring, Sqes.Open(ring.Memory.Put(Encoding.UTF8.GetBytes(path)), flags, save: Reg.R0));
+        var cqe = ring.RunOne(Sqes.Open(ring.Memory.Put(Encoding.UTF8.GetBytes(path)), flags, save: Reg.R0));
 
         ((Errno)cqe.Error).ShouldBeOneOf(Refusals, attempt);
         Fingerprint().ShouldBe(before, $"{attempt}: nothing outside the sandbox changed");
@@ -102,14 +102,14 @@ public sealed class EscapeTests : IDisposable
     {
         var before = Fingerprint();
         using var ring = RingFactory.CreateDefault(fileSystem: new HostNamespace(_sandbox)).Create();
-        var sub = RunOne(ring, Sqes.Open(ring.Memory.Put("/sub"), OpenFlags.Read));
+        var sub = ring.RunOne(Sqes.Open(ring.Memory.Put("/sub"), OpenFlags.Read));
         sub.Error.ShouldBe(0);
-        var inner = RunOne(ring, Sqes.Open(ring.Memory.Put("/inner"), OpenFlags.Read));
+        var inner = ring.RunOne(Sqes.Open(ring.Memory.Put("/inner"), OpenFlags.Read));
         inner.Error.ShouldBe(0, "a link that stays inside is followed");
 
-        ((Errno)RunOne(ring, Sqes.Open(ring.Memory.Put("../../decoy/secret.txt"), OpenFlags.Read, dirFd: sub.Result)).Error).ShouldBe(Errno.EACCES);
-        ((Errno)RunOne(ring, Sqes.Open(ring.Memory.Put("../../../decoy"), OpenFlags.Read, dirFd: inner.Result)).Error).ShouldBe(Errno.EACCES);
-        RunOne(ring, Sqes.Open(ring.Memory.Put("../sub/data.txt"), OpenFlags.Read, dirFd: sub.Result)).Error.ShouldBe(0);
+        ((Errno)ring.RunOne(Sqes.Open(ring.Memory.Put("../../decoy/secret.txt"), OpenFlags.Read, dirFd: sub.Result)).Error).ShouldBe(Errno.EACCES);
+        ((Errno)ring.RunOne(Sqes.Open(ring.Memory.Put("../../../decoy"), OpenFlags.Read, dirFd: inner.Result)).Error).ShouldBe(Errno.EACCES);
+        ring.RunOne(Sqes.Open(ring.Memory.Put("../sub/data.txt"), OpenFlags.Read, dirFd: sub.Result)).Error.ShouldBe(0);
         Fingerprint().ShouldBe(before);
     }
 
@@ -152,7 +152,7 @@ public sealed class EscapeTests : IDisposable
 
         var files = new HostNamespace(_sandbox);
         using var ring = RingFactory.CreateDefault(fileSystem: files).Create();
-        ((Errno)RunOne(ring, Sqes.Open(ring.Memory.Put("/fifo"), flags)).Error).ShouldBe(Errno.EACCES);
+        ((Errno)ring.RunOne(Sqes.Open(ring.Memory.Put("/fifo"), flags)).Error).ShouldBe(Errno.EACCES);
         files.OpenHandles.ShouldBe(0, "the refused handle was closed again");
     }
 
@@ -162,10 +162,10 @@ public sealed class EscapeTests : IDisposable
         using var ring = RingFactory.CreateDefault(fileSystem: new HostNamespace(_sandbox, readOnly: true)).Create();
         foreach (var flags in new[] { OpenFlags.Write, OpenFlags.Read | OpenFlags.Create, OpenFlags.Write | OpenFlags.Truncate, OpenFlags.Write | OpenFlags.Append })
         {
-            ((Errno)RunOne(ring, Sqes.Open(ring.Memory.Put("/sub/data.txt"), flags)).Error).ShouldBe(Errno.EACCES);
+            ((Errno)ring.RunOne(Sqes.Open(ring.Memory.Put("/sub/data.txt"), flags)).Error).ShouldBe(Errno.EACCES);
         }
 
-        RunOne(ring, Sqes.Open(ring.Memory.Put("/sub/data.txt"), OpenFlags.Read)).Error.ShouldBe(0);
+        ring.RunOne(Sqes.Open(ring.Memory.Put("/sub/data.txt"), OpenFlags.Read)).Error.ShouldBe(0);
         File.ReadAllText(Path.Combine(_sandbox, "sub", "data.txt")).ShouldBe("inside");
     }
 
@@ -188,14 +188,6 @@ public sealed class EscapeTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_top, recursive: true);
-
-    private static Cqe RunOne(IoRing ring, Sqe sqe)
-    {
-        ring.Push(sqe);
-        ring.Enter(1, 1).ShouldBe(new EnterResult(1, Errno.OK));
-        ring.TryPop(out var cqe).ShouldBeTrue();
-        return cqe;
-    }
 
     private void Link(string name, string target) => File.CreateSymbolicLink(Path.Combine(_sandbox, name), target);
 

@@ -1,6 +1,7 @@
 using System.Text;
 using VerbRing.Kernel;
 using VerbRing.Registers;
+using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
 
 namespace VerbRing.Tests.Sandbox;
@@ -76,8 +77,8 @@ public sealed class MountTests : IDisposable
         var fd = Open(ring, "/data/out.txt", OpenFlags.Write | OpenFlags.Create);
         fd.Error.ShouldBe(0);
         var text = ring.Memory.Put("to disk");
-        RunOne(ring, Sqes.Write(fd.Result, text, text.Length)).Result.ShouldBe(7UL);
-        RunOne(ring, Sqes.Close(fd.Result)).Error.ShouldBe(0);
+        ring.RunOne(Sqes.Write(fd.Result, text, text.Length)).Result.ShouldBe(7UL);
+        ring.RunOne(Sqes.Close(fd.Result)).Error.ShouldBe(0);
         File.ReadAllText(Path.Combine(_data, "out.txt")).ShouldBe("to disk");
         _memory.ListFiles().ShouldBe(["/a"], "nothing was created in the memory namespace");
     }
@@ -172,23 +173,15 @@ public sealed class MountTests : IDisposable
     public void Dispose() => Directory.Delete(_top, recursive: true);
 
     private static Cqe Open(IoRing ring, string path, OpenFlags flags, ulong? dirFd = null) =>
-        RunOne(ring, Sqes.Open(ring.Memory.Put(path), flags, dirFd));
+        ring.RunOne(Sqes.Open(ring.Memory.Put(path), flags, dirFd));
 
     private static string Read(IoRing ring, string path, ulong? dirFd = null)
     {
         var open = Open(ring, path, OpenFlags.Read, dirFd);
         ((Errno)open.Error).ShouldBe(Errno.OK, path);
         var buffer = ring.Memory.Reserve(64);
-        var read = RunOne(ring, Sqes.Read(open.Result, buffer, 64));
-        RunOne(ring, Sqes.Close(open.Result)).Error.ShouldBe(0);
+        var read = ring.RunOne(Sqes.Read(open.Result, buffer, 64));
+        ring.RunOne(Sqes.Close(open.Result)).Error.ShouldBe(0);
         return Encoding.UTF8.GetString(ring.Memory.At(buffer.Address, (uint)read.Result));
-    }
-
-    private static Cqe RunOne(IoRing ring, Sqe sqe)
-    {
-        ring.Push(sqe);
-        ring.Enter(1, 1).ShouldBe(new EnterResult(1, Errno.OK));
-        ring.TryPop(out var cqe).ShouldBeTrue();
-        return cqe;
     }
 }

@@ -143,7 +143,7 @@ public sealed class ServerTests : IDisposable
 
         for (var i = 0; i < 20; i++)
         {
-            using var client = StartCli("run", program, "--connect", _server.SocketPath, "--timeout", "60s");
+            using var client = CliRunner.Start("run", program, "--connect", _server.SocketPath, "--timeout", "60s");
             WaitUntil(() => _server.Kernels.Any(k => k.InFlight == 2), "the killed client is mid-chain").ShouldBeTrue();
             client.Kill(); // SIGKILL
             client.WaitForExit();
@@ -176,18 +176,6 @@ public sealed class ServerTests : IDisposable
     }
 
     private int RingMappings() => File.ReadAllLines("/proc/self/maps").Count(l => l.Contains(_server.RingName, StringComparison.Ordinal));
-
-    private static Process StartCli(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "verbring.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
-    }
 
     /// <summary>Waits for a condition another process brings about, by polling it (yielding, never sleeping).</summary>
     private static bool WaitUntil(Func<bool> condition, string what) =>
