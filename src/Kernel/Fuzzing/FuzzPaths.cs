@@ -42,7 +42,8 @@ internal sealed class FuzzPaths
     private const uint Slot = 64;
     private const uint LongSlot = 512;
 
-    // The prefix under which the sandbox appears in the namespace ("" while the sandbox is the root).
+    // The prefix under which the sandbox appears in the namespace: it is the root, with /mem (memory), /ro (its
+    // "sub" folder, read-only) and /hidden (its "b" folder, hidden) mounted on it; see FuzzRound.CreateNamespace.
     private const string Inside = "";
 
     private static readonly string[] Ordinary =
@@ -51,7 +52,8 @@ internal sealed class FuzzPaths
         "new2.txt", "c.txt", $"{Inside}/sub/data.txt", $"{Inside}/in-link/c.txt", $"{Inside}/in-file", $"{Inside}/", ".",
         $"{Inside}/empty", $"{Inside}/b/../a.txt", "b/.", $"{Inside}/a.txt/", $"{Inside}/missing/x",
         $"{Inside}/b/d/../../sub/./data.txt", "..\\decoy\\secret", $"{Inside}/%2e%2e/decoy/secret", "", "d/../c.txt",
-        $"{Inside}/in-link/../in-file",
+        $"{Inside}/in-link/../in-file", "/mem/x", "/mem/d/../x", "/mem", "/ro/data.txt", "/ro/new.txt", "/ro/",
+        "/ro/../a.txt", "/hidden/c.txt", "/hidden", "/mem/../b/c.txt", "/memx/a.txt",
     ];
 
     private static readonly string[] Escapes =
@@ -61,7 +63,8 @@ internal sealed class FuzzPaths
         $"{Inside}/chain1/secret", $"{Inside}/chain1/x.txt", $"{Inside}/loop1", $"{Inside}/loop1/x",
         $"{Inside}/a.txt/../../x", $"{Inside}/b/up/secret", $"{Inside}/b/up/nested/deep.txt", $"{Inside}/sub\0/../../decoy/secret",
         $"{Inside}/../stolen.txt", $"{Inside}/./../../../decoy/nested/deep.txt", "//..//decoy//secret", "../decoy/secret",
-        "../../decoy", "../stolen.txt", $"{Inside}/in-link/../../decoy/secret",
+        "../../decoy", "../stolen.txt", $"{Inside}/in-link/../../decoy/secret", "/mem/../../decoy/secret",
+        "/ro/../../decoy/secret", "/hidden/up/secret", "/ro/../../../decoy", "/mem/../hidden/up/nested/deep.txt",
     ];
 
     private readonly FuzzPath[] _paths;

@@ -59,8 +59,35 @@ internal sealed partial class FuzzRound
         return new RoundResult(seed, round._kernel, round._sqes, round._enters, round._errnos, round._escapes, failure, clock.Elapsed);
     }
 
-    /// <summary>The namespace a round's rings resolve paths in: the sandbox folder.</summary>
-    private static HostNamespace CreateNamespace(string sandboxPath) => new(sandboxPath, maxFileSize: MaxFileSize);
+    /// <summary>
+    /// The namespace a round's rings resolve paths in: a mount table with the sandbox folder at "/", a fresh memory
+    /// namespace at "/mem", the sandbox's "sub" folder read-only at "/ro" and its "b" folder hidden at "/hidden".
+    /// </summary>
+    private static MountNamespace CreateNamespace(string sandboxPath) => new(
+    [
+        new Mount("/", new HostNamespace(sandboxPath, maxFileSize: MaxFileSize)),
+        new Mount("/mem", new MemoryNamespace(MaxFileSize)),
+        new Mount("/ro", new HostNamespace(Path.Combine(sandboxPath, "sub"), maxFileSize: MaxFileSize), MountAccess.ReadOnly),
+        new Mount("/hidden", new HostNamespace(Path.Combine(sandboxPath, "b"), maxFileSize: MaxFileSize), MountAccess.Hidden),
+    ]);
+
+    /// <summary>
+    /// A round's ring policy: most rounds may use every verb; some have a random few denied (never CANCEL, which the
+    /// fuzzer's own drain needs) and "/mem" read-only for that ring alone.
+    /// </summary>
+    private static RingPolicy RandomPolicy(Random random)
+    {
+        if (random.Next(4) != 0)
+        {
+            return RingPolicy.Unrestricted;
+        }
+
+        var allowed = Enum.GetValues<Op>().Where(op => op == Op.Cancel || random.Next(5) != 0).Select(op => (uint)op).ToHashSet();
+        var mounts = random.Next(2) == 0
+            ? new Dictionary<string, MountAccess> { ["/mem"] = MountAccess.ReadOnly }
+            : new Dictionary<string, MountAccess>();
+        return new RingPolicy { AllowedVerbs = allowed, Mounts = mounts };
+    }
 
     private static RingOptions RandomOptions(Random random)
     {
@@ -73,6 +100,7 @@ internal sealed partial class FuzzRound
             MaxInFlight = tight ? 4 << random.Next(3) : random.Next(64, 129),
             PipeCapacity = random.Next(3) == 0 ? 16 : 64,
             UserMemorySize = FuzzPaths.UserMemory,
+            Policy = RandomPolicy(random),
         };
     }
 
