@@ -171,7 +171,7 @@ internal sealed partial class FuzzRound
     private string? Drain()
     {
         var ring = _ring.Ring;
-        var targeted = new HashSet<ulong>();
+        var cancelOf = new Dictionary<ulong, ulong>(); // tag → the data of the CANCEL sent for it
         var stalls = 0;
         while (_oracle.Outstanding > 0 || ring.SqPending > 0)
         {
@@ -183,9 +183,14 @@ internal sealed partial class FuzzRound
 
             if (ring.SqPending == 0 && !_backlogPossible)
             {
-                foreach (var tag in _oracle.OutstandingData().Where(targeted.Add).Take((int)ring.SqSpace).ToList())
+                // A tag is targeted again once its CANCEL has completed and it is still outstanding: the program's own
+                // CANCELs may cancel ours (their tag can be any data, ours included), as any queued operation.
+                var outstanding = _oracle.OutstandingData().ToHashSet();
+                foreach (var tag in outstanding.Where(t => !cancelOf.TryGetValue(t, out var c) || !outstanding.Contains(c)).Take((int)ring.SqSpace).ToList())
                 {
-                    ring.Push(_oracle.Push(Sqes.Cancel(tag)));
+                    var cancel = _oracle.Push(Sqes.Cancel(tag));
+                    cancelOf[tag] = cancel.Data;
+                    ring.Push(cancel);
                 }
 
                 var next = ring.SqPending > 0 ? Enter(ring.SqPending)

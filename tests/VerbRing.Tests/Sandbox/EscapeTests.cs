@@ -113,6 +113,22 @@ public sealed class EscapeTests : IDisposable
         Fingerprint().ShouldBe(before);
     }
 
+    [Theory]
+    [InlineData(OpenFlags.Read | OpenFlags.Create | OpenFlags.Exclusive)]
+    [InlineData(OpenFlags.Read | OpenFlags.Create)]
+    [InlineData(OpenFlags.Write | OpenFlags.Create | OpenFlags.Exclusive)]
+    public void Open_CreateWithAnyAccess_CreatesTheFileAndExclusiveRefusesASecond(OpenFlags flags)
+    {
+        // Found by the fuzzer: READ|CREATE|EXCLUSIVE made File.OpenHandle throw (EIO); the host open takes any mix.
+        using var ring = RingFactory.CreateDefault(fileSystem: new HostNamespace(_sandbox)).Create();
+        var created = ring.RunOne(Sqes.Open(ring.Memory.Put("/made"), flags));
+        ((Errno)created.Error).ShouldBe(Errno.OK);
+        File.Exists(Path.Combine(_sandbox, "made")).ShouldBeTrue();
+        ring.RunOne(Sqes.Close(created.Result)).Error.ShouldBe(0);
+        var again = ((Errno)ring.RunOne(Sqes.Open(ring.Memory.Put("/made"), flags)).Error);
+        again.ShouldBe((flags & OpenFlags.Exclusive) != 0 ? Errno.EEXIST : Errno.OK);
+    }
+
     [Fact]
     public void InsideTheSandbox_ReadWriteSeekAndInnerLinksWork()
     {
