@@ -103,8 +103,15 @@ internal sealed class SandboxOptions
     public bool TryBuildPolicy(ParseResult result, VerbTable verbs, CliConsole console, out RingPolicy policy)
     {
         policy = RingPolicy.Unrestricted;
+        var allow = result.GetValue(Allow) ?? [];
+        var deny = result.GetValue(Deny) ?? [];
+        if (allow.Length == 0 && deny.Length == 0)
+        {
+            return true;
+        }
+
         var allowed = verbs.Handlers.Select(h => h.Op).ToHashSet();
-        if (result.GetValue(Allow) is { Length: > 0 } allow)
+        if (allow.Length > 0)
         {
             if (!TryLookUp(allow, "--allow", verbs, console, out var only))
             {
@@ -114,7 +121,7 @@ internal sealed class SandboxOptions
             allowed.IntersectWith(only);
         }
 
-        if (result.GetValue(Deny) is { Length: > 0 } deny)
+        if (deny.Length > 0)
         {
             if (!TryLookUp(deny, "--deny", verbs, console, out var denied))
             {
@@ -124,11 +131,7 @@ internal sealed class SandboxOptions
             allowed.ExceptWith(denied);
         }
 
-        if (result.GetValue(Allow) is { Length: > 0 } || result.GetValue(Deny) is { Length: > 0 })
-        {
-            policy = new RingPolicy { AllowedVerbs = allowed };
-        }
-
+        policy = new RingPolicy { AllowedVerbs = allowed };
         return true;
     }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel;
@@ -14,8 +13,6 @@ namespace VerbRing.Kernel;
 /// </summary>
 public sealed class HostNamespace : INamespace
 {
-    private const int MaxLinkDepth = 40;
-
     private readonly string _root;
     private readonly bool _readOnly;
     private readonly long _maxFileSize;
@@ -172,17 +169,7 @@ public sealed class HostNamespace : INamespace
     private Errno OpenFile(string target, OpenFlags flags, out INode node)
     {
         node = null!;
-        var exists = File.Exists(target);
-        if (exists && (flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive))
-        {
-            return Errno.EEXIST;
-        }
-
-        if (!exists && (flags & OpenFlags.Create) == 0)
-        {
-            return Errno.ENOENT;
-        }
-
+        // The open itself answers EEXIST (CREATE|EXCLUSIVE) and ENOENT (no CREATE): no second look at the disk.
         var error = HostOpen.Open(target, flags, out var handle);
         if (error != Errno.OK)
         {
