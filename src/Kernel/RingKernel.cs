@@ -176,6 +176,7 @@ internal sealed class RingKernel : IRingPort
 
             var consumed = 0u;
             var error = Errno.OK;
+            bool satisfied;
             lock (_sync)
             {
                 _completions.Flush();
@@ -183,9 +184,12 @@ internal sealed class RingKernel : IRingPort
                 {
                     error = Submit(amount, out consumed);
                 }
+
+                // The common case — everything asked for completed during the submit — answers under the same lock.
+                satisfied = wait == 0 || _completions.Unread >= wait;
             }
 
-            var waited = wait == 0 ? Errno.OK : WaitForCompletions(wait, abandoned);
+            var waited = satisfied ? Errno.OK : WaitForCompletions(wait, abandoned);
             return new EnterResult(consumed, error != Errno.OK ? error : waited);
         }
         finally

@@ -32,6 +32,9 @@ public static class SqeFlags
     /// <summary>Every specifier 7 (none) and no link: an SQE that touches no register.</summary>
     public const uint None = 0x3FFFF;
 
+    /// <summary>The five load specifiers all none: an SQE whose flags have these bits set loads no register.</summary>
+    public const uint AllLoadsMask = 0x7FFF;
+
     /// <summary>Bit position of the load specifier for argument <paramref name="arg"/> (0–4).</summary>
     public static int LoadShift(int arg) => arg * RegShift;
 

@@ -94,7 +94,7 @@ internal sealed partial class ChainRunner
 
     private void Drain()
     {
-        if (_draining)
+        if (_draining || _ready.Count == 0)
         {
             return;
         }
@@ -139,7 +139,7 @@ internal sealed partial class ChainRunner
         }
 
         operation.State = OperationState.Running;
-        var result = Execute(index, _verbs.Find(operation.Sqe.Op)!, operation.Target);
+        var result = Execute(index, _verbs.Find(operation.Sqe.Op)!, operation.Target, in operation.Args);
         if (result.IsPending)
         {
             Pend(index);

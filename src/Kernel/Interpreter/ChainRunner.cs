@@ -108,7 +108,6 @@ internal sealed partial class ChainRunner
     {
         ref var operation = ref _pool[index];
         var flags = operation.Sqe.Flags;
-        operation.Args = AsSubmitted(in operation.Sqe);
         operation.Outcome = TracedOutcome.Refused;
         if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(operation.Sqe.Op) is not { } handler)
         {
@@ -123,21 +122,28 @@ internal sealed partial class ChainRunner
         }
 
         // Registers are loaded now, at dispatch: after a linked predecessor saved its result, never at submission.
-        var ok = Load(flags, 0, ref operation.Args.A0) & Load(flags, 1, ref operation.Args.A1) & Load(flags, 2, ref operation.Args.A2)
-            & Load(flags, 3, ref operation.Args.A3) & Load(flags, 4, ref operation.Args.A4);
-        if (!ok)
+        // The arguments live on the stack; the slot keeps them only when something reads them later (a retry of a
+        // parked verb, the observer's trace).
+        var args = AsSubmitted(in operation.Sqe);
+        if ((flags & SqeFlags.AllLoadsMask) != SqeFlags.AllLoadsMask && !LoadAll(flags, ref args))
         {
             return VerbResult.Fail(Errno.EINVAL); // an unknown load modifier
         }
 
         operation.Outcome = TracedOutcome.Ran;
-        return Execute(index, handler, target: null);
+        var result = Execute(index, handler, target: null, in args);
+        if (result.IsPending || _observer is not null)
+        {
+            _pool[index].Args = args;
+        }
+
+        return result;
     }
 
-    private VerbResult Execute(int index, IVerbHandler handler, object? target)
+    private VerbResult Execute(int index, IVerbHandler handler, object? target, in Arguments args)
     {
         ref var operation = ref _pool[index];
-        var call = new VerbCall(_context, in operation.Args, operation.Sqe.Op, operation.Sqe.Data, operation.Sqe.Timeout, index, target);
+        var call = new VerbCall(_context, in args, operation.Sqe.Op, operation.Sqe.Data, operation.Sqe.Timeout, index, target);
         try
         {
             return handler.Execute(in call);
@@ -156,6 +162,11 @@ internal sealed partial class ChainRunner
         }
     }
 
+    private bool LoadAll(uint flags, ref Arguments args) =>
+        Load(flags, 0, ref args.A0) & Load(flags, 1, ref args.A1) & Load(flags, 2, ref args.A2)
+        & Load(flags, 3, ref args.A3) & Load(flags, 4, ref args.A4);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private bool Load(uint flags, int arg, ref ulong value)
     {
         var specifier = SqeFlags.LoadOf(flags, arg);
@@ -207,8 +218,11 @@ internal sealed partial class ChainRunner
 
         var breaksChain = result.Error != Errno.OK && (flags & SqeFlags.HardLink) == 0;
         var value = result.Error == Errno.OK ? result.Value : Abi.Err;
-        var outcome = neverRan || (cancelled && operation.Outcome != TracedOutcome.Ran) ? TracedOutcome.Cancelled : operation.Outcome;
-        _observer?.OnCompleted(Trace(in operation.Sqe, neverRan ? AsSubmitted(in operation.Sqe) : operation.Args, outcome, result.Error, value));
+        if (_observer is not null)
+        {
+            Observe(index, neverRan, cancelled, result.Error, value);
+        }
+
         _completions.Post(index, result.Error, value);
         if (next >= 0)
         {
@@ -232,10 +246,24 @@ internal sealed partial class ChainRunner
             ref var operation = ref _pool[index];
             var next = operation.Next;
             operation.State = OperationState.Completed;
-            _observer?.OnCompleted(Trace(in operation.Sqe, AsSubmitted(in operation.Sqe), TracedOutcome.Cancelled, Errno.ECANCELED, Abi.Err));
+            if (_observer is not null)
+            {
+                Observe(index, neverRan: true, cancelled: true, Errno.ECANCELED, Abi.Err);
+            }
+
             _completions.Post(index, Errno.ECANCELED, Abi.Err);
             index = next;
         }
+    }
+
+    /// <summary>Tells the observer how an operation completed (out of line: the hot path without one stays small).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void Observe(int index, bool neverRan, bool cancelled, Errno error, ulong value)
+    {
+        ref var operation = ref _pool[index];
+        var ran = !neverRan && operation.Outcome == TracedOutcome.Ran;
+        var outcome = neverRan || (cancelled && !ran) ? TracedOutcome.Cancelled : operation.Outcome;
+        _observer!.OnCompleted(Trace(in operation.Sqe, ran ? operation.Args : AsSubmitted(in operation.Sqe), outcome, error, value));
     }
 
     private static Arguments AsSubmitted(in Sqe sqe) => new()

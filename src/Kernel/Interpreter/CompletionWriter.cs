@@ -13,6 +13,7 @@ internal sealed unsafe class CompletionWriter
     private readonly RingDescriptor _ring;
     private readonly OperationPool _pool;
     private uint _tail;
+    private uint _space; // CQ slots known free: chead is read again only when these run out
     private int _backlogHead = -1;
     private int _backlogTail = -1;
 
@@ -96,11 +97,17 @@ internal sealed unsafe class CompletionWriter
 
     private bool TryWrite(ref Operation operation)
     {
-        if (Unread >= _ring.CqEntries)
+        if (_space == 0)
         {
-            return false;
+            // A hostile chead (ahead of ctail, or far behind) reads as a full CQ through Unread's clamp.
+            _space = _ring.CqEntries - Unread;
+            if (_space == 0)
+            {
+                return false;
+            }
         }
 
+        _space--;
         _ring.CqQueue[_tail & _ring.CqMask] = new Cqe
         {
             Op = operation.Sqe.Op,
