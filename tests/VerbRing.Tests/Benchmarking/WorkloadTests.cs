@@ -1,0 +1,152 @@
+using VerbRing.Kernel;
+using VerbRing.Kernel.Benchmarking;
+using VerbRing.Tests.Infrastructure;
+using VerbRing.Verbs;
+
+namespace VerbRing.Tests.Benchmarking;
+
+/// <summary>
+/// The benchmark workloads measure what their names say: on every kernel they run and leave the file they worked
+/// on right, and a ring that answers wrongly (a verb denied, a file changed behind their back) fails them instead
+/// of making them faster.
+/// </summary>
+public sealed class WorkloadTests
+{
+    private static readonly RingOptions Big = new() { SqEntries = 256, CqEntries = 256 };
+
+    [Theory]
+    [InlineData(KernelUnderTest.InProcess)]
+    [InlineData(KernelUnderTest.KernelThread)]
+    [InlineData(KernelUnderTest.Server)]
+    public void Chain_AllThreeWays_CompleteAndLeaveTheFileDoubled(KernelUnderTest kernel)
+    {
+        using var harness = Kernels.Create(kernel, Big, new MemoryNamespace(), new ManualClock(), []);
+        var direct = new MemoryNamespace();
+        var work = new ChainWorkload(harness.Ring, direct);
+
+        for (var i = 0; i < 3; i++)
+        {
+            work.Direct();
+            work.SingleCalls();
+            work.Chain();
+        }
+
+        work.Verify();
+        Length(harness.Files, "/bench.dat").ShouldBe(2 * ChainWorkload.Chunk);
+        Length(direct, "/bench.dat").ShouldBe(2 * ChainWorkload.Chunk);
+        harness.OpenDescriptors.ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(KernelUnderTest.InProcess, 1, false)]
+    [InlineData(KernelUnderTest.InProcess, 256, true)]
+    [InlineData(KernelUnderTest.KernelThread, 8, true)]
+    [InlineData(KernelUnderTest.Server, 64, false)]
+    public void Nops_RunAndLeaveNothingInFlight(KernelUnderTest kernel, int batch, bool linked)
+    {
+        using var harness = Kernels.Create(kernel, Big, new MemoryNamespace(), new ManualClock(), []);
+        var work = new NopWorkload(harness.Ring, batch, linked);
+
+        work.Run(5);
+
+        harness.InFlight.ShouldBe(0);
+        harness.Ring.CqUnread.ShouldBe(0u);
+    }
+
+    [Theory]
+    [InlineData(KernelUnderTest.InProcess)]
+    [InlineData(KernelUnderTest.KernelThread)]
+    [InlineData(KernelUnderTest.Server)]
+    public void Stream_PushesMoreThanTheRingHolds_InOrder(KernelUnderTest kernel)
+    {
+        using var harness = Kernels.Create(kernel, Big, new MemoryNamespace(), new ManualClock(), []);
+        var stream = new StreamWorkload(harness.Ring);
+
+        stream.Run(3000);
+        stream.Run(1000);
+
+        harness.InFlight.ShouldBe(0);
+        harness.Ring.CqUnread.ShouldBe(0u);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Chain_WhenTheRingDeniesSeek_FailsTheCheckInsteadOfGettingFaster(bool linked)
+    {
+        var options = Big with { Policy = RingPolicy.AllowOnly(Op.Open, Op.Read, Op.Write, Op.Close) };
+        using var harness = Kernels.Create(KernelUnderTest.InProcess, options, new MemoryNamespace(), new ManualClock(), []);
+        var work = new ChainWorkload(harness.Ring, harness.Files);
+
+        var failure = Should.Throw<BenchmarkCheckException>(linked ? work.Chain : work.SingleCalls);
+
+        failure.Message.ShouldContain("Seek (data 3) completed as op 6, data 3, errno EPERM");
+    }
+
+    [Fact]
+    public void Verify_AfterTheFileChangedBehindTheBenchmark_Fails()
+    {
+        using var harness = Kernels.Create(KernelUnderTest.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
+        var work = new ChainWorkload(harness.Ring, harness.Files);
+        work.Chain();
+
+        harness.Files.Open(harness.Files.Root, "/bench.dat"u8, OpenFlags.Write, out var node).ShouldBe(Errno.OK);
+        node.Write(5000, "x"u8, append: false, out _, out _).ShouldBe(Errno.OK);
+        node.Release();
+
+        Should.Throw<BenchmarkCheckException>(work.Verify).Message.ShouldContain("byte 5000");
+    }
+
+    [Fact]
+    public void Verify_WhenNothingWrote_Fails()
+    {
+        using var harness = Kernels.Create(KernelUnderTest.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
+        var work = new ChainWorkload(harness.Ring, new MemoryNamespace());
+        work.Chain();
+        work.Direct();
+        harness.Files.Open(harness.Files.Root, "/bench.dat"u8, OpenFlags.Write | OpenFlags.Truncate, out var node).ShouldBe(Errno.OK);
+        node.Release();
+
+        Should.Throw<BenchmarkCheckException>(work.Verify).Message.ShouldContain("did not write");
+    }
+
+    [Fact]
+    public void Nops_WhenTheRingDeniesNop_FailTheCheck()
+    {
+        var options = Big with { Policy = RingPolicy.AllowOnly(Op.Read) };
+        using var harness = Kernels.Create(KernelUnderTest.InProcess, options, new MemoryNamespace(), new ManualClock(), []);
+
+        Should.Throw<BenchmarkCheckException>(() => new NopWorkload(harness.Ring, 8, linked: false).Round()).Message.ShouldContain("EPERM");
+        Should.Throw<BenchmarkCheckException>(() => new StreamWorkload(harness.Ring).Run(10)).Message.ShouldContain("EPERM");
+    }
+
+    [Fact]
+    public void Nops_InSteadyState_AllocateNothingPerEnter()
+    {
+        using var harness = Kernels.Create(KernelUnderTest.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
+        var nops = new NopWorkload(harness.Ring, 64, linked: false);
+        var linked = new NopWorkload(harness.Ring, 64, linked: true);
+        var chain = new ChainWorkload(harness.Ring, harness.Files);
+        nops.Run(10);
+        linked.Run(10);
+        chain.Chain();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        nops.Run(100);
+        linked.Run(100);
+        for (var i = 0; i < 100; i++)
+        {
+            chain.Chain();
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+    }
+
+    private static long Length(MemoryNamespace files, string path)
+    {
+        files.Open(files.Root, System.Text.Encoding.UTF8.GetBytes(path), OpenFlags.Read, out var node).ShouldBe(Errno.OK);
+        var length = node.Length;
+        node.Release();
+        return length;
+    }
+}
