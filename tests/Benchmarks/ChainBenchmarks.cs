@@ -1,0 +1,31 @@
+using BenchmarkDotNet.Attributes;
+using VerbRing.Kernel.Benchmarking;
+
+namespace VerbRing.Benchmarks;
+
+/// <summary>
+/// Suite 1, chain against single calls: the design card's chain as one enter of five linked SQEs and as five
+/// single enters, against the same five operations called directly on the namespace (the baseline), on each kernel.
+/// </summary>
+public class ChainBenchmarks : KernelBenchmark
+{
+    private ChainWorkload _work = null!;
+
+    /// <summary>open, read, seek, write, close on the namespace's objects: no ring.</summary>
+    [Benchmark(Baseline = true)]
+    public void Direct() => _work.Direct();
+
+    /// <summary>The five as single calls: five enters, user space carrying the descriptor.</summary>
+    [Benchmark]
+    public void SingleCalls() => _work.SingleCalls();
+
+    /// <summary>The five linked in one enter, descriptor and byte count in registers.</summary>
+    [Benchmark]
+    public void Chain() => _work.Chain();
+
+    /// <inheritdoc />
+    protected override void Prepare() => _work = new ChainWorkload(Ring, Host.DirectNamespace(Kernel));
+
+    /// <inheritdoc />
+    protected override void Verify() => _work.Verify();
+}
