@@ -6,7 +6,8 @@ namespace VerbRing.Cli;
 /// The <c>verbring</c> command line: <c>run</c>, <c>check</c>, <c>disasm</c>, <c>demo</c>. Exit codes: 0 the
 /// program ran (verbs that failed are results, not crashes); 1 bad command-line input; 2 the program cannot be
 /// read, assembled or checked; 3 completions were still missing at the deadline.
-/// <c>fuzz</c> exits 4 (<see cref="FuzzFailed"/>) when a round failed a check.
+/// <c>fuzz</c> and <c>bench</c> exit 4 (<see cref="CheckFailed"/>) when a fuzz round or a benchmark's own result
+/// check failed.
 /// </summary>
 internal static class CliApp
 {
@@ -14,7 +15,7 @@ internal static class CliApp
     public const int BadUsage = 1;
     public const int BadProgram = 2;
     public const int Incomplete = 3;
-    public const int FuzzFailed = 4;
+    public const int CheckFailed = 4;
 
     /// <summary>Runs the command line with the given writers (tests pass their own).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, bool? plain = null)
@@ -30,6 +31,7 @@ internal static class CliApp
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(ServeCommand.Create(console));
         root.Subcommands.Add(FuzzCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
         root.SetAction(_ => DemoCommand.Run(console));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

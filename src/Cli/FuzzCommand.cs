@@ -8,7 +8,7 @@ namespace VerbRing.Cli;
 /// <summary>
 /// <c>verbring fuzz [--seconds N] [--seed S] [--sqes N] [--rounds N] [--kernel K] [--json]</c>: random and mutated
 /// SQE streams through every kernel, checked after every enter. Prints what ran and, for each failing round, its
-/// seed and the command that runs it again. Exit 0 when nothing failed, <see cref="CliApp.FuzzFailed"/> otherwise.
+/// seed and the command that runs it again. Exit 0 when nothing failed, <see cref="CliApp.CheckFailed"/> otherwise.
 /// </summary>
 internal static class FuzzCommand
 {
@@ -90,7 +90,7 @@ internal static class FuzzCommand
             WriteSummary(console.Out, report);
         }
 
-        return report.Failures.Count == 0 ? CliApp.Ran : CliApp.FuzzFailed;
+        return report.Failures.Count == 0 ? CliApp.Ran : CliApp.CheckFailed;
     }
 
     private static void WriteSummary(TextWriter output, FuzzReport report)

@@ -59,7 +59,7 @@ public sealed class FuzzCliTests
 
         var code = FuzzCommand.Run(new CliConsole(output, error, Plain: true), options, seconds: null, json: false);
 
-        code.ShouldBe(CliApp.FuzzFailed);
+        code.ShouldBe(CliApp.CheckFailed);
         output.ToString().ShouldContain("FAILED round seed 44 (server): ");
         output.ToString().ShouldContain("  reproduce: verbring fuzz --seed 44 --rounds 1");
         output.ToString().ShouldContain("failures: 1");

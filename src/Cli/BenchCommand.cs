@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Reflection;
+using VerbRing.Kernel.Benchmarking;
+
+namespace VerbRing.Cli;
+
+/// <summary>
+/// <c>verbring bench [--kernel K] [--json] [--sample-ms N] [--samples N]</c>: the quick version of the benchmark
+/// suite's chain and per-SQE groups (the same workloads, each checking its own results) on every kernel — the
+/// server one in a <c>verbring serve</c> process of its own. Prints the ratios, a bar chart and where each target
+/// stands, or one JSON object. Exit 0 when it measured, <see cref="CliApp.CheckFailed"/> when a workload saw a wrong
+/// result. Unmet targets are reported, not failures.
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly Dictionary<string, BenchKernel[]> KernelChoices = new(StringComparer.Ordinal)
+    {
+        ["in-process"] = [BenchKernel.InProcess],
+        ["kernel-thread"] = [BenchKernel.KernelThread],
+        ["server"] = [BenchKernel.Server],
+        ["all"] = [BenchKernel.InProcess, BenchKernel.KernelThread, BenchKernel.Server],
+    };
+
+    public static Command Create(CliConsole console)
+    {
+        var kernel = new Option<string>("--kernel") { Description = "Which kernels to measure.", DefaultValueFactory = _ => "all" };
+        kernel.AcceptOnlyFromAmong([.. KernelChoices.Keys]);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (measurements and targets) instead of tables." };
+        var sampleMs = new Option<int>("--sample-ms") { Description = "Length of one sample in milliseconds.", DefaultValueFactory = _ => 20 };
+        var samples = new Option<int>("--samples") { Description = "Samples per measurement (the median is reported).", DefaultValueFactory = _ => 5 };
+        var command = new Command("bench", "Measure chain against single calls and the per-SQE cost on each kernel, quickly (see docs/benchmarks.md for the full suite).");
+        foreach (var option in new Option[] { kernel, json, sampleMs, samples })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(result => Run(
+            console, KernelChoices[result.GetValue(kernel)!], result.GetValue(json), result.GetValue(sampleMs), result.GetValue(samples)));
+        return command;
+    }
+
+    internal static int Run(CliConsole console, IReadOnlyList<BenchKernel> kernels, bool json, int sampleMs, int samples)
+    {
+        var problem = sampleMs is < 1 or > 10_000 ? "--sample-ms must be between 1 and 10000"
+            : samples is < 1 or > 1000 ? "--samples must be between 1 and 1000"
+            : null;
+        if (problem is not null)
+        {
+            console.Error.WriteLine($"verbring: {problem}");
+            return CliApp.BadUsage;
+        }
+
+        var bench = new QuickBench(TimeSpan.FromMilliseconds(sampleMs), samples);
+        try
+        {
+            using var host = new BenchHost(StartServer);
+            bench.Run(host, kernels, json || console.Plain ? null : step => console.Error.WriteLine($"measuring {step}"));
+        }
+        catch (BenchmarkCheckException e)
+        {
+            console.Error.WriteLine($"verbring bench: a benchmark's result check failed: {e.Message}");
+            return CliApp.CheckFailed;
+        }
+
+        if (json)
+        {
+            console.Out.WriteLine(BenchOutput.Json(bench));
+        }
+        else
+        {
+            BenchOutput.Write(console, bench);
+        }
+
+        return CliApp.Ran;
+    }
+
+    /// <summary>This very tool, as a server process: its own executable, or its assembly under the dotnet host.</summary>
+    private static ServerProcess StartServer()
+    {
+        var limit = TimeSpan.FromSeconds(30);
+        var self = Environment.ProcessPath ?? "dotnet";
+        if (Path.GetFileNameWithoutExtension(self) != "dotnet")
+        {
+            return ServerProcess.Start(self, [], limit);
+        }
+
+        var dll = Assembly.GetEntryAssembly()?.Location is { Length: > 0 } entry && entry.EndsWith("verbring.dll", StringComparison.Ordinal)
+            ? entry
+            : Path.Combine(AppContext.BaseDirectory, "verbring.dll");
+        return ServerProcess.StartDll(dll, limit);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using VerbRing.Cli;
+using VerbRing.Tests.Infrastructure;
+
+namespace VerbRing.Tests.Benchmarking;
+
+/// <summary><c>verbring bench</c>: the ratios the targets speak of, as JSON and as tables, and its exit codes.</summary>
+public sealed class BenchCliTests
+{
+    [Fact]
+    public void Bench_Json_MeasuresEveryKernelAndStatesEveryTarget()
+    {
+        var result = CliRunner.Run("bench", "--json", "--sample-ms", "1", "--samples", "1");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        var measurements = json.RootElement.GetProperty("measurements").EnumerateArray().ToList();
+        measurements.Select(m => m.GetProperty("kernel").GetString()).Distinct().ShouldBe(["in-process", "kernel thread", "server"]);
+        measurements.Count(m => m.GetProperty("group").GetString() == "chain").ShouldBe(9);
+        measurements.ShouldAllBe(m => m.GetProperty("ns").GetDouble() > 0);
+        measurements.Where(m => m.GetProperty("name").GetString() == "direct" || m.GetProperty("name").GetString() == "unlinked")
+            .ShouldAllBe(m => m.GetProperty("ratio").GetDouble() == 1);
+        var targets = json.RootElement.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("target").GetString()).ToList();
+        targets.ShouldBe(
+        [
+            "in-process NOP at batch 64", "5 linked NOPs ÷ 5 unlinked (in-process)", "chain ÷ direct calls (in-process)",
+            "single calls ÷ chain (kernel thread)", "single calls ÷ chain (server)", "server batched NOPs (x256)",
+            "allocated in steady state (worst ring measurement)",
+        ]);
+        json.RootElement.GetProperty("targets").EnumerateArray().ShouldAllBe(t => t.GetProperty("met").ValueKind != JsonValueKind.Undefined);
+    }
+
+    [Fact]
+    public void Bench_Plain_PrintsTheRatiosAndTheTargets()
+    {
+        var result = CliRunner.Run("bench", "--kernel", "in-process", "--sample-ms", "1", "--samples", "1");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        result.Out.ShouldContain("in-process     chain     single calls");
+        result.Out.ShouldContain("nop x256");
+        result.Out.ShouldContain("in-process NOP at batch 64:");
+        result.Out.ShouldNotContain("server");
+    }
+
+    [Fact]
+    public void Bench_OnATerminal_DrawsTablesAndABarChart()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = CliApp.Run(["bench", "--kernel", "in-process", "--sample-ms", "1", "--samples", "1"], output, error, plain: false);
+
+        code.ShouldBe(0, error.ToString());
+        output.ToString().ShouldContain("single calls ÷ chain, per kernel");
+        output.ToString().ShouldContain("targets (docs/benchmarks.md)");
+        output.ToString().ShouldContain("╭");
+    }
+
+    [Theory]
+    [InlineData("--sample-ms", "0", "--sample-ms must be between 1 and 10000")]
+    [InlineData("--samples", "0", "--samples must be between 1 and 1000")]
+    [InlineData("--kernel", "gpu", "gpu")]
+    public void Bench_BadInput_ExitsOneWithAClearMessage(string option, string value, string message)
+    {
+        var result = CliRunner.Run("bench", option, value);
+
+        result.ExitCode.ShouldBe(CliApp.BadUsage);
+        result.Error.ShouldContain(message);
+        result.Out.ShouldBeEmpty();
+    }
+}
