@@ -24,7 +24,7 @@ public class HostFileBenchmarks
     public void Setup()
     {
         var shm = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        _folder = Directory.CreateTempSubdirectory(Path.Combine(shm, "verbring-bench-")).FullName;
+        _folder = Directory.CreateDirectory(Path.Combine(shm, $"verbring-bench-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
         _file = Path.Combine(_folder, "bench.dat");
         var files = new HostNamespace(_folder);
         var factory = RingFactory.CreateDefault(fileSystem: files);
