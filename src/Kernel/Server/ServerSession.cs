@@ -139,7 +139,7 @@ internal sealed class ServerSession : IDisposable
         }
 
         // Sealed anonymous memory: the client maps it through /proc, cannot resize it, and nothing is on disk.
-        var region = MappedRingRegion.CreateSealed($"{_name}-{_id}", layout, out var file);
+        var region = MappedRingRegion.CreateSealed($"{_name}-{_id}", layout, trailerSize: 0, out var file);
         var kernel = _factory.Attach(region, _options.Ring with { SqEntries = sq, CqEntries = cq, UserMemorySize = user });
         lock (_teardown)
         {
