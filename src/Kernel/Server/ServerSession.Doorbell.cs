@@ -35,7 +35,9 @@ internal sealed unsafe partial class ServerSession
             var amount = Volatile.Read(ref *bell.Amount);
             var wait = Volatile.Read(ref *bell.Wait);
             var result = Enter(amount, wait);
-            if (result.Error == Errno.ECANCELED && ClientHungUp())
+
+            // Volatile.Read: the server is ending the session; the client learns it from the socket, not an answer.
+            if (Volatile.Read(ref _disposed) || (result.Error == Errno.ECANCELED && ClientHungUp()))
             {
                 return; // the client died, or wrote to the socket, while it waited: tear down (Serve's finally)
             }

@@ -20,7 +20,6 @@ internal sealed unsafe partial class ServerSession : IDisposable
     private readonly string _name;
     private readonly int _id;
     private readonly Lock _teardown = new();
-    private readonly Action _closed;
     private MappedRingRegion? _region;
     private RingKernel? _kernel;
     private bool _ready;
@@ -28,9 +27,8 @@ internal sealed unsafe partial class ServerSession : IDisposable
     private bool _released;
     private byte* _doorbell;
 
-    public ServerSession(Socket socket, RingFactory factory, RingServerOptions options, string name, int id, Action closed)
+    public ServerSession(Socket socket, RingFactory factory, RingServerOptions options, string name, int id)
     {
-        _closed = closed;
         _socket = socket;
         _factory = factory;
         _options = options;
@@ -41,8 +39,8 @@ internal sealed unsafe partial class ServerSession : IDisposable
     /// <summary>The client's kernel, once it asked for a ring.</summary>
     public RingKernel? Kernel => _kernel;
 
-    /// <summary>Whether the session has ended.</summary>
-    public bool IsClosed { get; private set; }
+    /// <summary>Whether the session has ended: set by the server once the session's thread is done, teardown and all.</summary>
+    public bool IsClosed { get; set; }
 
     /// <summary>Serves requests until the client closes the connection or breaks the protocol.</summary>
     public void Serve()
@@ -120,7 +118,9 @@ internal sealed unsafe partial class ServerSession : IDisposable
                 return;
             }
 
-            _disposed = true;
+            // Volatile.Write: the session thread reads this flag without the lock (ClientHungUp) — set before the kernel
+            // is torn down, so an enter that the teardown ends sees it and answers nobody.
+            Volatile.Write(ref _disposed, true);
         }
 
         _kernel?.Dispose();
@@ -144,8 +144,6 @@ internal sealed unsafe partial class ServerSession : IDisposable
         }
 
         _region?.Dispose();
-        IsClosed = true;
-        _closed();
     }
 
     private void SetUp(uint sq, uint cq, uint user)
@@ -200,6 +198,12 @@ internal sealed unsafe partial class ServerSession : IDisposable
 
     private bool ClientHungUp()
     {
+        // Volatile.Read: the server is ending this session (Dispose): as good as a hang-up.
+        if (Volatile.Read(ref _disposed))
+        {
+            return true;
+        }
+
         try
         {
             // Readable while the client should be waiting: it closed (nothing to read) or broke the protocol by
