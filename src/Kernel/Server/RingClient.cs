@@ -6,16 +6,32 @@ using VerbRing.Verbs;
 
 namespace VerbRing.Kernel.Server;
 
+/// <summary>How a client's enter reaches the server (spec/transport.md).</summary>
+public enum EnterTransport
+{
+    /// <summary>
+    /// The doorbell page after the ring, in the memory both map: spin, then a shared futex. About a tenth of a
+    /// microsecond when the server answers quickly. The socket then only tells each side the other is gone.
+    /// </summary>
+    Doorbell,
+
+    /// <summary>A request and a reply on the socket, as <c>vr_enter</c> in spec/verbring.h does: a wake-up each way.</summary>
+    Socket,
+}
+
 /// <summary>
-/// The client side of <c>verbring serve</c>: connects, asks for a ring, maps the file the server made, and gives
-/// back an ordinary <see cref="IoRing"/> whose enter is a request on the socket. Programs run unchanged on it.
+/// The client side of <c>verbring serve</c>: connects, asks for a ring, maps the memory the server made, and gives
+/// back an ordinary <see cref="IoRing"/> whose enter rings the doorbell (or, if asked, is a request on the socket).
+/// Programs run unchanged on it.
 /// </summary>
 public static class RingClient
 {
     /// <summary>Connects to the server at <paramref name="socketPath"/> and sets up a ring of the given shape.</summary>
-    public static IoRing Connect(string socketPath, uint sqEntries = 64, uint cqEntries = 128, uint userMemory = 64 * 1024)
+    public static IoRing Connect(
+        string socketPath, uint sqEntries = 64, uint cqEntries = 128, uint userMemory = 64 * 1024, EnterTransport transport = EnterTransport.Doorbell)
     {
         var layout = new RingLayout(sqEntries, cqEntries, userMemory); // refuse a bad shape before asking
+        var doorbell = transport == EnterTransport.Doorbell && Futex.IsSupported;
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         MappedRingRegion? region = null;
         try
@@ -38,7 +54,7 @@ public static class RingClient
                 throw new IOException("The server closed the connection.");
             }
 
-            region = MappedRingRegion.Open(Encoding.UTF8.GetString(path), layout);
+            region = MappedRingRegion.Open(Encoding.UTF8.GetString(path), layout, trailerSize: doorbell ? Doorbell.Size : 0);
             Wire.WriteRequest(request, Wire.Ready);
             socket.Send(request);
             if (ReadReply(socket, out _, out _) != Errno.OK)
@@ -46,7 +62,7 @@ public static class RingClient
                 throw new IOException("The server did not confirm the ring.");
             }
 
-            return new IoRing(region, new SocketPort(socket));
+            return new IoRing(region, doorbell ? SwitchToDoorbell(socket, region) : new SocketPort(socket));
         }
         catch
         {
@@ -54,6 +70,20 @@ public static class RingClient
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Asks the server to take enters from the doorbell page; it answers with where the page lies.</summary>
+    private static unsafe DoorbellPort SwitchToDoorbell(Socket socket, MappedRingRegion region)
+    {
+        Span<byte> request = stackalloc byte[Wire.RequestSize];
+        Wire.WriteRequest(request, Wire.UseDoorbell);
+        socket.Send(request);
+        if (ReadReply(socket, out var offset, out var size) != Errno.OK || offset != region.Layout.TotalSize || size != Doorbell.Size)
+        {
+            throw new IOException("The server refused the doorbell, or put it somewhere else.");
+        }
+
+        return new DoorbellPort(socket, region.Trailer);
     }
 
     private static Errno ReadReply(Socket socket, out uint a, out uint b)

@@ -105,8 +105,8 @@ public sealed class RingServer : IDisposable
         }
     }
 
-    /// <summary>Called by a session once its teardown is done.</summary>
-    internal void SessionClosed()
+    /// <summary>Called once a session's thread has torn its client down.</summary>
+    private void SessionClosed()
     {
         lock (_sessions)
         {
@@ -211,7 +211,7 @@ public sealed class RingServer : IDisposable
                 continue;
             }
 
-            var session = new ServerSession(client, _factory, _options, _name, Interlocked.Increment(ref _nextId), SessionClosed);
+            var session = new ServerSession(client, _factory, _options, _name, Interlocked.Increment(ref _nextId));
             lock (_sessions)
             {
                 _sessions.RemoveAll(s => s.IsClosed);
@@ -228,7 +228,10 @@ public sealed class RingServer : IDisposable
                 }
                 finally
                 {
+                    // The thread is done with everything (the session unmapped its region as Serve returned): count it
+                    // out first, so that whoever sees the session closed also sees its thread gone.
                     Interlocked.Decrement(ref _sessionThreads);
+                    session.IsClosed = true;
                     SessionClosed();
                 }
             })

@@ -7,11 +7,12 @@ using VerbRing.Verbs;
 namespace VerbRing.Kernel.Server;
 
 /// <summary>
-/// One client of the server: its socket, its ring region (a file both map), and its own kernel — registers and
-/// descriptors of its own over the server's shared namespace. It serves requests until the client goes away, then
+/// One client of the server: its socket, its ring region (sealed memory both map, the doorbell page after it), and
+/// its own kernel — registers and descriptors of its own over the server's shared namespace. It serves requests
+/// from the socket, or from the doorbell once the client switches to it, until the client goes away; then it
 /// cancels what is pending, closes every descriptor and unmaps. The client's memory is treated as hostile.
 /// </summary>
-internal sealed class ServerSession : IDisposable
+internal sealed unsafe partial class ServerSession : IDisposable
 {
     private readonly Socket _socket;
     private readonly RingFactory _factory;
@@ -21,14 +22,13 @@ internal sealed class ServerSession : IDisposable
     private readonly Lock _teardown = new();
     private MappedRingRegion? _region;
     private RingKernel? _kernel;
-
+    private bool _ready;
     private bool _disposed;
+    private bool _released;
+    private byte* _doorbell;
 
-    private readonly Action _closed;
-
-    public ServerSession(Socket socket, RingFactory factory, RingServerOptions options, string name, int id, Action closed)
+    public ServerSession(Socket socket, RingFactory factory, RingServerOptions options, string name, int id)
     {
-        _closed = closed;
         _socket = socket;
         _factory = factory;
         _options = options;
@@ -39,8 +39,8 @@ internal sealed class ServerSession : IDisposable
     /// <summary>The client's kernel, once it asked for a ring.</summary>
     public RingKernel? Kernel => _kernel;
 
-    /// <summary>Whether the session has ended.</summary>
-    public bool IsClosed { get; private set; }
+    /// <summary>Whether the session has ended: set by the server once the session's thread is done, teardown and all.</summary>
+    public bool IsClosed { get; set; }
 
     /// <summary>Serves requests until the client closes the connection or breaks the protocol.</summary>
     public void Serve()
@@ -70,8 +70,12 @@ internal sealed class ServerSession : IDisposable
                         break;
                     case Wire.Ready when _kernel is not null:
                         _socket.ReceiveTimeout = 0; // set up: an idle client may now wait as long as it likes
+                        _ready = true;
                         Reply(Errno.OK);
                         break;
+                    case Wire.UseDoorbell when _ready && Futex.IsSupported:
+                        ServeDoorbell(); // until the client goes: the socket carries nothing more
+                        return;
                     case Wire.Enter when _kernel is not null:
                         var result = Enter(a, b);
                         if (result.Error == Errno.ECANCELED && ClientHungUp())
@@ -96,10 +100,15 @@ internal sealed class ServerSession : IDisposable
         finally
         {
             Dispose();
+            Release();
         }
     }
 
-    /// <summary>Cancels pending work, closes descriptors, unmaps, closes the socket; idempotent.</summary>
+    /// <summary>
+    /// Ends the session from any thread, idempotently: cancels pending work, closes descriptors and the socket, and
+    /// wakes a doorbell loop asleep on the futex so it sees the closed socket now. The region is unmapped by the
+    /// session's own thread as it leaves <see cref="Serve"/>, since that thread may be reading the doorbell.
+    /// </summary>
     public void Dispose()
     {
         lock (_teardown)
@@ -109,14 +118,32 @@ internal sealed class ServerSession : IDisposable
                 return;
             }
 
-            _disposed = true;
+            // Volatile.Write: the session thread reads this flag without the lock (ClientHungUp) — set before the kernel
+            // is torn down, so an enter that the teardown ends sees it and answers nobody.
+            Volatile.Write(ref _disposed, true);
         }
 
         _kernel?.Dispose();
-        _region?.Dispose();
         _socket.Dispose();
-        IsClosed = true;
-        _closed();
+        lock (_teardown)
+        {
+            if (!_released && _doorbell != null)
+            {
+                Futex.WakeOne(new Doorbell(_doorbell).Request); // mapped until Release, which takes this lock
+            }
+        }
+    }
+
+    /// <summary>The session thread's last act: once the kernel's teardown is done (whoever began it), unmaps.</summary>
+    private void Release()
+    {
+        _kernel?.Dispose(); // a second call returns once a teardown another thread began has finished
+        lock (_teardown)
+        {
+            _released = true;
+        }
+
+        _region?.Dispose();
     }
 
     private void SetUp(uint sq, uint cq, uint user)
@@ -139,7 +166,7 @@ internal sealed class ServerSession : IDisposable
         }
 
         // Sealed anonymous memory: the client maps it through /proc, cannot resize it, and nothing is on disk.
-        var region = MappedRingRegion.CreateSealed($"{_name}-{_id}", layout, out var file);
+        var region = MappedRingRegion.CreateSealed($"{_name}-{_id}", layout, Doorbell.Size, out var file);
         var kernel = _factory.Attach(region, _options.Ring with { SqEntries = sq, CqEntries = cq, UserMemorySize = user });
         lock (_teardown)
         {
@@ -171,6 +198,12 @@ internal sealed class ServerSession : IDisposable
 
     private bool ClientHungUp()
     {
+        // Volatile.Read: the server is ending this session (Dispose): as good as a hang-up.
+        if (Volatile.Read(ref _disposed))
+        {
+            return true;
+        }
+
         try
         {
             // Readable while the client should be waiting: it closed (nothing to read) or broke the protocol by

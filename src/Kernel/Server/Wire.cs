@@ -25,6 +25,12 @@ internal static class Wire
     /// <summary>enter(a = amount, b = wait) → (errno, consumed, 0).</summary>
     public const uint Enter = 3;
 
+    /// <summary>
+    /// doorbell(): after ready, enter moves to the doorbell page → (errno, the page's offset, its size). From then
+    /// on the socket carries nothing; anything on it ends the session.
+    /// </summary>
+    public const uint UseDoorbell = 4;
+
     public static void WriteRequest(Span<byte> buffer, uint kind, uint a = 0, uint b = 0, uint c = 0)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, RequestMagic);

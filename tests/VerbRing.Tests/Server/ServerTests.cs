@@ -62,6 +62,7 @@ public sealed class ServerTests : IDisposable
     [InlineData(new uint[] { 0xDEADBEEF, 3, 0, 0, 0 })] // bad magic
     [InlineData(new uint[] { 0x31515256, 99, 0, 0, 0 })] // unknown kind
     [InlineData(new uint[] { 0x31515256, 3, 1, 1, 0 })]  // enter before setup
+    [InlineData(new uint[] { 0x31515256, 4, 0, 0, 0 })]  // doorbell before setup
     [InlineData(new uint[] { 0x31515256, 1, 3, 8, 0 })]  // setup with an SQ that is not a power of two
     [InlineData(new uint[] { 0x31515256, 1, 8, 8, 0x7FFFFFFF })] // more user memory than allowed
     public void Socket_MalformedRequest_GetsAnErrorReplyAndTheConnectionGoesOn(uint[] words)
@@ -139,7 +140,7 @@ public sealed class ServerTests : IDisposable
     {
         var program = Path.Combine(_folder, "forever.vr");
         File.WriteAllText(program, "buffer buf 8\npipe -> r0\nread r0.lo, buf, 8 link\nnop\n"); // waits forever, mid-chain
-        var served = new SecondClient(_server.SocketPath);
+        var served = new ChainClient(_server.SocketPath);
 
         for (var i = 0; i < 20; i++)
         {
@@ -160,7 +161,7 @@ public sealed class ServerTests : IDisposable
     public unsafe void ClientCorruptingItsOwnRing_NeitherCrashesNorHangsTheServer_NorTouchesAnotherClient()
     {
         using var victim = RingClient.Connect(_server.SocketPath, 8, 8, 4096);
-        var served = new SecondClient(_server.SocketPath);
+        var served = new ChainClient(_server.SocketPath);
         var random = new Random(1234);
         var control = new Span<byte>(victim.Region.Pointer, (int)victim.Region.Layout.CqOffset); // control area and SQ
         for (var i = 0; i < 2000; i++)
@@ -180,57 +181,4 @@ public sealed class ServerTests : IDisposable
     /// <summary>Waits for a condition another process brings about, by polling it (yielding, never sleeping).</summary>
     private static bool WaitUntil(Func<bool> condition, string what) =>
         SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(60)) ? true : throw new TimeoutException(what);
-
-    /// <summary>A well-behaved client on a thread of its own, running the design card's chain in a loop and checking every result.</summary>
-    private sealed class SecondClient
-    {
-        private readonly Thread _thread;
-        private volatile bool _stop;
-        private int _rounds;
-        private Exception? _failure;
-
-        public SecondClient(string socket)
-        {
-            _thread = new Thread(() => Serve(socket)) { IsBackground = true };
-            _thread.Start();
-        }
-
-        /// <summary>Stops it and returns how many chains it ran; rethrows what went wrong.</summary>
-        public int Stop()
-        {
-            _stop = true;
-            _thread.Join();
-            return _failure is null ? _rounds : throw new InvalidOperationException("the second client failed", _failure);
-        }
-
-        private void Serve(string socket)
-        {
-            try
-            {
-                using var ring = RingClient.Connect(socket);
-                var path = ring.Memory.Put("/second.txt");
-                var text = ring.Memory.Put("second client");
-                var buffer = ring.Memory.Reserve(64);
-                while (!_stop || _rounds == 0)
-                {
-                    ring.Push(Sqes.Open(path, OpenFlags.Read | OpenFlags.Write | OpenFlags.Create, save: Reg.R0, link: SqeLink.Link));
-                    ring.Push(Sqes.Write(Reg.R0, text, text.Length, offset: 0, save: Reg.R1, link: SqeLink.Link));
-                    ring.Push(Sqes.Read(Reg.R0, buffer, Reg.R1, offset: 0, link: SqeLink.Link));
-                    ring.Push(Sqes.Close(Reg.R0));
-                    ring.SubmitAndWait().ShouldBe(new EnterResult(4, Errno.OK));
-                    while (ring.TryPop(out var cqe))
-                    {
-                        cqe.Error.ShouldBe(0);
-                    }
-
-                    buffer.Span[..13].ToArray().ShouldBe("second client"u8.ToArray());
-                    _rounds++;
-                }
-            }
-            catch (Exception e)
-            {
-                _failure = e;
-            }
-        }
-    }
 }

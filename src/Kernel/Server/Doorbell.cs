@@ -1,0 +1,190 @@
+using System.Diagnostics;
+
+namespace VerbRing.Kernel.Server;
+
+/// <summary>
+/// The doorbell page that follows a served ring in the same sealed memory (spec/transport.md, "Doorbell"): one
+/// cache line the client writes — its request and a flag saying it sleeps — and one the server writes — its reply
+/// and a flag saying it sleeps. Each side waits for the other's sequence to move: it spins briefly, then sleeps
+/// on the sequence word with a shared futex. Both processes map these bytes; the server trusts none of the client's.
+/// </summary>
+// Design: the handshake is Dekker's, once per direction. A side that publishes its sequence does so with a full
+// fence and only then reads the other side's sleeping flag; a side about to sleep sets its flag with a full fence
+// and only then re-reads the sequence, and FUTEX_WAIT compares the word and queues the sleeper atomically. So either
+// the publisher sees the flag and wakes the sleeper (who is asleep, or about to find the word changed and not
+// sleep), or the sleeper sees the new sequence: no wake-up is lost. A flag a hostile client clears or sets costs
+// only itself a slower answer: every sleep is a slice of at most SliceMs, after which the sequence is read again.
+internal readonly unsafe struct Doorbell
+{
+    /// <summary>The page's size: it starts at the ring's page-rounded end, <c>RingLayout.TotalSize</c>.</summary>
+    public const int Size = 4096;
+
+    /// <summary>Client line: the sequence of the latest request (u32, FUTEX word the server sleeps on).</summary>
+    public const int RequestOffset = 0;
+
+    /// <summary>Client line: the request's amount (u32).</summary>
+    public const int AmountOffset = 4;
+
+    /// <summary>Client line: the request's wait (u32).</summary>
+    public const int WaitOffset = 8;
+
+    /// <summary>Client line: non-zero while the client sleeps (or is about to) on the reply sequence.</summary>
+    public const int UserSleepingOffset = 12;
+
+    /// <summary>Server line: the sequence of the latest request answered (u32, FUTEX word the client sleeps on).</summary>
+    public const int ReplyOffset = 64;
+
+    /// <summary>Server line: SQEs the answered enter consumed (u32).</summary>
+    public const int ConsumedOffset = 68;
+
+    /// <summary>Server line: the answered enter's errno (i32, 0 for OK).</summary>
+    public const int ErrnoOffset = 72;
+
+    /// <summary>Server line: non-zero while the server sleeps (or is about to) on the request sequence.</summary>
+    public const int KernelSleepingOffset = 76;
+
+    /// <summary>The longest single sleep: after it a side re-reads the sequence and asks whether its partner is gone.</summary>
+    public const int SliceMs = 20;
+
+    private readonly byte* _page;
+
+    /// <summary>The doorbell at <paramref name="page"/>, which must stay mapped while this is used.</summary>
+    public Doorbell(byte* page) => _page = page;
+
+    public int* Request => (int*)(_page + RequestOffset);
+
+    public uint* Amount => (uint*)(_page + AmountOffset);
+
+    public uint* Wait => (uint*)(_page + WaitOffset);
+
+    public int* UserSleeping => (int*)(_page + UserSleepingOffset);
+
+    public int* Reply => (int*)(_page + ReplyOffset);
+
+    public uint* Consumed => (uint*)(_page + ConsumedOffset);
+
+    public int* Errno => (int*)(_page + ErrnoOffset);
+
+    public int* KernelSleeping => (int*)(_page + KernelSleepingOffset);
+
+    /// <summary>
+    /// Publishes <paramref name="sequence"/> in <paramref name="word"/> and wakes the partner if it announced sleep
+    /// in <paramref name="partnerSleeping"/>. Whatever was written before this call is visible to the partner once
+    /// it sees the sequence.
+    /// </summary>
+    public static void Ring(int* word, int sequence, int* partnerSleeping)
+    {
+        // Interlocked: a full fence — releases what was written before (the request or the answer) with the
+        // sequence, and keeps the read of the partner's flag below from moving above the store (Dekker).
+        Interlocked.Exchange(ref *word, sequence);
+
+        // Volatile.Read: the partner's flag, read after our store is visible; set → it sleeps or is about to.
+        if (Volatile.Read(ref *partnerSleeping) != 0)
+        {
+            Futex.WakeOne(word);
+        }
+    }
+
+    /// <summary>
+    /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/>, then announces sleep in
+    /// <paramref name="sleeping"/> and sleeps on the word in slices; before each sleep it asks
+    /// <paramref name="gone"/> whether the partner went away. True once the word moved, false when the partner is gone.
+    /// </summary>
+    public static bool AwaitChange<TState>(int* word, int seen, int* sleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
+    {
+        if (budget.Spin(word, seen))
+        {
+            return true;
+        }
+
+        try
+        {
+            while (true)
+            {
+                // Interlocked: announce the sleep with a full fence, then re-read the word (Dekker, see Ring).
+                Interlocked.Exchange(ref *sleeping, 1);
+
+                // Volatile.Read: acquire — what the partner wrote before its sequence is visible once we see it.
+                if (Volatile.Read(ref *word) != seen)
+                {
+                    return true;
+                }
+
+                if (gone(state))
+                {
+                    return false;
+                }
+
+                Futex.Wait(word, seen, SliceMs);
+
+                // Volatile.Read: acquire, as above; woken, timed out or interrupted, the word is the only truth.
+                if (Volatile.Read(ref *word) != seen)
+                {
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            // Volatile.Write: awake again; the partner need not pay for a wake syscall until we announce the next sleep.
+            Volatile.Write(ref *sleeping, 0);
+        }
+    }
+}
+
+/// <summary>
+/// How long one side of a doorbell spins before it sleeps, adapted to its partner: a wait the spin caught
+/// doubles the budget (up to <see cref="MaxMicroseconds"/>), a wait that had to sleep halves it (down to
+/// <see cref="MinMicroseconds"/>). Spinning yields the CPU between looks, so on a crowded two-core machine a
+/// spinner hands its core to whoever can use it, and no side ever spins longer than the maximum.
+/// </summary>
+internal struct SpinBudget
+{
+    /// <summary>The longest spin: about what a futex sleep and wake costs on this VM, so spinning never loses more than 2×.</summary>
+    public const int MaxMicroseconds = 50;
+
+    /// <summary>The shortest spin: a partner answering within it is caught even after long idle stretches.</summary>
+    public const int MinMicroseconds = 2;
+
+    private const int LooksBetweenClockReads = 16;
+
+    private static readonly long MaxTicks = Stopwatch.Frequency * MaxMicroseconds / 1_000_000;
+    private static readonly long MinTicks = Math.Max(1, Stopwatch.Frequency * MinMicroseconds / 1_000_000);
+
+    private long _ticks;
+
+    /// <summary>Spins while <c>*word == seen</c>, within the budget; true when the word moved.</summary>
+    public unsafe bool Spin(int* word, int seen)
+    {
+        if (_ticks == 0)
+        {
+            _ticks = MaxTicks;
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + _ticks;
+        for (var look = 1; ; look++)
+        {
+            // Volatile.Read: acquire — what the partner wrote before its sequence is visible once we see it.
+            if (Volatile.Read(ref *word) != seen)
+            {
+                _ticks = Math.Min(MaxTicks, _ticks * 2);
+                return true;
+            }
+
+            if (look % LooksBetweenClockReads == 0)
+            {
+                if (Stopwatch.GetTimestamp() >= deadline)
+                {
+                    _ticks = Math.Max(MinTicks, _ticks / 2);
+                    return false;
+                }
+
+                Thread.Yield(); // a thread that can use this core gets it; with nobody waiting this returns at once
+            }
+            else
+            {
+                Thread.SpinWait(1);
+            }
+        }
+    }
+}
