@@ -57,8 +57,8 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>
-    /// Starts the verbring tool found at <paramref name="verbringDll"/> (run by the current <c>dotnet</c> host, or
-    /// by itself when this process is the tool's own executable).
+    /// Starts the verbring tool found at <paramref name="verbringDll"/>, run by the current <c>dotnet</c> host (or
+    /// the one on PATH).
     /// </summary>
     public static ServerProcess StartDll(string verbringDll, TimeSpan limit) =>
         Start(DotnetHost(), [verbringDll], limit);
