@@ -133,58 +133,69 @@ internal readonly unsafe struct Doorbell
 }
 
 /// <summary>
-/// How long one side of a doorbell spins before it sleeps, adapted to its partner: a wait the spin caught
-/// doubles the budget (up to <see cref="MaxMicroseconds"/>), a wait that had to sleep halves it (down to
-/// <see cref="MinMicroseconds"/>). Spinning yields the CPU between looks, so on a crowded two-core machine a
-/// spinner hands its core to whoever can use it, and no side ever spins longer than the maximum.
+/// How long one side of a doorbell spins before it sleeps, fitted to its partner's answers. A wait first spins
+/// tightly for <see cref="TightMicroseconds"/>, then yields the CPU between looks, so on a crowded two-core machine a
+/// spinner hands its core to whoever can use it; it never spins past the budget, at most <see cref="MaxMicroseconds"/>.
+/// An answer the spin caught after t stretches the budget to 2t; a wait that had to sleep halves it (down to
+/// <see cref="MinMicroseconds"/>); every <see cref="ProbeEvery"/>th wait spins the full maximum, so that a partner
+/// whose answers came back within reach is found again.
 /// </summary>
 internal struct SpinBudget
 {
-    /// <summary>The longest spin: about what a futex sleep and wake costs on this VM, so spinning never loses more than 2×.</summary>
-    public const int MaxMicroseconds = 50;
+    /// <summary>The longest spin: about what a futex sleep and wake cost on this VM, so that spinning first never costs more than 2×.</summary>
+    public const int MaxMicroseconds = 100;
 
-    /// <summary>The shortest spin: a partner answering within it is caught even after long idle stretches.</summary>
-    public const int MinMicroseconds = 2;
+    /// <summary>The shortest spin: what a partner answering at once (a short enter, a client pushing the next batch) needs.</summary>
+    public const int MinMicroseconds = 5;
 
-    private const int LooksBetweenClockReads = 16;
+    /// <summary>The tight spin at the start of every wait, with no yield: a quick answer is seen within tens of nanoseconds.</summary>
+    public const int TightMicroseconds = 2;
 
-    private static readonly long MaxTicks = Stopwatch.Frequency * MaxMicroseconds / 1_000_000;
-    private static readonly long MinTicks = Math.Max(1, Stopwatch.Frequency * MinMicroseconds / 1_000_000);
+    /// <summary>How often a wait ignores a shrunken budget and spins the full maximum.</summary>
+    public const int ProbeEvery = 8;
+
+    private static readonly long MaxTicks = Ticks(MaxMicroseconds);
+    private static readonly long MinTicks = Ticks(MinMicroseconds);
+    private static readonly long TightTicks = Ticks(TightMicroseconds);
 
     private long _ticks;
+    private int _waits;
 
     /// <summary>Spins while <c>*word == seen</c>, within the budget; true when the word moved.</summary>
     public unsafe bool Spin(int* word, int seen)
     {
-        if (_ticks == 0)
-        {
-            _ticks = MaxTicks;
-        }
-
-        var deadline = Stopwatch.GetTimestamp() + _ticks;
+        var budget = _ticks == 0 || ++_waits % ProbeEvery == 0 ? MaxTicks : _ticks;
+        var start = 0L; // the clock is read from the 16th look on: a quick answer costs no clock read at all
         for (var look = 1; ; look++)
         {
             // Volatile.Read: acquire — what the partner wrote before its sequence is visible once we see it.
             if (Volatile.Read(ref *word) != seen)
             {
-                _ticks = Math.Min(MaxTicks, _ticks * 2);
+                var took = start == 0 ? 0 : Stopwatch.GetTimestamp() - start;
+                _ticks = Math.Clamp(Math.Max(_ticks, 2 * took), MinTicks, MaxTicks);
                 return true;
             }
 
-            if (look % LooksBetweenClockReads == 0)
-            {
-                if (Stopwatch.GetTimestamp() >= deadline)
-                {
-                    _ticks = Math.Max(MinTicks, _ticks / 2);
-                    return false;
-                }
-
-                Thread.Yield(); // a thread that can use this core gets it; with nobody waiting this returns at once
-            }
-            else
+            if (look % 16 != 0)
             {
                 Thread.SpinWait(1);
+                continue;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            start = start == 0 ? now : start;
+            if (now - start >= budget)
+            {
+                _ticks = Math.Max(MinTicks, (_ticks == 0 ? MaxTicks : _ticks) / 2);
+                return false;
+            }
+
+            if (now - start >= TightTicks)
+            {
+                Thread.Yield(); // a thread that can use this core gets it; with nobody waiting this returns at once
             }
         }
     }
+
+    private static long Ticks(int microseconds) => Math.Max(1, Stopwatch.Frequency * microseconds / 1_000_000);
 }
