@@ -3,10 +3,11 @@ using System.Diagnostics;
 namespace VerbRing.Kernel.Server;
 
 /// <summary>
-/// The doorbell page that follows a served ring in the same sealed memory (spec/transport.md, "Doorbell"): one
-/// cache line the client writes — its request and a flag saying it sleeps — and one the server writes — its reply
-/// and a flag saying it sleeps. Each side waits for the other's sequence to move: it spins briefly, then sleeps
-/// on the sequence word with a shared futex. Both processes map these bytes; the server trusts none of the client's.
+/// The doorbell page that follows a served ring in the same sealed memory (spec/transport.md, "The doorbell
+/// page"): one cache line the client writes — its request, a flag saying it sleeps, the CPU it rang from — and one
+/// the server writes — its reply, its flag, its CPU. Each side waits for the other's sequence to move: it spins
+/// briefly, then sleeps on the sequence word with a shared futex. Both processes map these bytes; the server
+/// trusts none of the client's.
 /// </summary>
 // Design: the handshake is Dekker's, once per direction. A side that publishes its sequence does so with a full
 // fence and only then reads the other side's sleeping flag; a side about to sleep sets its flag with a full fence
@@ -31,7 +32,10 @@ internal readonly unsafe struct Doorbell
     /// <summary>Client line: non-zero while the client sleeps (or is about to) on the reply sequence.</summary>
     public const int UserSleepingOffset = 12;
 
-    /// <summary>Server line: the sequence of the latest request answered (u32, FUTEX word the client sleeps on).</summary>
+    /// <summary>Client line: the CPU the client rang from (a hint: the server never spins tightly on it).</summary>
+    public const int UserCpuOffset = 16;
+
+    /// <summary>Server line: the sequence of the latest request answered (u32, the client sleeps on it).</summary>
     public const int ReplyOffset = 64;
 
     /// <summary>Server line: SQEs the answered enter consumed (u32).</summary>
@@ -43,7 +47,13 @@ internal readonly unsafe struct Doorbell
     /// <summary>Server line: non-zero while the server sleeps (or is about to) on the request sequence.</summary>
     public const int KernelSleepingOffset = 76;
 
-    /// <summary>The longest single sleep: after it a side re-reads the sequence and asks whether its partner is gone.</summary>
+    /// <summary>Server line: the CPU the server answered from (a hint, as the client's).</summary>
+    public const int KernelCpuOffset = 80;
+
+    /// <summary>From a sequence word to the CPU hint of the same line (the same for both lines).</summary>
+    private const int CpuAfterSequence = UserCpuOffset - RequestOffset;
+
+    /// <summary>The longest single sleep: after it a side reads the sequence again and asks if its partner is gone.</summary>
     public const int SliceMs = 20;
 
     private readonly byte* _page;
@@ -74,6 +84,9 @@ internal readonly unsafe struct Doorbell
     /// </summary>
     public static void Ring(int* word, int sequence, int* partnerSleeping)
     {
+        // Unsafe: our own line; a plain store, published by the fence below, travelling with the sequence for free.
+        *(int*)((byte*)word + CpuAfterSequence) = Thread.GetCurrentProcessorId();
+
         // Interlocked: a full fence — releases what was written before (the request or the answer) with the
         // sequence, and keeps the read of the partner's flag below from moving above the store (Dekker).
         Interlocked.Exchange(ref *word, sequence);
@@ -86,13 +99,17 @@ internal readonly unsafe struct Doorbell
     }
 
     /// <summary>
-    /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/>, then announces sleep in
+    /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/> (yielding at once when the partner
+    /// last rang from this very CPU, where it cannot answer while we spin), then announces sleep in
     /// <paramref name="sleeping"/> and sleeps on the word in slices; before each sleep it asks
     /// <paramref name="gone"/> whether the partner went away. True once the word moved, false when the partner is gone.
     /// </summary>
-    public static bool AwaitChange<TState>(int* word, int seen, int* sleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
+    public static bool AwaitChange<TState>(
+        int* word, int seen, int* sleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
     {
-        if (budget.Spin(word, seen))
+        // Volatile.Read: the partner's CPU as it rang last; on our own CPU it cannot answer while we spin.
+        var tight = Volatile.Read(ref *(int*)((byte*)word + CpuAfterSequence)) != Thread.GetCurrentProcessorId();
+        if (budget.Spin(word, seen, tight))
         {
             return true;
         }
@@ -126,7 +143,7 @@ internal readonly unsafe struct Doorbell
         }
         finally
         {
-            // Volatile.Write: awake again; the partner need not pay for a wake syscall until we announce the next sleep.
+            // Volatile.Write: awake again; the partner pays for no wake syscall until we announce the next sleep.
             Volatile.Write(ref *sleeping, 0);
         }
     }
@@ -142,13 +159,13 @@ internal readonly unsafe struct Doorbell
 /// </summary>
 internal struct SpinBudget
 {
-    /// <summary>The longest spin: about what a futex sleep and wake cost on this VM, so that spinning first never costs more than 2×.</summary>
+    /// <summary>The longest spin: about what a futex sleep and wake cost here, so spinning first never costs over 2×.</summary>
     public const int MaxMicroseconds = 100;
 
-    /// <summary>The shortest spin: what a partner answering at once (a short enter, a client pushing the next batch) needs.</summary>
+    /// <summary>The shortest spin: what a partner answering at once (a short enter, the next batch) needs.</summary>
     public const int MinMicroseconds = 5;
 
-    /// <summary>The tight spin at the start of every wait, with no yield: a quick answer is seen within tens of nanoseconds.</summary>
+    /// <summary>The tight spin that starts a wait, with no yield: a quick answer is seen within tens of nanoseconds.</summary>
     public const int TightMicroseconds = 2;
 
     /// <summary>How often a wait ignores a shrunken budget and spins the full maximum.</summary>
@@ -161,8 +178,11 @@ internal struct SpinBudget
     private long _ticks;
     private int _waits;
 
-    /// <summary>Spins while <c>*word == seen</c>, within the budget; true when the word moved.</summary>
-    public unsafe bool Spin(int* word, int seen)
+    /// <summary>
+    /// Spins while <c>*word == seen</c>, within the budget; true when the word moved. Without
+    /// <paramref name="tight"/> (the partner is on this CPU) every look yields from the first.
+    /// </summary>
+    public unsafe bool Spin(int* word, int seen, bool tight)
     {
         var budget = _ticks == 0 || ++_waits % ProbeEvery == 0 ? MaxTicks : _ticks;
         var start = 0L; // the clock is read from the 16th look on: a quick answer costs no clock read at all
@@ -176,7 +196,7 @@ internal struct SpinBudget
                 return true;
             }
 
-            if (look % 16 != 0)
+            if (tight && look % 16 != 0)
             {
                 Thread.SpinWait(1);
                 continue;
@@ -190,7 +210,7 @@ internal struct SpinBudget
                 return false;
             }
 
-            if (now - start >= TightTicks)
+            if (!tight || now - start >= TightTicks)
             {
                 Thread.Yield(); // a thread that can use this core gets it; with nobody waiting this returns at once
             }
