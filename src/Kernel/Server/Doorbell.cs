@@ -14,7 +14,7 @@ namespace VerbRing.Kernel.Server;
 // and only then re-reads the sequence, and FUTEX_WAIT compares the word and queues the sleeper atomically. So either
 // the publisher sees the flag and wakes the sleeper (who is asleep, or about to find the word changed and not
 // sleep), or the sleeper sees the new sequence: no wake-up is lost. A flag a hostile client clears or sets costs
-// only itself a slower answer: every sleep is a slice of at most SliceMs, after which the sequence is read again.
+// only itself a slower answer: every sleep is a slice of at most MaxSliceMs, after which the sequence is read again.
 internal readonly unsafe struct Doorbell
 {
     /// <summary>The page's size: it starts at the ring's page-rounded end, <c>RingLayout.TotalSize</c>.</summary>
@@ -53,8 +53,14 @@ internal readonly unsafe struct Doorbell
     /// <summary>From a sequence word to the CPU hint of the same line (the same for both lines).</summary>
     private const int CpuAfterSequence = UserCpuOffset - RequestOffset;
 
-    /// <summary>The longest single sleep: after it a side reads the sequence again and asks if its partner is gone.</summary>
+    /// <summary>The first sleep of a wait: after it a side reads the sequence again and asks if its partner is gone.</summary>
     public const int SliceMs = 20;
+
+    /// <summary>
+    /// The longest sleep: each quiet slice doubles the next, so an idle session costs its server a few wake-ups a
+    /// second rather than fifty, and a partner that died unannounced is still noticed within a quarter second.
+    /// </summary>
+    public const int MaxSliceMs = 250;
 
     private readonly byte* _page;
 
@@ -101,8 +107,9 @@ internal readonly unsafe struct Doorbell
     /// <summary>
     /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/> (yielding at once when the partner
     /// last rang from this very CPU, where it cannot answer while we spin), then announces sleep in
-    /// <paramref name="sleeping"/> and sleeps on the word in slices; before each sleep it asks
-    /// <paramref name="gone"/> whether the partner went away. True once the word moved, false when the partner is gone.
+    /// <paramref name="sleeping"/> and sleeps on the word in slices (20 ms, doubling up to 250 ms); before each
+    /// sleep it asks <paramref name="gone"/> whether the partner went away. True once the word moved, false when the
+    /// partner is gone.
     /// </summary>
     public static bool AwaitChange<TState>(
         int* word, int seen, int* sleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
@@ -114,6 +121,7 @@ internal readonly unsafe struct Doorbell
             return true;
         }
 
+        var slice = SliceMs;
         try
         {
             while (true)
@@ -132,7 +140,8 @@ internal readonly unsafe struct Doorbell
                     return false;
                 }
 
-                Futex.Wait(word, seen, SliceMs);
+                Futex.Wait(word, seen, slice);
+                slice = Math.Min(2 * slice, MaxSliceMs);
 
                 // Volatile.Read: acquire, as above; woken, timed out or interrupted, the word is the only truth.
                 if (Volatile.Read(ref *word) != seen)
