@@ -3,17 +3,18 @@ using System.Diagnostics;
 namespace VerbRing.Kernel.Server;
 
 /// <summary>
-/// The doorbell page that follows a served ring in the same sealed memory (spec/transport.md, "Doorbell"): one
-/// cache line the client writes — its request and a flag saying it sleeps — and one the server writes — its reply
-/// and a flag saying it sleeps. Each side waits for the other's sequence to move: it spins briefly, then sleeps
-/// on the sequence word with a shared futex. Both processes map these bytes; the server trusts none of the client's.
+/// The doorbell page that follows a served ring in the same sealed memory (spec/transport.md, "The doorbell
+/// page"): one cache line the client writes — its request, a flag saying it sleeps, the CPU it rang from — and one
+/// the server writes — its reply, its flag, its CPU. Each side waits for the other's sequence to move: it spins
+/// briefly, then sleeps on the sequence word with a shared futex. Both processes map these bytes; the server
+/// trusts none of the client's.
 /// </summary>
 // Design: the handshake is Dekker's, once per direction. A side that publishes its sequence does so with a full
 // fence and only then reads the other side's sleeping flag; a side about to sleep sets its flag with a full fence
 // and only then re-reads the sequence, and FUTEX_WAIT compares the word and queues the sleeper atomically. So either
 // the publisher sees the flag and wakes the sleeper (who is asleep, or about to find the word changed and not
 // sleep), or the sleeper sees the new sequence: no wake-up is lost. A flag a hostile client clears or sets costs
-// only itself a slower answer: every sleep is a slice of at most SliceMs, after which the sequence is read again.
+// only itself a slower answer: every sleep is a slice of at most MaxSliceMs, after which the sequence is read again.
 internal readonly unsafe struct Doorbell
 {
     /// <summary>The page's size: it starts at the ring's page-rounded end, <c>RingLayout.TotalSize</c>.</summary>
@@ -31,7 +32,10 @@ internal readonly unsafe struct Doorbell
     /// <summary>Client line: non-zero while the client sleeps (or is about to) on the reply sequence.</summary>
     public const int UserSleepingOffset = 12;
 
-    /// <summary>Server line: the sequence of the latest request answered (u32, FUTEX word the client sleeps on).</summary>
+    /// <summary>Client line: the CPU the client rang from (a hint: the server never spins tightly on it).</summary>
+    public const int UserCpuOffset = 16;
+
+    /// <summary>Server line: the sequence of the latest request answered (u32, the client sleeps on it).</summary>
     public const int ReplyOffset = 64;
 
     /// <summary>Server line: SQEs the answered enter consumed (u32).</summary>
@@ -43,8 +47,20 @@ internal readonly unsafe struct Doorbell
     /// <summary>Server line: non-zero while the server sleeps (or is about to) on the request sequence.</summary>
     public const int KernelSleepingOffset = 76;
 
-    /// <summary>The longest single sleep: after it a side re-reads the sequence and asks whether its partner is gone.</summary>
+    /// <summary>Server line: the CPU the server answered from (a hint, as the client's).</summary>
+    public const int KernelCpuOffset = 80;
+
+    /// <summary>From a sequence word to the CPU hint of the same line (the same for both lines).</summary>
+    private const int CpuAfterSequence = UserCpuOffset - RequestOffset;
+
+    /// <summary>The first sleep of a wait: after it a side reads the sequence again and asks if its partner is gone.</summary>
     public const int SliceMs = 20;
+
+    /// <summary>
+    /// The longest sleep: each quiet slice doubles the next, so an idle session costs its server a few wake-ups a
+    /// second rather than fifty, and a partner that died unannounced is still noticed within a quarter second.
+    /// </summary>
+    public const int MaxSliceMs = 250;
 
     private readonly byte* _page;
 
@@ -74,6 +90,9 @@ internal readonly unsafe struct Doorbell
     /// </summary>
     public static void Ring(int* word, int sequence, int* partnerSleeping)
     {
+        // Unsafe: our own line; a plain store, published by the fence below, travelling with the sequence for free.
+        *(int*)((byte*)word + CpuAfterSequence) = Thread.GetCurrentProcessorId();
+
         // Interlocked: a full fence — releases what was written before (the request or the answer) with the
         // sequence, and keeps the read of the partner's flag below from moving above the store (Dekker).
         Interlocked.Exchange(ref *word, sequence);
@@ -86,17 +105,23 @@ internal readonly unsafe struct Doorbell
     }
 
     /// <summary>
-    /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/>, then announces sleep in
-    /// <paramref name="sleeping"/> and sleeps on the word in slices; before each sleep it asks
-    /// <paramref name="gone"/> whether the partner went away. True once the word moved, false when the partner is gone.
+    /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/> (yielding at once when the partner
+    /// last rang from this very CPU, where it cannot answer while we spin), then announces sleep in
+    /// <paramref name="sleeping"/> and sleeps on the word in slices (20 ms, doubling up to 250 ms); before each
+    /// sleep it asks <paramref name="gone"/> whether the partner went away. True once the word moved, false when the
+    /// partner is gone.
     /// </summary>
-    public static bool AwaitChange<TState>(int* word, int seen, int* sleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
+    public static bool AwaitChange<TState>(
+        int* word, int seen, int* sleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
     {
-        if (budget.Spin(word, seen))
+        // Volatile.Read: the partner's CPU as it rang last; on our own CPU it cannot answer while we spin.
+        var tight = Volatile.Read(ref *(int*)((byte*)word + CpuAfterSequence)) != Thread.GetCurrentProcessorId();
+        if (budget.Spin(word, seen, tight))
         {
             return true;
         }
 
+        var slice = SliceMs;
         try
         {
             while (true)
@@ -115,7 +140,8 @@ internal readonly unsafe struct Doorbell
                     return false;
                 }
 
-                Futex.Wait(word, seen, SliceMs);
+                Futex.Wait(word, seen, slice);
+                slice = Math.Min(2 * slice, MaxSliceMs);
 
                 // Volatile.Read: acquire, as above; woken, timed out or interrupted, the word is the only truth.
                 if (Volatile.Read(ref *word) != seen)
@@ -126,65 +152,79 @@ internal readonly unsafe struct Doorbell
         }
         finally
         {
-            // Volatile.Write: awake again; the partner need not pay for a wake syscall until we announce the next sleep.
+            // Volatile.Write: awake again; the partner pays for no wake syscall until we announce the next sleep.
             Volatile.Write(ref *sleeping, 0);
         }
     }
 }
 
 /// <summary>
-/// How long one side of a doorbell spins before it sleeps, adapted to its partner: a wait the spin caught
-/// doubles the budget (up to <see cref="MaxMicroseconds"/>), a wait that had to sleep halves it (down to
-/// <see cref="MinMicroseconds"/>). Spinning yields the CPU between looks, so on a crowded two-core machine a
-/// spinner hands its core to whoever can use it, and no side ever spins longer than the maximum.
+/// How long one side of a doorbell spins before it sleeps, fitted to its partner's answers. A wait first spins
+/// tightly for <see cref="TightMicroseconds"/>, then yields the CPU between looks, so on a crowded two-core machine a
+/// spinner hands its core to whoever can use it; it never spins past the budget, at most <see cref="MaxMicroseconds"/>.
+/// An answer the spin caught after t stretches the budget to 2t; a wait that had to sleep halves it (down to
+/// <see cref="MinMicroseconds"/>); every <see cref="ProbeEvery"/>th wait spins the full maximum, so that a partner
+/// whose answers came back within reach is found again.
 /// </summary>
 internal struct SpinBudget
 {
-    /// <summary>The longest spin: about what a futex sleep and wake costs on this VM, so spinning never loses more than 2×.</summary>
-    public const int MaxMicroseconds = 50;
+    /// <summary>The longest spin: about what a futex sleep and wake cost here, so spinning first never costs over 2×.</summary>
+    public const int MaxMicroseconds = 100;
 
-    /// <summary>The shortest spin: a partner answering within it is caught even after long idle stretches.</summary>
-    public const int MinMicroseconds = 2;
+    /// <summary>The shortest spin: what a partner answering at once (a short enter, the next batch) needs.</summary>
+    public const int MinMicroseconds = 5;
 
-    private const int LooksBetweenClockReads = 16;
+    /// <summary>The tight spin that starts a wait, with no yield: a quick answer is seen within tens of nanoseconds.</summary>
+    public const int TightMicroseconds = 2;
 
-    private static readonly long MaxTicks = Stopwatch.Frequency * MaxMicroseconds / 1_000_000;
-    private static readonly long MinTicks = Math.Max(1, Stopwatch.Frequency * MinMicroseconds / 1_000_000);
+    /// <summary>How often a wait ignores a shrunken budget and spins the full maximum.</summary>
+    public const int ProbeEvery = 8;
+
+    private static readonly long MaxTicks = Ticks(MaxMicroseconds);
+    private static readonly long MinTicks = Ticks(MinMicroseconds);
+    private static readonly long TightTicks = Ticks(TightMicroseconds);
 
     private long _ticks;
+    private int _waits;
 
-    /// <summary>Spins while <c>*word == seen</c>, within the budget; true when the word moved.</summary>
-    public unsafe bool Spin(int* word, int seen)
+    /// <summary>
+    /// Spins while <c>*word == seen</c>, within the budget; true when the word moved. Without
+    /// <paramref name="tight"/> (the partner is on this CPU) every look yields from the first.
+    /// </summary>
+    public unsafe bool Spin(int* word, int seen, bool tight)
     {
-        if (_ticks == 0)
-        {
-            _ticks = MaxTicks;
-        }
-
-        var deadline = Stopwatch.GetTimestamp() + _ticks;
+        var budget = _ticks == 0 || ++_waits % ProbeEvery == 0 ? MaxTicks : _ticks;
+        var start = 0L; // the clock is read from the 16th look on: a quick answer costs no clock read at all
         for (var look = 1; ; look++)
         {
             // Volatile.Read: acquire — what the partner wrote before its sequence is visible once we see it.
             if (Volatile.Read(ref *word) != seen)
             {
-                _ticks = Math.Min(MaxTicks, _ticks * 2);
+                var took = start == 0 ? 0 : Stopwatch.GetTimestamp() - start;
+                _ticks = Math.Clamp(Math.Max(_ticks, 2 * took), MinTicks, MaxTicks);
                 return true;
             }
 
-            if (look % LooksBetweenClockReads == 0)
-            {
-                if (Stopwatch.GetTimestamp() >= deadline)
-                {
-                    _ticks = Math.Max(MinTicks, _ticks / 2);
-                    return false;
-                }
-
-                Thread.Yield(); // a thread that can use this core gets it; with nobody waiting this returns at once
-            }
-            else
+            if (tight && look % 16 != 0)
             {
                 Thread.SpinWait(1);
+                continue;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            start = start == 0 ? now : start;
+            if (now - start >= budget)
+            {
+                _ticks = Math.Max(MinTicks, (_ticks == 0 ? MaxTicks : _ticks) / 2);
+                return false;
+            }
+
+            if (!tight || now - start >= TightTicks)
+            {
+                Thread.Yield(); // a thread that can use this core gets it; with nobody waiting this returns at once
             }
         }
     }
+
+    private static long Ticks(int microseconds) => Math.Max(1, Stopwatch.Frequency * microseconds / 1_000_000);
 }

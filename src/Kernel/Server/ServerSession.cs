@@ -20,6 +20,7 @@ internal sealed unsafe partial class ServerSession : IDisposable
     private readonly string _name;
     private readonly int _id;
     private readonly Lock _teardown = new();
+    private readonly Func<bool> _hungUp;
     private MappedRingRegion? _region;
     private RingKernel? _kernel;
     private bool _ready;
@@ -34,6 +35,7 @@ internal sealed unsafe partial class ServerSession : IDisposable
         _options = options;
         _name = name;
         _id = id;
+        _hungUp = ClientHungUp; // one delegate for the session's life: an enter allocates nothing
     }
 
     /// <summary>The client's kernel, once it asked for a ring.</summary>
@@ -194,7 +196,7 @@ internal sealed unsafe partial class ServerSession : IDisposable
     /// well-behaved client sends nothing while it waits, so a readable socket means it closed or broke the
     /// protocol; either way it is noticed at once and its ring torn down.
     /// </summary>
-    private EnterResult Enter(uint amount, uint wait) => _kernel!.Enter(amount, wait, ClientHungUp);
+    private EnterResult Enter(uint amount, uint wait) => _kernel!.Enter(amount, wait, _hungUp);
 
     private bool ClientHungUp()
     {

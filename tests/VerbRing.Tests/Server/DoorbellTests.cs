@@ -34,9 +34,9 @@ public sealed unsafe class DoorbellTests : IDisposable
         client.Switch.ShouldBe((0, (uint)client.Layout.TotalSize, 4096u), "errno, offset = the ring's page-rounded size, one page");
 
         // spec/transport.md, "The doorbell page": the client's line, then the server's.
-        (Doorbell.RequestOffset, Doorbell.AmountOffset, Doorbell.WaitOffset, Doorbell.UserSleepingOffset).ShouldBe((0, 4, 8, 12));
-        (Doorbell.ReplyOffset, Doorbell.ConsumedOffset, Doorbell.ErrnoOffset, Doorbell.KernelSleepingOffset).ShouldBe((64, 68, 72, 76));
-        (Doorbell.Size, Doorbell.SliceMs).ShouldBe((4096, 20));
+        (Doorbell.RequestOffset, Doorbell.AmountOffset, Doorbell.WaitOffset, Doorbell.UserSleepingOffset, Doorbell.UserCpuOffset).ShouldBe((0, 4, 8, 12, 16));
+        (Doorbell.ReplyOffset, Doorbell.ConsumedOffset, Doorbell.ErrnoOffset, Doorbell.KernelSleepingOffset, Doorbell.KernelCpuOffset).ShouldBe((64, 68, 72, 76, 80));
+        (Doorbell.Size, Doorbell.SliceMs, Doorbell.MaxSliceMs).ShouldBe((4096, 20, 250));
     }
 
     [Fact]
