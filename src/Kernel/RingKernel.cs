@@ -10,7 +10,8 @@ namespace VerbRing.Kernel;
 /// pending operations between enters too. Teardown cancels what is pending and closes every descriptor. Nothing
 /// user space writes into the region can make it throw.
 /// </summary>
-// Design: enter = [flush backlog] → [consume: copy SQEs, link, publish shead] → [run chain heads in order] → [wait].
+// Design: enter = [flush backlog] → [consume: copy the SQEs out, publish shead] → [fast path: run them from the
+// copies while it can] → [the rest: queue into slots, link, run chain heads in order] → [wait].
 // One lock guards every piece of ring state; enter holds it while it works and drops it while it waits, so a timer
 // (on the clock's thread) can complete operations and wake it. The kernel never reads its own cursors back from
 // shared memory, only user space's (stail, chead), and treats those as hostile.
@@ -28,6 +29,7 @@ internal sealed class RingKernel : IRingPort
     private readonly RingContext _context;
     private readonly TimeProvider _time;
     private readonly TimeSpan _enterTimeout;
+    private readonly Sqe[] _staged;
     private readonly int[] _batch;
     private readonly int[] _batchGeneration;
     private readonly uint _cqEntries;
@@ -52,13 +54,20 @@ internal sealed class RingKernel : IRingPort
         _submissions = new SubmissionReader(ring);
         _completions = new CompletionWriter(ring, _pool);
         _files = new FileTable(options.MaxDescriptors);
+        _staged = new Sqe[ring.SqEntries];
         _batch = new int[ring.SqEntries];
         _batchGeneration = new int[ring.SqEntries];
         var policy = options.Policy ?? throw new ArgumentNullException(nameof(options), "RingOptions.Policy is required.");
         _context = new RingContext(region, _files, policy.View(fileSystem), time) { PipeCapacity = options.PipeCapacity };
-        _runner = new ChainRunner(_pool, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer);
+        _runner = new ChainRunner(_pool, _staged, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer);
         _context.Runner = _runner;
     }
+
+    /// <summary>
+    /// Whether enter runs SQEs on the fast path (the default). Off, every SQE takes the general path; the tests turn it
+    /// off to prove that both paths complete the same programs alike.
+    /// </summary>
+    internal bool FastPath { get; set; } = true;
 
     /// <summary>Descriptors open now.</summary>
     public int OpenDescriptors
@@ -262,13 +271,20 @@ internal sealed class RingKernel : IRingPort
             return wanted == 0 ? Errno.OK : Errno.EAGAIN;
         }
 
+        // Each SQE is copied once, all of them before shead is published and before any runs: what user space writes
+        // into a slot afterwards changes nothing. The fast path runs what it can straight from those copies; the rest
+        // of the batch, if any, takes the general path: queued into slots and linked, then what the fast path's last
+        // step woke runs, then each chain.
+        _submissions.Take(_staged.AsSpan(0, (int)count));
+        consumed = count;
+        var direct = FastPath ? _runner.RunDirect(count) : 0u;
         var previousLinked = false;
         var previous = -1;
-        for (var i = 0u; i < count; i++)
+        for (var i = direct; i < count; i++)
         {
             var index = _pool.Rent();
             ref var operation = ref _pool[index];
-            _submissions.CopyOut(i, out operation.Sqe);
+            operation.Sqe = _staged[i];
             if (previousLinked)
             {
                 _pool[previous].Next = index;
@@ -285,11 +301,10 @@ internal sealed class RingKernel : IRingPort
             previous = index;
         }
 
-        _submissions.Advance(count);
-        consumed = count;
+        _runner.RunWoken();
 
         // Links never span enters: the last SQE's LINK was simply not followed (there is no successor to point to).
-        for (var i = 0; i < count; i++)
+        for (var i = direct; i < count; i++)
         {
             if (_batch[i] >= 0)
             {

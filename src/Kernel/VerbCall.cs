@@ -49,7 +49,7 @@ public readonly ref struct VerbCall
 
     internal RingContext Ring { get; }
 
-    /// <summary>The operation's slot (for parking).</summary>
+    /// <summary>The operation's slot (for parking); <see cref="ChainRunner.DirectIndex"/> when it holds none yet (the fast path).</summary>
     internal int Index { get; }
 
     /// <summary>On a retry, what the verb resolved when it first parked (a pipe end); null on first dispatch.</summary>
@@ -58,7 +58,7 @@ public readonly ref struct VerbCall
     /// <summary>Parks the operation on <paramref name="queue"/> (null: only a timeout or a cancel ends it).</summary>
     internal VerbResult Park(WaitQueue? queue, object? target)
     {
-        Ring.Runner.Park(Index, queue, target);
+        Ring.Runner.Park(in this, queue, target);
         return VerbResult.Pending;
     }
 

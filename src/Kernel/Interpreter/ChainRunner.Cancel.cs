@@ -11,12 +11,12 @@ internal sealed partial class ChainRunner
 {
     /// <summary>
     /// CANCEL: marks the pending or queued operations whose data is <paramref name="tag"/> (all, or the oldest) and
-    /// returns how many. They complete with ECANCELED right after the CANCEL itself.
+    /// returns how many. They complete with ECANCELED right after the CANCEL itself, oldest first: in the order they
+    /// were consumed, never in the order their slots happen to lie in the pool.
     /// </summary>
     public int RequestCancel(ulong tag, bool all)
     {
         var count = 0;
-        var oldest = -1;
         for (var i = 0; i < _pool.Capacity; i++)
         {
             ref var operation = ref _pool[i];
@@ -25,21 +25,20 @@ internal sealed partial class ChainRunner
                 continue;
             }
 
-            if (all)
+            // Insertion by consumption order (few match; the scratch array is the pool's size, so nothing allocates).
+            var at = count++;
+            for (; at > 0 && _pool[_cancelOrder[at - 1]].Sequence > operation.Sequence; at--)
             {
-                Cancel(i);
-                count++;
+                _cancelOrder[at] = _cancelOrder[at - 1];
             }
-            else if (oldest < 0 || operation.Sequence < _pool[oldest].Sequence)
-            {
-                oldest = i;
-            }
+
+            _cancelOrder[at] = i;
         }
 
-        if (oldest >= 0)
+        count = all ? count : Math.Min(count, 1);
+        for (var i = 0; i < count; i++)
         {
-            Cancel(oldest);
-            count++;
+            Cancel(_cancelOrder[i]);
         }
 
         return count;

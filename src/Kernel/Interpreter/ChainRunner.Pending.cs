@@ -10,9 +10,13 @@ internal sealed partial class ChainRunner
 {
     private static readonly TimeSpan MaxDue = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
-    /// <summary>Called by a handler: the operation waits on <paramref name="queue"/> (or only for its timeout or a cancel).</summary>
-    public void Park(int index, WaitQueue? queue, object? target)
+    /// <summary>
+    /// Called by a handler: the operation waits on <paramref name="queue"/> (or only for its timeout or a cancel).
+    /// An SQE on the fast path gets its slot here, the first moment it needs one.
+    /// </summary>
+    public void Park(in VerbCall call, WaitQueue? queue, object? target)
     {
+        var index = call.Index == DirectIndex ? Adopt(in call) : call.Index;
         ref var operation = ref _pool[index];
         operation.ParkedOn = queue;
         operation.Target = target;

@@ -9,14 +9,16 @@ namespace VerbRing.Kernel;
 /// there and resumes — loading the successor's registers then — when the operation completes. Every outcome (bad
 /// flags, unknown op, errno, timeout, cancel) becomes exactly one CQE. The caller holds the ring's lock.
 /// </summary>
-// This file: dispatch, register loads, completion and link following. ChainRunner.Pending.cs: parking, waking,
-// retries, timeouts. ChainRunner.Cancel.cs: CANCEL and teardown.
+// This file: dispatch, register loads, completion and link following for operations in slots. ChainRunner.Direct.cs:
+// the fast path, SQEs run straight from the SQ. ChainRunner.Pending.cs: parking, waking, retries, timeouts.
+// ChainRunner.Cancel.cs: CANCEL and teardown.
 // Design: handlers never run another chain. An event (a pipe write, a close) only wakes parked operations into the
 // ready queue; Drain retries them after the current step, in wake order. Timers and cancels find an operation by
 // (index, generation), so a slot that was freed and reused is never touched by a stale one.
 internal sealed partial class ChainRunner
 {
     private readonly OperationPool _pool;
+    private readonly Sqe[] _staged;
     private readonly CompletionWriter _completions;
     private readonly VerbTable _verbs;
     private readonly bool[] _permitted;
@@ -26,13 +28,15 @@ internal sealed partial class ChainRunner
     private readonly TimeProvider _time;
     private readonly Action<int, int> _onTimer;
     private readonly Queue<(int Index, int Generation)> _ready;
+    private readonly int[] _cancelOrder;
     private bool _draining;
 
     public ChainRunner(
-        OperationPool pool, CompletionWriter completions, VerbTable verbs, bool[] permitted, RingContext context, RegisterFile registers,
+        OperationPool pool, Sqe[] staged, CompletionWriter completions, VerbTable verbs, bool[] permitted, RingContext context, RegisterFile registers,
         IRingObserver? observer, TimeProvider time, Action<int, int> onTimer)
     {
         _pool = pool;
+        _staged = staged;
         _completions = completions;
         _verbs = verbs;
         _permitted = permitted;
@@ -42,6 +46,7 @@ internal sealed partial class ChainRunner
         _time = time;
         _onTimer = onTimer;
         _ready = new Queue<(int, int)>(pool.Capacity * 2);
+        _cancelOrder = new int[pool.Capacity];
     }
 
     /// <summary>Whether any consumed operation has not completed yet (pending, or queued behind one).</summary>

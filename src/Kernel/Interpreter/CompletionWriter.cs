@@ -46,7 +46,7 @@ internal sealed unsafe class CompletionWriter
         ref var operation = ref _pool[index];
         operation.Error = error;
         operation.Result = result;
-        if (!HasBacklog && TryWrite(ref operation))
+        if (!HasBacklog && TryWrite(operation.Sqe.Op, operation.Sqe.Data, error, result))
         {
             _pool.Return(index);
             return;
@@ -66,6 +66,13 @@ internal sealed unsafe class CompletionWriter
         _backlogTail = index;
     }
 
+    /// <summary>
+    /// Writes the completion of an SQE that holds no slot (the fast path); false when it must wait in the backlog
+    /// (the CQ is full, or older completions wait there): the caller then gives it a slot and <see cref="Post"/>s it.
+    /// </summary>
+    public bool TryPostDirect(uint op, ulong data, Errno error, ulong result) =>
+        !HasBacklog && TryWrite(op, data, error, result);
+
     /// <summary>The operations in the backlog, oldest first (for self-checks).</summary>
     public List<int> BacklogIndices()
     {
@@ -81,7 +88,7 @@ internal sealed unsafe class CompletionWriter
     /// <summary>Writes as much of the backlog as the CQ has room for.</summary>
     public void Flush()
     {
-        while (_backlogHead >= 0 && TryWrite(ref _pool[_backlogHead]))
+        while (_backlogHead >= 0 && TryWrite(in _pool[_backlogHead]))
         {
             var written = _backlogHead;
             BacklogCount--;
@@ -95,7 +102,10 @@ internal sealed unsafe class CompletionWriter
         }
     }
 
-    private bool TryWrite(ref Operation operation)
+    private bool TryWrite(in Operation operation) =>
+        TryWrite(operation.Sqe.Op, operation.Sqe.Data, operation.Error, operation.Result);
+
+    private bool TryWrite(uint op, ulong data, Errno error, ulong result)
     {
         if (_space == 0)
         {
@@ -110,10 +120,10 @@ internal sealed unsafe class CompletionWriter
         _space--;
         _ring.CqQueue[_tail & _ring.CqMask] = new Cqe
         {
-            Op = operation.Sqe.Op,
-            Error = (int)operation.Error,
-            Data = operation.Sqe.Data,
-            Result = operation.Result,
+            Op = op,
+            Error = (int)error,
+            Data = data,
+            Result = result,
         };
         _tail++;
 

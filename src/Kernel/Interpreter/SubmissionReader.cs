@@ -24,13 +24,18 @@ internal sealed unsafe class SubmissionReader
         return queued <= _ring.SqEntries ? queued : null;
     }
 
-    /// <summary>Copies the <paramref name="index"/>-th queued SQE (0 = oldest) out of shared memory.</summary>
-    public void CopyOut(uint index, out Sqe sqe) => sqe = _ring.SqQueue[(_head + index) & _ring.SqMask];
-
-    /// <summary>Frees <paramref name="count"/> consumed slots for user space.</summary>
-    public void Advance(uint count)
+    /// <summary>
+    /// Consumes the oldest <paramref name="into"/>.Length queued SQEs: copies each once out of shared memory (in at
+    /// most two blocks, the SQ wraps), then frees their slots for user space. Nothing reads those slots again.
+    /// </summary>
+    public void Take(Span<Sqe> into)
     {
-        _head += count;
+        var queue = new ReadOnlySpan<Sqe>(_ring.SqQueue, (int)_ring.SqEntries);
+        var start = (int)(_head & _ring.SqMask);
+        var first = Math.Min(into.Length, queue.Length - start);
+        queue.Slice(start, first).CopyTo(into);
+        queue[..(into.Length - first)].CopyTo(into[first..]);
+        _head += (uint)into.Length;
 
         // Volatile.Write: release, so our copies of the slots are complete before user space may reuse them.
         Volatile.Write(ref _ring.SHead, _head);

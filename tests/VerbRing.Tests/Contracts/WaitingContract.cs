@@ -273,6 +273,22 @@ public abstract class WaitingContract : KernelContract
     }
 
     [Fact]
+    public void Cancel_All_CompletesItsTargetsInTheOrderTheyWereConsumed()
+    {
+        using var ring = NewRing();
+        ring.Pipe(Reg.R0);
+        ring.Submit(Sqes.Read(Reg.R0.Low, ring.Reserve(4), 4, data: 5), Sqes.Nop(data: 7, timeout: 1_000_000_000)).ShouldBeEmpty();
+        ring.Submit(Sqes.Cancel(5, data: 100)).Select(c => c.Data).ShouldBe([100UL, 5UL]);
+
+        // The POLL is consumed after the NOP but takes the lower slot the cancelled READ left free.
+        ring.Submit(Sqes.Poll(Reg.R0.Low, (ulong)PollEvents.Read, data: 7)).ShouldBeEmpty();
+        var cqes = ring.Submit(Sqes.Cancel(7, data: 100));
+
+        cqes.Select(c => (c.Op, c.Data, c.ErrorCode())).ShouldBe(
+            [((uint)Op.Cancel, 100UL, Errno.OK), ((uint)Op.Nop, 7UL, Errno.ECANCELED), ((uint)Op.Poll, 7UL, Errno.ECANCELED)]);
+    }
+
+    [Fact]
     public void Cancel_ChainMemberWaitingBehindAPendingOne_CancelsItAndItsLinkSuccessors()
     {
         using var ring = NewRing();

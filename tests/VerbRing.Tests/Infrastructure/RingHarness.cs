@@ -32,6 +32,13 @@ public sealed class RingHarness : IDisposable
 
     public RegisterFile Registers => Ring.Registers;
 
+    /// <summary>Whether the kernel runs SQEs on its fast path (on by default; see RingKernel.FastPath).</summary>
+    public bool FastPath
+    {
+        get => _kernel.FastPath;
+        set => _kernel.FastPath = value;
+    }
+
     public int OpenDescriptors => _kernel.OpenDescriptors;
 
     public int InFlight => _kernel.InFlight;

@@ -1,0 +1,229 @@
+using VerbRing.Registers;
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel;
+
+/// <summary>
+/// The fast path: runs an enter's SQEs straight from their copies in the staging array (taken out of the SQ in one
+/// block before shead was published), arguments on the stack and no operation slot. An SQE takes a slot only when it must outlive its dispatch — its
+/// verb pends (the rest of its chain then waits in slots behind it) or its CQE finds the CQ full (the backlog) — so
+/// the enter's in-flight limit holds exactly as on the general path.
+/// </summary>
+// Why it stops where it does: on the general path every SQE of an enter is queued in a slot before any runs, and two
+// things can see that. A CANCEL finds queued operations of its own enter; a parked operation woken by
+// a step runs right after that step and may be followed by a CANCEL of its own. So the fast path hands the rest of
+// the enter to the general path before a CANCEL and after a step that woke anything: from there on, both paths
+// produce the same completions in the same order, and the fast path is only an optimisation (spec/semantics.md).
+internal sealed partial class ChainRunner
+{
+    /// <summary>The slot index a fast-path SQE's <see cref="VerbCall"/> carries: it has no slot (yet).</summary>
+    public const int DirectIndex = -1;
+
+    private int _current; // the staged SQE running on the fast path
+    private int _adopted = -1; // the slot it parked into, or -1
+
+    private enum Member : byte
+    {
+        /// <summary>The next SQE starts a chain, or continues one whose predecessor completed: it runs.</summary>
+        Run,
+
+        /// <summary>The chain broke: the next SQE completes with ECANCELED without running.</summary>
+        Cancel,
+
+        /// <summary>The chain waits on a pending operation: the next SQE waits in a slot behind it.</summary>
+        Behind,
+    }
+
+    /// <summary>
+    /// Runs the first of the <paramref name="count"/> staged SQEs on the fast path and returns how many it took.
+    /// The rest, if any, start with a chain head: the caller queues them into slots, runs what the last step woke,
+    /// then runs their chains.
+    /// </summary>
+    public uint RunDirect(uint count)
+    {
+        var next = Member.Run;
+        var tail = -1; // with Behind: the slot the next member links after
+        var woke = false;
+        for (var i = 0u; i < count; i++)
+        {
+            if (next == Member.Run && woke)
+            {
+                return i;
+            }
+
+            if (next == Member.Behind)
+            {
+                tail = QueueBehind(i, tail);
+                next = tail >= 0 ? Member.Behind : Member.Run;
+                continue;
+            }
+
+            ref readonly var sqe = ref _staged[i];
+            var continues = i + 1 < count && SqeFlags.IsLinked(sqe.Flags);
+            if (next == Member.Cancel)
+            {
+                CancelDirect(in sqe);
+                next = continues ? Member.Cancel : Member.Run;
+                continue;
+            }
+
+            if (sqe.Op == (uint)Op.Cancel)
+            {
+                return i;
+            }
+
+            _current = (int)i;
+            var args = default(Arguments);
+            var result = DispatchDirect(in sqe, ref args, out var outcome);
+            if (result.IsPending)
+            {
+                tail = _adopted;
+                _adopted = -1;
+                Pend(tail);
+                next = continues ? Member.Behind : Member.Run;
+            }
+            else
+            {
+                var broke = CompleteDirect(in sqe, result, in args, outcome);
+                next = continues && broke ? Member.Cancel : Member.Run;
+            }
+
+            woke |= _ready.Count > 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>Runs whatever the fast path's last step woke (the general path's drain after a step).</summary>
+    public void RunWoken() => Drain();
+
+    private VerbResult DispatchDirect(ref readonly Sqe sqe, ref Arguments args, out TracedOutcome outcome)
+    {
+        var flags = sqe.Flags;
+        outcome = TracedOutcome.Refused;
+        if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(sqe.Op) is not { } handler)
+        {
+            return VerbResult.Fail(Errno.EINVAL);
+        }
+
+        // The ring's policy, before anything the verb would touch (registers included) is looked at.
+        if (!_permitted[sqe.Op])
+        {
+            outcome = TracedOutcome.Denied;
+            return VerbResult.Fail(Errno.EPERM);
+        }
+
+        // Registers are loaded now, at dispatch: after a linked predecessor saved its result.
+        args = AsSubmitted(in sqe);
+        if ((flags & SqeFlags.AllLoadsMask) != SqeFlags.AllLoadsMask && !LoadAll(flags, ref args))
+        {
+            return VerbResult.Fail(Errno.EINVAL); // an unknown load modifier
+        }
+
+        outcome = TracedOutcome.Ran;
+        var call = new VerbCall(_context, in args, sqe.Op, sqe.Data, sqe.Timeout, DirectIndex, target: null);
+        try
+        {
+            var result = handler.Execute(in call);
+            if (!result.IsPending && _adopted >= 0)
+            {
+                ReleaseAdopted(); // parked, then answered anyway: the answer stands, the slot goes back
+            }
+
+            return result;
+        }
+#pragma warning disable CA1031 // A verb's bug must not cost the ring a completion or a slot: it becomes EIO.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            if (_adopted >= 0)
+            {
+                ReleaseAdopted();
+            }
+
+            return VerbResult.Fail(Errno.EIO);
+        }
+    }
+
+    /// <summary>Saves and publishes a fast-path SQE's result; true when the failure breaks its chain.</summary>
+    private bool CompleteDirect(ref readonly Sqe sqe, VerbResult result, in Arguments args, TracedOutcome outcome)
+    {
+        var flags = sqe.Flags;
+        var save = SqeFlags.SaveOf(flags);
+        var value = result.Error == Errno.OK ? result.Value : Abi.Err;
+        if (save != SqeFlags.RegNone && result.Error != Errno.ECANCELED)
+        {
+            _registers[save] = value; // ERR on failure, as on the general path
+        }
+
+        if (_observer is not null)
+        {
+            ObserveDirect(in sqe, outcome == TracedOutcome.Ran ? args : AsSubmitted(in sqe), outcome, result.Error, value);
+        }
+
+        PostDirect(in sqe, result.Error, value);
+        return result.Error != Errno.OK && (flags & SqeFlags.HardLink) == 0;
+    }
+
+    /// <summary>A member of a broken chain: ECANCELED, never run, no register written.</summary>
+    private void CancelDirect(ref readonly Sqe sqe)
+    {
+        if (_observer is not null)
+        {
+            ObserveDirect(in sqe, AsSubmitted(in sqe), TracedOutcome.Cancelled, Errno.ECANCELED, Abi.Err);
+        }
+
+        PostDirect(in sqe, Errno.ECANCELED, Abi.Err);
+    }
+
+    /// <summary>Writes the CQE, or — the CQ full — gives the SQE a slot to wait in the backlog with.</summary>
+    private void PostDirect(ref readonly Sqe sqe, Errno error, ulong value)
+    {
+        if (_completions.TryPostDirect(sqe.Op, sqe.Data, error, value))
+        {
+            return;
+        }
+
+        var index = _pool.Rent();
+        ref var operation = ref _pool[index];
+        operation.Sqe = sqe;
+        operation.State = OperationState.Completed;
+        _completions.Post(index, error, value);
+    }
+
+    /// <summary>Queues staged SQE <paramref name="position"/> into a slot behind <paramref name="tail"/>; returns its slot if the chain goes on past it, else -1.</summary>
+    private int QueueBehind(uint position, int tail)
+    {
+        var index = _pool.Rent();
+        ref var operation = ref _pool[index];
+        operation.Sqe = _staged[position];
+        _pool[tail].Next = index;
+        operation.Prev = tail;
+        return SqeFlags.IsLinked(operation.Sqe.Flags) ? index : -1;
+    }
+
+    /// <summary>A fast-path SQE's verb parks: from now on it is an operation like any other, in a slot.</summary>
+    private int Adopt(in VerbCall call)
+    {
+        var index = _pool.Rent();
+        ref var operation = ref _pool[index];
+        operation.Sqe = _staged[_current];
+        operation.Args = new Arguments { A0 = call.Arg0, A1 = call.Arg1, A2 = call.Arg2, A3 = call.Arg3, A4 = call.Arg4 };
+        operation.State = OperationState.Running;
+        operation.Outcome = TracedOutcome.Ran;
+        _adopted = index;
+        return index;
+    }
+
+    private void ReleaseAdopted()
+    {
+        ref var operation = ref _pool[_adopted];
+        operation.ParkedOn?.Remove(_adopted, operation.Generation);
+        _pool.Return(_adopted);
+        _adopted = -1;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ObserveDirect(ref readonly Sqe sqe, in Arguments args, TracedOutcome outcome, Errno error, ulong value) =>
+        _observer!.OnCompleted(Trace(in sqe, in args, outcome, error, value));
+}

@@ -1,0 +1,183 @@
+using VerbRing.Kernel;
+using VerbRing.Registers;
+using VerbRing.Tests.Infrastructure;
+using VerbRing.Verbs;
+
+namespace VerbRing.Tests.InProcess;
+
+/// <summary>
+/// The fast path (SQEs run straight from the enter's copies, no slot unless one pends or finds the CQ full) is only
+/// an optimisation: random programs — chains that pend on pipes, break, cancel each other, overflow a small CQ and a
+/// small in-flight pool, time out — complete exactly alike with it on and off. Same enter results, same CQEs in the
+/// same order, same registers, same user memory, and sound bookkeeping after every step.
+/// </summary>
+public sealed class FastPathTests
+{
+    private const int Steps = 40;
+
+    [Fact]
+    public void RandomPrograms_CompleteAlikeOnTheFastAndTheGeneralPath()
+    {
+        var sqes = 0;
+        for (var seed = 1; seed <= 150; seed++)
+        {
+            sqes += RunBoth(seed);
+        }
+
+        sqes.ShouldBeGreaterThan(10_000, "the programs were not trivially short");
+    }
+
+    [Fact]
+    public void FastPath_IsOnByDefault_AndTakesNoSlotForWhatCompletesAtOnce()
+    {
+        using var ring = Kernels.Create(KernelUnderTest.InProcess, new RingOptions(), new MemoryNamespace(), new ManualClock(), []);
+        ring.FastPath.ShouldBeTrue();
+        var (read, _) = ring.Pipe(Reg.R0);
+
+        // The NOP completes at once; the READ of an empty pipe pends and takes a slot, its linked successor waits
+        // in one behind it; the last NOP runs on.
+        var cqes = ring.Submit(Sqes.Nop(data: 1), Sqes.Read(read, ring.Reserve(8).Address, 8, link: SqeLink.Link, data: 2), Sqes.Nop(data: 3), Sqes.Nop(data: 4));
+
+        cqes.Select(c => c.Data).ShouldBe([1UL, 4UL]);
+        ring.InFlight.ShouldBe(2, ring.DescribeInFlight());
+        ring.FindKernelInconsistencies().ShouldBeEmpty();
+    }
+
+    private static int RunBoth(int seed)
+    {
+        var random = new Random(seed);
+        var options = new RingOptions
+        {
+            SqEntries = 16,
+            CqEntries = random.Next(2) == 0 ? 4u : 32u,
+            MaxInFlight = random.Next(2) == 0 ? 6 : 0,
+            MaxDescriptors = 8,
+            PipeCapacity = 16,
+        };
+        using var fast = Ring(options, fastPath: true);
+        using var general = Ring(options, fastPath: false);
+        var program = new ProgramMaker(random, fast, general);
+        var pushed = 0;
+        for (var step = 0; step < Steps; step++)
+        {
+            var context = $"seed {seed}, step {step}";
+            var batch = program.Batch(room: (int)(options.SqEntries - fast.Ring.SqPending));
+            foreach (var sqe in batch)
+            {
+                fast.Ring.Push(sqe);
+                general.Ring.Push(sqe);
+            }
+
+            pushed += batch.Length;
+            var amount = (uint)random.Next(0, (int)fast.Ring.SqPending + 3);
+            general.Ring.Enter(amount, 0).ShouldBe(fast.Ring.Enter(amount, 0), context);
+            Compare(fast, general, reap: random.Next(0, 12), context);
+
+            if (random.Next(4) == 0)
+            {
+                var by = TimeSpan.FromMilliseconds(random.Next(1, 8));
+                fast.Clock.Advance(by);
+                general.Clock.Advance(by);
+                Compare(fast, general, reap: random.Next(0, 12), context + " after the clock moved");
+            }
+        }
+
+        fast.Ring.Memory.At(program.Buffer.Address, program.Buffer.Length).ToArray()
+            .ShouldBe(general.Ring.Memory.At(program.Buffer.Address, program.Buffer.Length).ToArray(), $"seed {seed}: user memory");
+        return pushed;
+    }
+
+    private static void Compare(RingHarness fast, RingHarness general, int reap, string context)
+    {
+        Pop(general, reap).ShouldBe(Pop(fast, reap), context);
+        for (var r = 0; r < 7; r++)
+        {
+            general.Registers[r].ShouldBe(fast.Registers[r], $"{context}: r{r}");
+        }
+
+        fast.InFlight.ShouldBe(general.InFlight, context);
+        fast.FindKernelInconsistencies().ShouldBeEmpty(context);
+        general.FindKernelInconsistencies().ShouldBeEmpty(context);
+    }
+
+    private static List<(uint Op, int Error, ulong Data, ulong Result)> Pop(RingHarness ring, int count)
+    {
+        var cqes = new List<(uint, int, ulong, ulong)>();
+        while (cqes.Count < count && ring.Ring.TryPop(out var cqe))
+        {
+            cqes.Add((cqe.Op, cqe.Error, cqe.Data, cqe.Result));
+        }
+
+        return cqes;
+    }
+
+    private static RingHarness Ring(RingOptions options, bool fastPath)
+    {
+        var ring = Kernels.Create(KernelUnderTest.InProcess, options, new MemoryNamespace(), new ManualClock(), []);
+        ring.FastPath = fastPath;
+        return ring;
+    }
+
+    /// <summary>Random SQEs over a few paths, a buffer, pipes and registers; both rings get the same user memory.</summary>
+    private sealed class ProgramMaker
+    {
+        private static readonly string[] Paths = ["/a", "/b", "/dir/c"];
+        private static readonly Reg[] Registers = [Reg.R0, Reg.R1, Reg.R2];
+        private readonly Random _random;
+        private readonly UserBuffer[] _paths;
+
+        public ProgramMaker(Random random, RingHarness first, RingHarness second)
+        {
+            _random = random;
+            _paths = Paths.Select(p => first.Put(p)).ToArray();
+            Paths.Select(p => second.Put(p)).Select(b => b.Address).ShouldBe(_paths.Select(b => b.Address));
+            Buffer = first.Put("0123456789abcdefghijklmnopqrstuvwxyz");
+            second.Put("0123456789abcdefghijklmnopqrstuvwxyz").Address.ShouldBe(Buffer.Address);
+        }
+
+        public UserBuffer Buffer { get; }
+
+        public Sqe[] Batch(int room)
+        {
+            var sqes = new Sqe[_random.Next(0, Math.Max(0, room) + 1)];
+            for (var i = 0; i < sqes.Length; i++)
+            {
+                sqes[i] = Next();
+            }
+
+            return sqes;
+        }
+
+        private Sqe Next()
+        {
+            var data = (ulong)_random.Next(1, 9);
+            var save = _random.Next(3) == 0 ? Reg.None : Registers[_random.Next(3)];
+            var link = (SqeLink)_random.Next(3);
+            var timeout = _random.Next(5) == 0 ? (ulong)_random.Next(1, 6) * 1_000_000 : 0;
+            var sqe = _random.Next(12) switch
+            {
+                0 => Sqes.Nop(save, link, data, timeout),
+                1 => Sqes.Pipe(save, link, data, timeout),
+                2 => Sqes.Open(_paths[_random.Next(_paths.Length)], OpenFlags.Read | OpenFlags.Write | OpenFlags.Create, save: save, link: link, data: data),
+                3 => Sqes.Read(Fd(), Buffer.Address + (ulong)_random.Next(0, 20), (ulong)_random.Next(0, 24), save: save, link: link, data: data, timeout: timeout),
+                4 => Sqes.Write(Fd(), Buffer.Address + (ulong)_random.Next(0, 20), (ulong)_random.Next(0, 24), save: save, link: link, data: data, timeout: timeout),
+                5 => Sqes.Seek(Fd(), _random.Next(0, 30), Whence.Set, save, link, data),
+                6 => Sqes.Close(Fd(), save, link, data),
+                7 => Sqes.Poll(Fd(), (ulong)_random.Next(1, 4), save, link, data, timeout),
+                8 => Sqes.Cancel((ulong)_random.Next(1, 9), (ulong)_random.Next(2), save, link, data),
+                9 => Sqes.Fsync(Fd(), save, link, data),
+                10 => Sqes.Create(77, save: save, link: link, data: data), // an unknown op
+                _ => Sqes.Nop(save, link, data) with { Flags = Sqes.Nop(save, link, data).Flags | (1u << 25) }, // a reserved bit
+            };
+            return sqe;
+        }
+
+        private Operand Fd() => _random.Next(4) switch
+        {
+            0 => (ulong)_random.Next(0, 6),
+            1 => Operand.Load(Registers[_random.Next(3)], LoadModifier.Low32),
+            2 => Operand.Load(Registers[_random.Next(3)], LoadModifier.High32),
+            _ => Operand.Load(Registers[_random.Next(3)]),
+        };
+    }
+}
