@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace VerbRing.Kernel.Server;
 
 /// <summary>
@@ -115,8 +113,10 @@ internal readonly unsafe struct Doorbell
         int* word, int seen, int* sleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
     {
         // Volatile.Read: the partner's CPU as it rang last; on our own CPU it cannot answer while we spin.
-        var tight = Volatile.Read(ref *(int*)((byte*)word + CpuAfterSequence)) != Thread.GetCurrentProcessorId();
-        if (budget.Spin(word, seen, tight))
+        var partnerCpu = Volatile.Read(ref *(int*)((byte*)word + CpuAfterSequence));
+
+        // Unsafe: the word lies on the page, which the caller keeps mapped while it waits.
+        if (budget.Spin(ref *word, seen, partnerCpu))
         {
             return true;
         }
@@ -156,75 +156,4 @@ internal readonly unsafe struct Doorbell
             Volatile.Write(ref *sleeping, 0);
         }
     }
-}
-
-/// <summary>
-/// How long one side of a doorbell spins before it sleeps, fitted to its partner's answers. A wait first spins
-/// tightly for <see cref="TightMicroseconds"/>, then yields the CPU between looks, so on a crowded two-core machine a
-/// spinner hands its core to whoever can use it; it never spins past the budget, at most <see cref="MaxMicroseconds"/>.
-/// An answer the spin caught after t stretches the budget to 2t; a wait that had to sleep halves it (down to
-/// <see cref="MinMicroseconds"/>); every <see cref="ProbeEvery"/>th wait spins the full maximum, so that a partner
-/// whose answers came back within reach is found again.
-/// </summary>
-internal struct SpinBudget
-{
-    /// <summary>The longest spin: about what a futex sleep and wake cost here, so spinning first never costs over 2×.</summary>
-    public const int MaxMicroseconds = 100;
-
-    /// <summary>The shortest spin: what a partner answering at once (a short enter, the next batch) needs.</summary>
-    public const int MinMicroseconds = 5;
-
-    /// <summary>The tight spin that starts a wait, with no yield: a quick answer is seen within tens of nanoseconds.</summary>
-    public const int TightMicroseconds = 2;
-
-    /// <summary>How often a wait ignores a shrunken budget and spins the full maximum.</summary>
-    public const int ProbeEvery = 8;
-
-    private static readonly long MaxTicks = Ticks(MaxMicroseconds);
-    private static readonly long MinTicks = Ticks(MinMicroseconds);
-    private static readonly long TightTicks = Ticks(TightMicroseconds);
-
-    private long _ticks;
-    private int _waits;
-
-    /// <summary>
-    /// Spins while <c>*word == seen</c>, within the budget; true when the word moved. Without
-    /// <paramref name="tight"/> (the partner is on this CPU) every look yields from the first.
-    /// </summary>
-    public unsafe bool Spin(int* word, int seen, bool tight)
-    {
-        var budget = _ticks == 0 || ++_waits % ProbeEvery == 0 ? MaxTicks : _ticks;
-        var start = 0L; // the clock is read from the 16th look on: a quick answer costs no clock read at all
-        for (var look = 1; ; look++)
-        {
-            // Volatile.Read: acquire — what the partner wrote before its sequence is visible once we see it.
-            if (Volatile.Read(ref *word) != seen)
-            {
-                var took = start == 0 ? 0 : Stopwatch.GetTimestamp() - start;
-                _ticks = Math.Clamp(Math.Max(_ticks, 2 * took), MinTicks, MaxTicks);
-                return true;
-            }
-
-            if (tight && look % 16 != 0)
-            {
-                Thread.SpinWait(1);
-                continue;
-            }
-
-            var now = Stopwatch.GetTimestamp();
-            start = start == 0 ? now : start;
-            if (now - start >= budget)
-            {
-                _ticks = Math.Max(MinTicks, (_ticks == 0 ? MaxTicks : _ticks) / 2);
-                return false;
-            }
-
-            if (!tight || now - start >= TightTicks)
-            {
-                Thread.Yield(); // a thread that can use this core gets it; with nobody waiting this returns at once
-            }
-        }
-    }
-
-    private static long Ticks(int microseconds) => Math.Max(1, Stopwatch.Frequency * microseconds / 1_000_000);
 }
