@@ -7,24 +7,31 @@ namespace VerbRing.Kernel;
 /// enter request, the kernel thread runs the same <see cref="RingKernel"/> (consume, run chains, wait), and rings
 /// back. Same API and semantics as the in-process port; a real thread boundary sits in between.
 /// </summary>
-// Design: one request slot and two doorbells. Each side spins briefly before it blocks: a pure block costs tens of
-// microseconds per wake on this kind of VM, a pure spin wastes a core on a two-core machine. A side about to block
-// announces it (Interlocked) and re-checks; the other side publishes (Interlocked) and then looks for the
-// announcement — both use full fences, so one of them always sees the other and no wake-up is lost.
+// Design: the server's doorbell page (spec/transport.md), inside one process. The user side publishes a request
+// sequence, the kernel side answers by publishing the same sequence as its reply; each side writes the CPU it
+// published from next to its sequence. A side waiting for the other's sequence to move spins within a SpinBudget
+// fitted to the partner's answers (yielding at once when the partner last ran on its own CPU, where it cannot
+// answer while we spin), then blocks on an event: a pure block costs tens of microseconds per wake on this kind of
+// VM, a pure spin wastes a core on a two-core machine. A side about to block announces it (Interlocked) and
+// re-checks; the other side publishes (Interlocked) and then looks for the announcement — both use full fences, so
+// one of them always sees the other and no wake-up is lost.
 internal sealed class KernelThreadPort : IRingPort
 {
-    private const int SpinIterations = 2000;
-
     private readonly RingKernel _kernel;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _toKernel = new(false, 0);
     private readonly ManualResetEventSlim _toUser = new(false, 0);
+    private SpinBudget _userBudget; // the user's wait for a reply; one enter at a time uses it
+    private SpinBudget _kernelBudget; // the kernel thread's wait for a request
     private int _busy;
-    private int _state; // Idle, Requested, Replied
+    private int _request; // the sequence of the latest request; written by the user side
+    private int _reply; // the sequence of the latest request answered; written by the kernel thread
+    private int _userCpu = -1; // where the user side published its latest request (a hint)
+    private int _kernelCpu = -1; // where the kernel thread published its latest reply (a hint)
     private int _kernelSleeping;
     private int _userSleeping;
-    private volatile bool _stopping;
-    private volatile bool _exited;
+    private bool _stopping;
+    private bool _exited;
     private uint _amount;
     private uint _wait;
     private EnterResult _result;
@@ -35,10 +42,6 @@ internal sealed class KernelThreadPort : IRingPort
         _thread = new Thread(KernelLoop) { IsBackground = true, Name = "verbring-kernel" };
         _thread.Start();
     }
-
-    private const int Idle = 0;
-    private const int Requested = 1;
-    private const int Replied = 2;
 
     /// <inheritdoc />
     public EnterResult Enter(uint amount, uint wait)
@@ -52,30 +55,31 @@ internal sealed class KernelThreadPort : IRingPort
 
         try
         {
-            if (_stopping)
+            // Volatile.Read: Dispose has begun; the kernel thread may already be gone.
+            if (Volatile.Read(ref _stopping))
             {
                 return new EnterResult(0, Errno.EINVAL);
             }
 
             _amount = amount;
             _wait = wait;
+            var answered = _request; // our own word (the busy flag orders enters); every earlier request was answered
+            var sequence = unchecked(answered + 1);
+            Publish(ref _request, sequence, ref _userCpu, ref _kernelSleeping, _toKernel);
 
-            // Interlocked: publishes the request (and the fields above) before we look whether the kernel sleeps.
-            Interlocked.Exchange(ref _state, Requested);
-            if (Volatile.Read(ref _kernelSleeping) != 0)
+            // Volatile.Read: the kernel thread's CPU as it answered last (a hint for the spin).
+            if (!_userBudget.Spin(ref _reply, answered, Volatile.Read(ref _kernelCpu)))
             {
-                _toKernel.Set();
+                Block(ref _reply, answered, ref _exited, ref _userSleeping, _toUser);
             }
 
-            Await(static port => Volatile.Read(ref port._state) == Replied || port._exited, _toUser, ref _userSleeping);
-            if (Volatile.Read(ref _state) != Replied)
+            // Volatile.Read: acquire — the result, written before the reply's sequence, is visible once we see it.
+            if (Volatile.Read(ref _reply) != sequence)
             {
                 return new EnterResult(0, Errno.EINVAL); // torn down before the kernel thread took the request
             }
 
-            var result = _result;
-            Volatile.Write(ref _state, Idle);
-            return result;
+            return _result;
         }
         finally
         {
@@ -87,7 +91,8 @@ internal sealed class KernelThreadPort : IRingPort
     /// <summary>Tears the kernel down (which ends any enter it is running), then stops and joins its thread.</summary>
     public void Dispose()
     {
-        _stopping = true;
+        // Volatile.Write: the kernel thread sees it at its next look, at the latest once its spin runs out (100 µs).
+        Volatile.Write(ref _stopping, true);
         _kernel.Dispose();
         _toKernel.Set();
         _thread.Join();
@@ -95,56 +100,76 @@ internal sealed class KernelThreadPort : IRingPort
 
     private void KernelLoop()
     {
+        var served = 0;
         while (true)
         {
-            Await(static port => port._stopping || Volatile.Read(ref port._state) == Requested, _toKernel, ref _kernelSleeping);
-            if (Volatile.Read(ref _state) == Requested)
+            // Volatile.Read: the user side's CPU as it rang last (a hint for the spin).
+            if (!_kernelBudget.Spin(ref _request, served, Volatile.Read(ref _userCpu)))
+            {
+                Block(ref _request, served, ref _stopping, ref _kernelSleeping, _toKernel);
+            }
+
+            // Volatile.Read: acquire — amount and wait, written before the request's sequence, are visible with it.
+            var sequence = Volatile.Read(ref _request);
+            if (sequence != served)
             {
                 _result = _kernel.Enter(_amount, _wait);
-
-                // Interlocked: publishes the result before we look whether the user thread sleeps.
-                Interlocked.Exchange(ref _state, Replied);
-                if (Volatile.Read(ref _userSleeping) != 0)
-                {
-                    _toUser.Set();
-                }
+                Publish(ref _reply, sequence, ref _kernelCpu, ref _userSleeping, _toUser);
+                served = sequence;
             }
-            else if (_stopping)
+            else
             {
-                // A request published after our last look gets its answer from the user side: we are gone.
-                _exited = true;
+                // Stopping. A request published after our last look gets its answer from the user side: we are gone.
+                // Volatile.Write: released before the Set below, so a user side woken by it, or one that re-checks
+                // after its Reset (ordered after this Set on the event's state), sees that we are gone.
+                Volatile.Write(ref _exited, true);
                 _toUser.Set();
                 return;
             }
         }
     }
 
-    /// <summary>Spins a little, then blocks on <paramref name="doorbell"/> until <paramref name="ready"/> holds.</summary>
-    /// <remarks>The predicates are static lambdas, cached once: waiting allocates nothing.</remarks>
-    private void Await(Func<KernelThreadPort, bool> ready, ManualResetEventSlim doorbell, ref int sleeping)
+    /// <summary>
+    /// Publishes <paramref name="sequence"/> in <paramref name="word"/>, with the CPU we publish from in
+    /// <paramref name="cpu"/>, and wakes the partner through <paramref name="doorbell"/> if it announced sleep in
+    /// <paramref name="partnerSleeping"/>. What was written before is visible to the partner once it sees the sequence.
+    /// </summary>
+    private static void Publish(ref int word, int sequence, ref int cpu, ref int partnerSleeping, ManualResetEventSlim doorbell)
     {
-        for (var i = 0; i < SpinIterations; i++)
-        {
-            if (ready(this))
-            {
-                return;
-            }
+        cpu = Thread.GetCurrentProcessorId(); // a plain store, published by the fence below with the sequence
 
-            Thread.SpinWait(8);
+        // Interlocked: a full fence — releases what was written before (the request or the answer) with the
+        // sequence, and keeps the read of the partner's flag below from moving above the store (Dekker).
+        Interlocked.Exchange(ref word, sequence);
+
+        // Volatile.Read: the partner's flag, read after our store is visible; set → it sleeps or is about to.
+        if (Volatile.Read(ref partnerSleeping) != 0)
+        {
+            doorbell.Set();
         }
+    }
 
-        while (!ready(this))
+    /// <summary>
+    /// Blocks on <paramref name="doorbell"/> until <paramref name="word"/> moves from <paramref name="seen"/> or
+    /// <paramref name="gone"/> is set, announcing the sleep in <paramref name="sleeping"/>.
+    /// </summary>
+    private static void Block(ref int word, int seen, ref bool gone, ref int sleeping, ManualResetEventSlim doorbell)
+    {
+        // Volatile.Read (both): acquire — the partner's writes before its sequence or its flag are visible with it.
+        while (Volatile.Read(ref word) == seen && !Volatile.Read(ref gone))
         {
+            // A Set that comes after this Reset is one we must not miss; a stale one only costs a look more.
             doorbell.Reset();
 
             // Interlocked: announce the sleep with a full fence, then re-check, so a publisher cannot slip between.
             Interlocked.Exchange(ref sleeping, 1);
-            if (!ready(this))
+            if (Volatile.Read(ref word) == seen && !Volatile.Read(ref gone))
             {
                 doorbell.Wait();
             }
 
-            Interlocked.Exchange(ref sleeping, 0);
+            // Volatile.Write: awake again; a publisher that still sees the flag sets the event once for nothing.
+            Volatile.Write(ref sleeping, 0);
         }
     }
 }
