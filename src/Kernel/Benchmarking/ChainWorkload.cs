@@ -24,6 +24,7 @@ public sealed class ChainWorkload
     private readonly UserBuffer _path;
     private readonly UserBuffer _buffer;
     private readonly Sqe[] _chain;
+    private ulong? _descriptor;
     private bool _ringRan;
     private bool _directRan;
 
@@ -169,11 +170,16 @@ public sealed class ChainWorkload
         }
     }
 
-    private static void CheckDescriptor(ulong fd)
+    /// <summary>
+    /// Each run closes what it opened, so every OPEN gets the descriptor the first one got (the lowest free): any
+    /// other value means a descriptor leaked or OPEN answered with something that is not one.
+    /// </summary>
+    private void CheckDescriptor(ulong fd)
     {
-        if (fd >= 64)
+        _descriptor ??= fd;
+        if (fd != _descriptor)
         {
-            throw new BenchmarkCheckException($"OPEN returned {fd}, not a descriptor");
+            throw new BenchmarkCheckException($"OPEN returned {fd}, but every run before got descriptor {_descriptor}: a descriptor leaked");
         }
     }
 

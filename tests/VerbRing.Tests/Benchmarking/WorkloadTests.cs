@@ -69,6 +69,19 @@ public sealed class WorkloadTests
         harness.Ring.CqUnread.ShouldBe(0u);
     }
 
+    [Fact]
+    public void Chain_WhenADescriptorIsHeldBetweenRuns_FailsTheCheck()
+    {
+        using var harness = Kernels.Create(KernelUnderTest.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
+        var work = new ChainWorkload(harness.Ring, harness.Files);
+        work.Chain();
+
+        // Something else now holds the descriptor every run got: the next OPEN gets another one.
+        harness.RunOne(Sqes.Open(harness.Put("/bench.dat"), OpenFlags.Read)).ShouldSucceedWith(0);
+
+        Should.Throw<BenchmarkCheckException>(work.Chain).Message.ShouldContain("descriptor 0");
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
