@@ -123,7 +123,6 @@ internal sealed class OperationPool
         operation.ParkedOn = null;
         operation.Target = null;
         operation.Timer = null;
-        operation.Deadline = 0;
         _free[_freeCount++] = index;
     }
 }
