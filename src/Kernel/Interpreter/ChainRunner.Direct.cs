@@ -5,15 +5,15 @@ namespace VerbRing.Kernel;
 
 /// <summary>
 /// The fast path: runs an enter's SQEs straight from their copies in the staging array (taken out of the SQ in one
-/// block before shead was published), arguments on the stack and no operation slot. An SQE takes a slot only when it must outlive its dispatch — its
-/// verb pends (the rest of its chain then waits in slots behind it) or its CQE finds the CQ full (the backlog) — so
-/// the enter's in-flight limit holds exactly as on the general path.
+/// block before shead was published), arguments on the stack and no operation slot. An SQE takes a slot only when it
+/// must outlive its dispatch — its verb pends (the rest of its chain then waits in slots behind it) or its CQE finds
+/// the CQ full (the backlog) — so the enter's in-flight limit holds exactly as on the general path.
 /// </summary>
 // Why it stops where it does: on the general path every SQE of an enter is queued in a slot before any runs, and two
-// things can see that. A CANCEL finds queued operations of its own enter; a parked operation woken by
-// a step runs right after that step and may be followed by a CANCEL of its own. So the fast path hands the rest of
-// the enter to the general path before a CANCEL and after a step that woke anything: from there on, both paths
-// produce the same completions in the same order, and the fast path is only an optimisation (spec/semantics.md).
+// things can see that. A CANCEL finds queued operations of its own enter; a parked operation woken by a step runs
+// right after that step and may be followed by a CANCEL of its own. So the fast path hands the rest of the enter to
+// the general path before a CANCEL and after a step that woke anything: from there on, both paths produce the same
+// completions in the same order, and the fast path is only an optimisation (spec/semantics.md, FastPathTests).
 internal sealed partial class ChainRunner
 {
     /// <summary>The slot index a fast-path SQE's <see cref="VerbCall"/> carries: it has no slot (yet).</summary>
@@ -191,7 +191,10 @@ internal sealed partial class ChainRunner
         _completions.Post(index, error, value);
     }
 
-    /// <summary>Queues staged SQE <paramref name="position"/> into a slot behind <paramref name="tail"/>; returns its slot if the chain goes on past it, else -1.</summary>
+    /// <summary>
+    /// Queues staged SQE <paramref name="position"/> into a slot behind <paramref name="tail"/>; returns its slot if
+    /// the chain goes on past it, else -1.
+    /// </summary>
     private int QueueBehind(uint position, int tail)
     {
         var index = _pool.Rent();
