@@ -17,6 +17,7 @@ internal sealed partial class ChainRunner
     public int RequestCancel(ulong tag, bool all)
     {
         var count = 0;
+        var oldest = -1;
         for (var i = 0; i < _pool.Capacity; i++)
         {
             ref var operation = ref _pool[i];
@@ -25,35 +26,57 @@ internal sealed partial class ChainRunner
                 continue;
             }
 
-            // Insertion by consumption order (few match; the scratch array is the pool's size, so nothing allocates).
-            var at = count++;
-            for (; at > 0 && _pool[_cancelOrder[at - 1]].Sequence > operation.Sequence; at--)
+            if (all)
             {
-                _cancelOrder[at] = _cancelOrder[at - 1];
+                _orderKeys[count] = operation.Sequence;
+                _orderSlots[count++] = i;
             }
-
-            _cancelOrder[at] = i;
+            else if (oldest < 0 || operation.Sequence < _pool[oldest].Sequence)
+            {
+                oldest = i;
+            }
         }
 
-        count = all ? count : Math.Min(count, 1);
+        if (!all)
+        {
+            if (oldest >= 0)
+            {
+                Cancel(oldest);
+            }
+
+            return oldest >= 0 ? 1 : 0;
+        }
+
+        // Consumption order, O(n log n) whatever order the slots lie in (a client can arrange the worst one).
+        Array.Sort(_orderKeys, _orderSlots, 0, count);
         for (var i = 0; i < count; i++)
         {
-            Cancel(_cancelOrder[i]);
+            Cancel(_orderSlots[i]);
         }
 
         return count;
     }
 
-    /// <summary>Teardown: completes every unfinished operation with ECANCELED and stops every timer.</summary>
+    /// <summary>Teardown: completes every unfinished operation with ECANCELED, oldest first, and stops every timer.</summary>
     public void CancelEverything()
     {
+        var count = 0;
         for (var i = 0; i < _pool.Capacity; i++)
         {
             if (_pool[i].State is OperationState.Pending or OperationState.Queued or OperationState.Running)
             {
-                _pool[i].Next = -1; // each is cancelled by this loop, not through its chain
-                Complete(i, VerbResult.Fail(Errno.ECANCELED));
+                _orderKeys[count] = _pool[i].Sequence;
+                _orderSlots[count++] = i;
             }
+        }
+
+        // In consumption order, like CANCEL: an observer's trace of the teardown does not depend on slot placement.
+        Array.Sort(_orderKeys, _orderSlots, 0, count);
+        for (var i = 0; i < count; i++)
+        {
+            var index = _orderSlots[i];
+            _pool[index].Next = -1; // each is cancelled by this loop, not through its chain
+            Complete(index, VerbResult.Fail(Errno.ECANCELED));
         }
 
         _ready.Clear();

@@ -10,7 +10,7 @@ namespace VerbRing.Kernel;
 /// flags, unknown op, errno, timeout, cancel) becomes exactly one CQE. The caller holds the ring's lock.
 /// </summary>
 // This file: dispatch, register loads, completion and link following for operations in slots. ChainRunner.Direct.cs:
-// the fast path, SQEs run straight from the SQ. ChainRunner.Pending.cs: parking, waking, retries, timeouts.
+// the fast path, SQEs run straight from the enter's copies. ChainRunner.Pending.cs: parking, waking, retries, timeouts.
 // ChainRunner.Cancel.cs: CANCEL and teardown.
 // Design: handlers never run another chain. An event (a pipe write, a close) only wakes parked operations into the
 // ready queue; Drain retries them after the current step, in wake order. Timers and cancels find an operation by
@@ -28,7 +28,8 @@ internal sealed partial class ChainRunner
     private readonly TimeProvider _time;
     private readonly Action<int, int> _onTimer;
     private readonly Queue<(int Index, int Generation)> _ready;
-    private readonly int[] _cancelOrder;
+    private readonly ulong[] _orderKeys; // scratch for putting operations in consumption order (CANCEL, teardown)
+    private readonly int[] _orderSlots;
     private bool _draining;
 
     public ChainRunner(
@@ -46,7 +47,8 @@ internal sealed partial class ChainRunner
         _time = time;
         _onTimer = onTimer;
         _ready = new Queue<(int, int)>(pool.Capacity * 2);
-        _cancelOrder = new int[pool.Capacity];
+        _orderKeys = new ulong[pool.Capacity];
+        _orderSlots = new int[pool.Capacity];
     }
 
     /// <summary>Whether any consumed operation has not completed yet (pending, or queued behind one).</summary>
