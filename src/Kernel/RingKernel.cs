@@ -69,6 +69,18 @@ internal sealed class RingKernel : IRingPort
     /// </summary>
     internal bool FastPath { get; set; } = true;
 
+    /// <summary>What the fast path has done so far (diagnostics; see <see cref="FastPathCounts"/>).</summary>
+    internal FastPathCounts FastPathCounts
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _runner.Counts;
+            }
+        }
+    }
+
     /// <summary>Descriptors open now.</summary>
     public int OpenDescriptors
     {

@@ -21,6 +21,7 @@ internal sealed partial class ChainRunner
 
     private int _current; // the staged SQE running on the fast path
     private int _adopted = -1; // the slot it parked into, or -1
+    private FastPathCounts _counts;
 
     private enum Member : byte
     {
@@ -33,6 +34,9 @@ internal sealed partial class ChainRunner
         /// <summary>The chain waits on a pending operation: the next SQE waits in a slot behind it.</summary>
         Behind,
     }
+
+    /// <summary>What the fast path has done so far on this ring (the tests prove with it that each branch ran).</summary>
+    public FastPathCounts Counts => _counts;
 
     /// <summary>
     /// Runs the first of the <paramref name="count"/> staged SQEs on the fast path and returns how many it took.
@@ -48,6 +52,7 @@ internal sealed partial class ChainRunner
         {
             if (next == Member.Run && woke)
             {
+                _counts.HandedOverAfterAWake++;
                 return i;
             }
 
@@ -69,15 +74,19 @@ internal sealed partial class ChainRunner
 
             if (sqe.Op == (uint)Op.Cancel)
             {
+                _counts.HandedOverAtACancel++;
                 return i;
             }
 
             _current = (int)i;
             var args = default(Arguments);
             var result = DispatchDirect(in sqe, ref args, out var outcome);
+            _counts.Ran++;
             if (result.IsPending)
             {
-                tail = _adopted;
+                // A verb pends by parking, which gave it a slot; one that answered "pending" without parking (a bug)
+                // gets a slot now, unparked, exactly as the general path would leave it: until a timeout or cancel.
+                tail = _adopted >= 0 ? _adopted : AdoptSlot(in args);
                 _adopted = -1;
                 Pend(tail);
                 next = continues ? Member.Behind : Member.Run;
@@ -184,6 +193,7 @@ internal sealed partial class ChainRunner
             return;
         }
 
+        _counts.Backlogged++;
         var index = _pool.Rent();
         ref var operation = ref _pool[index];
         operation.Sqe = sqe;
@@ -197,6 +207,7 @@ internal sealed partial class ChainRunner
     /// </summary>
     private int QueueBehind(uint position, int tail)
     {
+        _counts.QueuedBehind++;
         var index = _pool.Rent();
         ref var operation = ref _pool[index];
         operation.Sqe = _staged[position];
@@ -205,13 +216,21 @@ internal sealed partial class ChainRunner
         return SqeFlags.IsLinked(operation.Sqe.Flags) ? index : -1;
     }
 
-    /// <summary>A fast-path SQE's verb parks: from now on it is an operation like any other, in a slot.</summary>
-    private int Adopt(in VerbCall call)
+    /// <summary>
+    /// A fast-path SQE's verb parks: from now on it is an operation like any other, in a slot. A second park by the
+    /// same verb call finds the slot the first one took.
+    /// </summary>
+    private int Adopt(in VerbCall call) => _adopted >= 0
+        ? _adopted
+        : AdoptSlot(new Arguments { A0 = call.Arg0, A1 = call.Arg1, A2 = call.Arg2, A3 = call.Arg3, A4 = call.Arg4 });
+
+    private int AdoptSlot(in Arguments args)
     {
+        _counts.Adopted++;
         var index = _pool.Rent();
         ref var operation = ref _pool[index];
         operation.Sqe = _staged[_current];
-        operation.Args = new Arguments { A0 = call.Arg0, A1 = call.Arg1, A2 = call.Arg2, A3 = call.Arg3, A4 = call.Arg4 };
+        operation.Args = args;
         operation.State = OperationState.Running;
         operation.Outcome = TracedOutcome.Ran;
         _adopted = index;

@@ -39,6 +39,8 @@ public sealed class RingHarness : IDisposable
         set => _kernel.FastPath = value;
     }
 
+    internal FastPathCounts FastPathCounts => _kernel.FastPathCounts;
+
     public int OpenDescriptors => _kernel.OpenDescriptors;
 
     public int InFlight => _kernel.InFlight;

@@ -1,0 +1,26 @@
+namespace VerbRing.Kernel;
+
+/// <summary>
+/// What a ring's fast path has done: SQEs it ran, and each way one left it for a slot or handed the rest of an enter
+/// to the general path. Diagnostics only; the tests use them to show that every branch of the fast path ran.
+/// </summary>
+internal struct FastPathCounts
+{
+    /// <summary>SQEs dispatched on the fast path (refused ones included).</summary>
+    public long Ran;
+
+    /// <summary>SQEs whose verb pended, and so took a slot.</summary>
+    public long Adopted;
+
+    /// <summary>Chain members queued into a slot behind a pending predecessor.</summary>
+    public long QueuedBehind;
+
+    /// <summary>Completions that found the CQ full (or a backlog) and took a slot to wait in it.</summary>
+    public long Backlogged;
+
+    /// <summary>Enters whose rest went the general way because a CANCEL came next.</summary>
+    public long HandedOverAtACancel;
+
+    /// <summary>Enters whose rest went the general way because a step woke a parked operation.</summary>
+    public long HandedOverAfterAWake;
+}
