@@ -25,7 +25,10 @@ public sealed class KernelThreadPortTests
         single.Run(2000);
         batch.Run(100);
 
-        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+        // Nothing per enter: 2 100 enters that allocated anything would show kilobytes. A handoff that blocks for the
+        // first time in this window may create the event's monitor once (ManualResetEventSlim makes it lazily), a
+        // few dozen bytes, which is why the bound is not zero.
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBeLessThan(256);
     }
 
     [Fact]
