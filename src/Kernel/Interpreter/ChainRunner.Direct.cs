@@ -22,6 +22,8 @@ internal sealed partial class ChainRunner
     private int _current; // the staged SQE running on the fast path
     private int _adopted = -1; // the slot it parked into, or -1
     private FastPathCounts _counts;
+    private Arguments _observedArgs; // with an observer: the running fast-path SQE's arguments as loaded
+    private bool _inVerb; // a verb is running: an exception now is its bug (EIO); any other is the kernel's own
 
     private enum Member : byte
     {
@@ -45,10 +47,44 @@ internal sealed partial class ChainRunner
     /// </summary>
     public uint RunDirect(uint count)
     {
+        var start = 0u;
         var next = Member.Run;
-        var tail = -1; // with Behind: the slot the next member links after
         var woke = false;
-        for (var i = 0u; i < count; i++)
+        while (true)
+        {
+            // The guard that turns a verb's exception into EIO sits here, once per enter, not around every verb:
+            // dispatch inlines into the loop. A verb only runs with the loop in a known state (a fresh member, nothing
+            // woken yet), so the loop resumes after the throwing SQE from that state.
+            try
+            {
+                return RunDirect(start, count, next, woke);
+            }
+#pragma warning disable CA1031 // A verb's bug must not cost the ring a completion or a slot: it becomes EIO.
+            catch (Exception) when (_inVerb)
+#pragma warning restore CA1031
+            {
+                _inVerb = false;
+                _counts.Ran++;
+                var i = (uint)_current;
+                if (_adopted >= 0)
+                {
+                    ReleaseAdopted();
+                }
+
+                ref readonly var sqe = ref _staged[i];
+                var args = _observer is not null ? _observedArgs : AsSubmitted(in sqe);
+                var broke = CompleteDirect(in sqe, VerbResult.Fail(Errno.EIO), in args, TracedOutcome.Ran);
+                next = i + 1 < count && SqeFlags.IsLinked(sqe.Flags) && broke ? Member.Cancel : Member.Run;
+                woke = _ready.Count > 0;
+                start = i + 1;
+            }
+        }
+    }
+
+    private uint RunDirect(uint start, uint count, Member next, bool woke)
+    {
+        var tail = -1; // with Behind: the slot the next member links after
+        for (var i = start; i < count; i++)
         {
             if (next == Member.Run && woke)
             {
@@ -106,6 +142,7 @@ internal sealed partial class ChainRunner
     /// <summary>Runs whatever the fast path's last step woke (the general path's drain after a step).</summary>
     public void RunWoken() => Drain();
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private VerbResult DispatchDirect(ref readonly Sqe sqe, ref Arguments args, out TracedOutcome outcome)
     {
         var flags = sqe.Flags;
@@ -130,28 +167,21 @@ internal sealed partial class ChainRunner
         }
 
         outcome = TracedOutcome.Ran;
+        if (_observer is not null)
+        {
+            _observedArgs = args; // a verb that throws unwinds this frame; its trace still shows what it was given
+        }
+
         var call = new VerbCall(_context, in args, sqe.Op, sqe.Data, sqe.Timeout, DirectIndex, target: null);
-        try
+        _inVerb = true;
+        var result = handler.Execute(in call);
+        _inVerb = false;
+        if (!result.IsPending && _adopted >= 0)
         {
-            var result = handler.Execute(in call);
-            if (!result.IsPending && _adopted >= 0)
-            {
-                ReleaseAdopted(); // parked, then answered anyway: the answer stands, the slot goes back
-            }
-
-            return result;
+            ReleaseAdopted(); // parked, then answered anyway: the answer stands, the slot goes back
         }
-#pragma warning disable CA1031 // A verb's bug must not cost the ring a completion or a slot: it becomes EIO.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            if (_adopted >= 0)
-            {
-                ReleaseAdopted();
-            }
 
-            return VerbResult.Fail(Errno.EIO);
-        }
+        return result;
     }
 
     /// <summary>Saves and publishes a fast-path SQE's result; true when the failure breaks its chain.</summary>
