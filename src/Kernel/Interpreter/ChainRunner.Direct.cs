@@ -57,14 +57,15 @@ internal sealed partial class ChainRunner
             // woken yet), so the loop resumes after the throwing SQE from that state.
             try
             {
-                return RunDirect(start, count, next, woke);
+                var taken = RunDirect(start, count, next, woke);
+                _counts.Taken += taken;
+                return taken;
             }
 #pragma warning disable CA1031 // A verb's bug must not cost the ring a completion or a slot: it becomes EIO.
             catch (Exception) when (_inVerb)
 #pragma warning restore CA1031
             {
                 _inVerb = false;
-                _counts.Ran++;
                 var i = (uint)_current;
                 if (_adopted >= 0)
                 {
@@ -103,6 +104,7 @@ internal sealed partial class ChainRunner
             var continues = i + 1 < count && SqeFlags.IsLinked(sqe.Flags);
             if (next == Member.Cancel)
             {
+                _counts.CancelledMembers++;
                 CancelDirect(in sqe);
                 next = continues ? Member.Cancel : Member.Run;
                 continue;
@@ -115,9 +117,7 @@ internal sealed partial class ChainRunner
             }
 
             _current = (int)i;
-            var args = default(Arguments);
-            var result = DispatchDirect(in sqe, ref args, out var outcome);
-            _counts.Ran++;
+            var result = DispatchDirect(in sqe, out var args, out var outcome);
             if (result.IsPending)
             {
                 // A verb pends by parking, which gave it a slot; one that answered "pending" without parking (a bug)
@@ -143,30 +143,14 @@ internal sealed partial class ChainRunner
     public void RunWoken() => Drain();
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private VerbResult DispatchDirect(ref readonly Sqe sqe, ref Arguments args, out TracedOutcome outcome)
+    private VerbResult DispatchDirect(ref readonly Sqe sqe, out Arguments args, out TracedOutcome outcome)
     {
-        var flags = sqe.Flags;
-        outcome = TracedOutcome.Refused;
-        if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(sqe.Op) is not { } handler)
+        var error = Prepare(in sqe, out var handler, out args, out outcome);
+        if (error != Errno.OK)
         {
-            return VerbResult.Fail(Errno.EINVAL);
+            return VerbResult.Fail(error);
         }
 
-        // The ring's policy, before anything the verb would touch (registers included) is looked at.
-        if (!_permitted[sqe.Op])
-        {
-            outcome = TracedOutcome.Denied;
-            return VerbResult.Fail(Errno.EPERM);
-        }
-
-        // Registers are loaded now, at dispatch: after a linked predecessor saved its result.
-        args = AsSubmitted(in sqe);
-        if ((flags & SqeFlags.AllLoadsMask) != SqeFlags.AllLoadsMask && !LoadAll(flags, ref args))
-        {
-            return VerbResult.Fail(Errno.EINVAL); // an unknown load modifier
-        }
-
-        outcome = TracedOutcome.Ran;
         if (_observer is not null)
         {
             _observedArgs = args; // a verb that throws unwinds this frame; its trace still shows what it was given
@@ -187,13 +171,8 @@ internal sealed partial class ChainRunner
     /// <summary>Saves and publishes a fast-path SQE's result; true when the failure breaks its chain.</summary>
     private bool CompleteDirect(ref readonly Sqe sqe, VerbResult result, in Arguments args, TracedOutcome outcome)
     {
-        var flags = sqe.Flags;
-        var save = SqeFlags.SaveOf(flags);
         var value = result.Error == Errno.OK ? result.Value : Abi.Err;
-        if (save != SqeFlags.RegNone && result.Error != Errno.ECANCELED)
-        {
-            _registers[save] = value; // ERR on failure, as on the general path
-        }
+        SaveResult(sqe.Flags, result.Error, value);
 
         if (_observer is not null)
         {
@@ -201,7 +180,7 @@ internal sealed partial class ChainRunner
         }
 
         PostDirect(in sqe, result.Error, value);
-        return result.Error != Errno.OK && (flags & SqeFlags.HardLink) == 0;
+        return BreaksChain(sqe.Flags, result.Error);
     }
 
     /// <summary>A member of a broken chain: ECANCELED, never run, no register written.</summary>
@@ -215,7 +194,7 @@ internal sealed partial class ChainRunner
         PostDirect(in sqe, Errno.ECANCELED, Abi.Err);
     }
 
-    /// <summary>Writes the CQE, or — the CQ full — gives the SQE a slot to wait in the backlog with.</summary>
+    /// <summary>Writes the CQE, or — the CQ full, or a backlog ahead of it — gives the SQE a slot to wait in the backlog with.</summary>
     private void PostDirect(ref readonly Sqe sqe, Errno error, ulong value)
     {
         if (_completions.TryPostDirect(sqe.Op, sqe.Data, error, value))
@@ -228,7 +207,7 @@ internal sealed partial class ChainRunner
         ref var operation = ref _pool[index];
         operation.Sqe = sqe;
         operation.State = OperationState.Completed;
-        _completions.Post(index, error, value);
+        _completions.Backlog(index, error, value);
     }
 
     /// <summary>

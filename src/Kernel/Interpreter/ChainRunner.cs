@@ -114,30 +114,14 @@ internal sealed partial class ChainRunner
     private VerbResult Dispatch(int index)
     {
         ref var operation = ref _pool[index];
-        var flags = operation.Sqe.Flags;
-        operation.Outcome = TracedOutcome.Refused;
-        if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(operation.Sqe.Op) is not { } handler)
+        var error = Prepare(in operation.Sqe, out var handler, out var args, out operation.Outcome);
+        if (error != Errno.OK)
         {
-            return VerbResult.Fail(Errno.EINVAL);
+            return VerbResult.Fail(error);
         }
 
-        // The ring's policy, before anything the verb would touch (registers included) is looked at.
-        if (!_permitted[operation.Sqe.Op])
-        {
-            operation.Outcome = TracedOutcome.Denied;
-            return VerbResult.Fail(Errno.EPERM);
-        }
-
-        // Registers are loaded now, at dispatch: after a linked predecessor saved its result, never at submission.
         // The arguments live on the stack; the slot keeps them only when something reads them later (a retry of a
         // parked verb, the observer's trace).
-        var args = AsSubmitted(in operation.Sqe);
-        if ((flags & SqeFlags.AllLoadsMask) != SqeFlags.AllLoadsMask && !LoadAll(flags, ref args))
-        {
-            return VerbResult.Fail(Errno.EINVAL); // an unknown load modifier
-        }
-
-        operation.Outcome = TracedOutcome.Ran;
         var result = Execute(index, handler, target: null, in args);
         if (result.IsPending || _observer is not null)
         {
@@ -145,6 +129,42 @@ internal sealed partial class ChainRunner
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// What dispatch checks before a verb runs, on either path: the flags and the op (EINVAL), the ring's policy
+    /// (EPERM), then the register loads (EINVAL for an unknown modifier). OK: <paramref name="handler"/> runs with
+    /// <paramref name="args"/>.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private Errno Prepare(ref readonly Sqe sqe, out IVerbHandler handler, out Arguments args, out TracedOutcome outcome)
+    {
+        var flags = sqe.Flags;
+        outcome = TracedOutcome.Refused;
+        args = default;
+        handler = null!;
+        if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(sqe.Op) is not { } found)
+        {
+            return Errno.EINVAL;
+        }
+
+        // The ring's policy, before anything the verb would touch (registers included) is looked at.
+        handler = found;
+        if (!_permitted[sqe.Op])
+        {
+            outcome = TracedOutcome.Denied;
+            return Errno.EPERM;
+        }
+
+        // Registers are loaded now, at dispatch: after a linked predecessor saved its result, never at submission.
+        args = AsSubmitted(in sqe);
+        if ((flags & SqeFlags.AllLoadsMask) != SqeFlags.AllLoadsMask && !LoadAll(flags, ref args))
+        {
+            return Errno.EINVAL; // an unknown load modifier
+        }
+
+        outcome = TracedOutcome.Ran;
+        return Errno.OK;
     }
 
     private VerbResult Execute(int index, IVerbHandler handler, object? target, in Arguments args)
@@ -215,16 +235,13 @@ internal sealed partial class ChainRunner
 
         var flags = operation.Sqe.Flags;
         var next = operation.Next;
-        var save = SqeFlags.SaveOf(flags);
-        if (save != SqeFlags.RegNone && !neverRan && result.Error != Errno.ECANCELED)
+        var value = result.Error == Errno.OK ? result.Value : Abi.Err;
+        if (!neverRan)
         {
-            // A failure saves ERR, so a hardlinked successor that loads it fails cleanly instead of using a stale value.
-            // A cancelled operation, pending or never run, writes nothing: a CQE with ECANCELED never wrote a register.
-            _registers[save] = result.Error == Errno.OK ? result.Value : Abi.Err;
+            SaveResult(flags, result.Error, value);
         }
 
-        var breaksChain = result.Error != Errno.OK && (flags & SqeFlags.HardLink) == 0;
-        var value = result.Error == Errno.OK ? result.Value : Abi.Err;
+        var breaksChain = BreaksChain(flags, result.Error);
         if (_observer is not null)
         {
             Observe(index, neverRan, cancelled, result.Error, value);
@@ -244,6 +261,23 @@ internal sealed partial class ChainRunner
 
         return next;
     }
+
+    /// <summary>
+    /// Saves a result into the SQE's save register, if it names one. A failure saves ERR, so a hardlinked successor
+    /// that loads it fails cleanly instead of using a stale value; ECANCELED writes nothing (a CQE with ECANCELED
+    /// never wrote a register). The caller passes only operations that ran.
+    /// </summary>
+    private void SaveResult(uint flags, Errno error, ulong value)
+    {
+        var save = SqeFlags.SaveOf(flags);
+        if (save != SqeFlags.RegNone && error != Errno.ECANCELED)
+        {
+            _registers[save] = value;
+        }
+    }
+
+    /// <summary>Whether a completion with <paramref name="error"/> cancels the rest of its chain (not under HARDLINK).</summary>
+    private static bool BreaksChain(uint flags, Errno error) => error != Errno.OK && (flags & SqeFlags.HardLink) == 0;
 
     /// <summary>Completes every remaining member of a broken chain with ECANCELED: not run, no register written.</summary>
     private void CancelFrom(int index)

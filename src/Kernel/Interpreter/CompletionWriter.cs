@@ -44,14 +44,21 @@ internal sealed unsafe class CompletionWriter
     public void Post(int index, Errno error, ulong result)
     {
         ref var operation = ref _pool[index];
-        operation.Error = error;
-        operation.Result = result;
         if (!HasBacklog && TryWrite(operation.Sqe.Op, operation.Sqe.Data, error, result))
         {
             _pool.Return(index);
             return;
         }
 
+        Backlog(index, error, result);
+    }
+
+    /// <summary>Queues the completion of operation <paramref name="index"/> at the end of the backlog (it keeps its slot).</summary>
+    public void Backlog(int index, Errno error, ulong result)
+    {
+        ref var operation = ref _pool[index];
+        operation.Error = error;
+        operation.Result = result;
         operation.BacklogNext = -1;
         BacklogCount++;
         if (_backlogTail >= 0)
@@ -68,7 +75,7 @@ internal sealed unsafe class CompletionWriter
 
     /// <summary>
     /// Writes the completion of an SQE that holds no slot (the fast path); false when it must wait in the backlog
-    /// (the CQ is full, or older completions wait there): the caller then gives it a slot and <see cref="Post"/>s it.
+    /// (the CQ is full, or older completions wait there): the caller then gives it a slot and <see cref="Backlog"/>s it.
     /// </summary>
     public bool TryPostDirect(uint op, ulong data, Errno error, ulong result) =>
         !HasBacklog && TryWrite(op, data, error, result);

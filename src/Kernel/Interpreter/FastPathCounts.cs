@@ -6,8 +6,11 @@ namespace VerbRing.Kernel;
 /// </summary>
 internal struct FastPathCounts
 {
-    /// <summary>SQEs dispatched on the fast path (refused ones included).</summary>
-    public long Ran;
+    /// <summary>SQEs the fast path took: run, cancelled as members of a broken chain, or queued behind a pending one.</summary>
+    public long Taken;
+
+    /// <summary>Members of a broken chain it completed with ECANCELED without running them.</summary>
+    public long CancelledMembers;
 
     /// <summary>SQEs whose verb pended, and so took a slot.</summary>
     public long Adopted;
@@ -23,4 +26,7 @@ internal struct FastPathCounts
 
     /// <summary>Enters whose rest went the general way because a step woke a parked operation.</summary>
     public long HandedOverAfterAWake;
+
+    /// <summary>SQEs dispatched on the fast path (refused ones included): derived, so the loop counts nothing per SQE.</summary>
+    public readonly long Ran => Taken - CancelledMembers - QueuedBehind;
 }
