@@ -25,7 +25,8 @@ public sealed class FastPathTests
         {
             var run = RunBoth(seed);
             consumed += run.Consumed;
-            counts.Ran += run.Counts.Ran;
+            counts.Taken += run.Counts.Taken;
+            counts.CancelledMembers += run.Counts.CancelledMembers;
             counts.Adopted += run.Counts.Adopted;
             counts.QueuedBehind += run.Counts.QueuedBehind;
             counts.Backlogged += run.Counts.Backlogged;
@@ -96,6 +97,31 @@ public sealed class FastPathTests
              (4UL, Errno.EIO, TracedOutcome.Ran), (5UL, Errno.OK, TracedOutcome.Ran)]);
         traces[0][1].Arg0.ShouldBe(42UL, "the trace shows the argument as loaded from r2");
         traces[0].ShouldBe(traces[1]);
+    }
+
+    [Fact]
+    public void Teardown_CompletesWhatIsLeftOldestFirst_WhereverItsSlotsLie()
+    {
+        var recorder = new TraceRecorder();
+        var factory = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new ManualClock());
+        var (ring, _) = factory.CreateWithKernel(new RingOptions(), recorder);
+        using (ring)
+        {
+            recorder.Attach(ring);
+            ring.Push(Sqes.Pipe(save: Reg.R0));
+            ring.Push(Sqes.Read(Operand.Load(Reg.R0, LoadModifier.Low32), ring.Memory.Reserve(4).Address, 4, data: 5));
+            ring.Push(Sqes.Nop(data: 7, timeout: 1_000_000_000));
+            ring.Enter(3, 1).ShouldBe(new EnterResult(3, Errno.OK));
+            ring.Push(Sqes.Cancel(5, data: 100));
+            ring.Enter(1, 0).Consumed.ShouldBe(1u);
+
+            // The POLL is consumed after the NOP but takes the lower slot the cancelled READ left free.
+            ring.Push(Sqes.Poll(Operand.Load(Reg.R0, LoadModifier.Low32), (ulong)PollEvents.Read, data: 8));
+            ring.Enter(1, 0).Consumed.ShouldBe(1u);
+            recorder.Clear();
+        }
+
+        recorder.Entries.Select(e => (e.Operation.Data, e.Operation.Error)).ShouldBe([(7UL, Errno.ECANCELED), (8UL, Errno.ECANCELED)]);
     }
 
     private static (long Consumed, FastPathCounts Counts) RunBoth(int seed)
