@@ -176,10 +176,13 @@ static inline uint32_t vr_flags(uint32_t l0, uint32_t l1, uint32_t l2, uint32_t 
 #define VR_EFBIG 27
 #define VR_ENOSPC 28
 #define VR_ESPIPE 29
+#define VR_EROFS 30
 #define VR_EPIPE 32
 #define VR_ENAMETOOLONG 36
 #define VR_ENOSYS 38
+#define VR_ELOOP 40
 #define VR_ETIMEDOUT 110
+#define VR_EDQUOT 122
 #define VR_ECANCELED 125
 
 /* ---- The region: [control][SQ][CQ], then user memory on the next page ------------------------------------- */

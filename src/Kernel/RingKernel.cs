@@ -58,7 +58,7 @@ internal sealed class RingKernel : IRingPort
         _batch = new int[ring.SqEntries];
         _batchGeneration = new int[ring.SqEntries];
         var policy = options.Policy ?? throw new ArgumentNullException(nameof(options), "RingOptions.Policy is required.");
-        _context = new RingContext(region, _files, policy.View(fileSystem), time) { PipeCapacity = options.PipeCapacity };
+        _context = new RingContext(region, _files, policy.View(fileSystem), time) { PipeCapacity = options.PipeCapacity, HostBytes = policy.HostBytes };
         _runner = new ChainRunner(_pool, _staged, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer);
         _context.Runner = _runner;
     }

@@ -5,7 +5,8 @@ namespace VerbRing.Kernel;
 
 /// <summary>
 /// What one ring may do, chosen by whoever creates the ring and never by the program it runs: which verbs it may
-/// use (others complete with EPERM) and how it may reach each mount (read-only or hidden: EACCES). The ring's
+/// use (others complete with EPERM), how it may reach each mount (read-only or hidden: EACCES) and how many bytes it
+/// may add to host files (ENOSPC past them). The ring's
 /// limits — descriptors, operations in flight, user memory — are the other half of its capabilities and live on
 /// <see cref="RingOptions"/> beside this. The checks and their order are in spec/semantics.md ("Capabilities").
 /// </summary>
@@ -22,6 +23,13 @@ public sealed record RingPolicy
     /// mount table has it. Naming a path that is not a mount is a setup error when the ring is created.
     /// </summary>
     public IReadOnlyDictionary<string, MountAccess> Mounts { get; init; } = FrozenDictionary<string, MountAccess>.Empty;
+
+    /// <summary>
+    /// The bytes this ring may add to host files, or null for no limit beyond each namespace's file size. Rings whose
+    /// policies name the same budget share it (a server gives all its clients one): a WRITE past it writes what is
+    /// left and completes with ENOSPC and that count.
+    /// </summary>
+    public HostBytesBudget? HostBytes { get; init; }
 
     /// <summary>A policy that allows exactly <paramref name="ops"/>.</summary>
     public static RingPolicy AllowOnly(params IEnumerable<Op> ops) => new() { AllowedVerbs = ops.Select(o => (uint)o).ToFrozenSet() };

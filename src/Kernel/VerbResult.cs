@@ -2,7 +2,7 @@ using VerbRing.Verbs;
 
 namespace VerbRing.Kernel;
 
-/// <summary>What a verb produced: a result value, or an errno (then the value is <see cref="Abi.Err"/>).</summary>
+/// <summary>What a verb produced: a result value, or an errno (then the value is <see cref="Abi.Err"/>, unless the failure was partial).</summary>
 public readonly record struct VerbResult
 {
     private VerbResult(ulong value, Errno error, bool pending = false)
@@ -12,7 +12,7 @@ public readonly record struct VerbResult
         IsPending = pending;
     }
 
-    /// <summary>The result, or <see cref="Abi.Err"/> on failure.</summary>
+    /// <summary>The result, or <see cref="Abi.Err"/> on failure (the valid part's result on a partial failure).</summary>
     public ulong Value { get; }
 
     /// <summary>OK or the errno.</summary>
@@ -30,6 +30,13 @@ public readonly record struct VerbResult
     /// <summary>Failure with <paramref name="error"/>.</summary>
     public static VerbResult Fail(Errno error) =>
         error == Errno.OK ? throw new ArgumentOutOfRangeException(nameof(error), "A failure needs an errno.") : new(Abi.Err, error);
+
+    /// <summary>
+    /// A failure after part of the work was done: the errno, and the result that is still valid (a WRITE's count
+    /// written before the disk filled). The CQE carries both; the save register gets the result.
+    /// </summary>
+    public static VerbResult Partial(Errno error, ulong value) =>
+        error == Errno.OK ? throw new ArgumentOutOfRangeException(nameof(error), "A partial failure needs an errno.") : new(value, error);
 
     /// <summary>Success with <paramref name="value"/> when <paramref name="error"/> is OK, else that failure.</summary>
     public static VerbResult From(Errno error, ulong value) => error == Errno.OK ? Ok(value) : Fail(error);

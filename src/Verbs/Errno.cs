@@ -57,6 +57,9 @@ public enum Errno
     /// <summary>Illegal seek.</summary>
     ESPIPE = 29,
 
+    /// <summary>A read-only file system (a host folder mounted read-only by the host itself).</summary>
+    EROFS = 30,
+
     /// <summary>Broken pipe.</summary>
     EPIPE = 32,
 
@@ -66,8 +69,14 @@ public enum Errno
     /// <summary>Function not implemented.</summary>
     ENOSYS = 38,
 
+    /// <summary>Too many links followed while resolving a path (a loop of links).</summary>
+    ELOOP = 40,
+
     /// <summary>Timer expired.</summary>
     ETIMEDOUT = 110,
+
+    /// <summary>The host's disk quota is exhausted.</summary>
+    EDQUOT = 122,
 
     /// <summary>Cancelled (a LINK predecessor failed, or CANCEL).</summary>
     ECANCELED = 125,

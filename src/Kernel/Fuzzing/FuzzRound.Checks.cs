@@ -159,7 +159,8 @@ internal sealed partial class FuzzRound
             return $"escape: OPEN \"{text}\" (data {cqe.Data}, flags {entry.Sqe.Arg3}) succeeded with fd {cqe.Result}";
         }
 
-        var outside = _sandbox.FindOpenHandles().Where(h => !h.StartsWith(_sandbox.SandboxPath + "/", StringComparison.Ordinal)).ToList();
+        var outside = _sandbox.FindOpenHandles()
+            .Where(h => h != _sandbox.SandboxPath && !h.StartsWith(_sandbox.SandboxPath + "/", StringComparison.Ordinal)).ToList();
         return outside.Count > 0 ? $"escape: a host handle outside the sandbox is open: {string.Join(", ", outside)}" : null;
     }
 

@@ -16,6 +16,7 @@ internal sealed partial class FuzzRound
 {
     private const long MaxFileSize = 1 << 20;
 
+    private HostNamespace[] _folders = [];
     private readonly int _seed;
     private readonly FuzzKernel _kernel;
     private readonly Random _random;
@@ -63,13 +64,33 @@ internal sealed partial class FuzzRound
     /// The namespace a round's rings resolve paths in: a mount table with the sandbox folder at "/", a fresh memory
     /// namespace at "/mem", the sandbox's "sub" folder read-only at "/ro" and its "b" folder hidden at "/hidden".
     /// </summary>
-    private static MountNamespace CreateNamespace(string sandboxPath) => new(
-    [
-        new Mount("/", new HostNamespace(sandboxPath, maxFileSize: MaxFileSize)),
-        new Mount("/mem", new MemoryNamespace(MaxFileSize)),
-        new Mount("/ro", new HostNamespace(Path.Combine(sandboxPath, "sub"), maxFileSize: MaxFileSize), MountAccess.ReadOnly),
-        new Mount("/hidden", new HostNamespace(Path.Combine(sandboxPath, "b"), maxFileSize: MaxFileSize), MountAccess.Hidden),
-    ]);
+    private MountNamespace CreateNamespace(string sandboxPath)
+    {
+        _folders =
+        [
+            new HostNamespace(sandboxPath, maxFileSize: MaxFileSize),
+            new HostNamespace(Path.Combine(sandboxPath, "sub"), maxFileSize: MaxFileSize),
+            new HostNamespace(Path.Combine(sandboxPath, "b"), maxFileSize: MaxFileSize),
+        ];
+        return new(
+        [
+            new Mount("/", _folders[0]),
+            new Mount("/mem", new MemoryNamespace(MaxFileSize)),
+            new Mount("/ro", _folders[1], MountAccess.ReadOnly),
+            new Mount("/hidden", _folders[2], MountAccess.Hidden),
+        ]);
+    }
+
+    /// <summary>Closes the host folders' own descriptors, so that any host handle left after it is a leak.</summary>
+    private string? CloseFolders()
+    {
+        foreach (var folder in _folders)
+        {
+            folder.Dispose();
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// A round's ring policy: most rounds may use every verb; some have a random few denied (never CANCEL, which the
@@ -119,7 +140,7 @@ internal sealed partial class FuzzRound
 
             var factory = RingFactory.CreateDefault(fileSystem: CreateNamespace(_sandbox.SandboxPath), time: _clock);
             _ring = FuzzRing.Create(_kernel, factory, _options, _sandbox.SocketFolder);
-            failure = Body() ?? _ring.TearDown(_clock) ?? CheckAfterTeardown();
+            failure = Body() ?? _ring.TearDown(_clock) ?? CloseFolders() ?? CheckAfterTeardown();
         }
         catch (Exception e)
         {
@@ -137,6 +158,7 @@ internal sealed partial class FuzzRound
             }
 
             leaked?.Dispose();
+            CloseFolders();
         }
 
         return failure;

@@ -171,7 +171,7 @@ internal sealed partial class ChainRunner
     /// <summary>Saves and publishes a fast-path SQE's result; true when the failure breaks its chain.</summary>
     private bool CompleteDirect(ref readonly Sqe sqe, VerbResult result, in Arguments args, TracedOutcome outcome)
     {
-        var value = result.Error == Errno.OK ? result.Value : Abi.Err;
+        var value = result.Value; // Abi.Err on failure, or what a partial failure still did
         SaveResult(sqe.Flags, result.Error, value);
 
         if (_observer is not null)

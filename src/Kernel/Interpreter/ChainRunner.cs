@@ -235,7 +235,7 @@ internal sealed partial class ChainRunner
 
         var flags = operation.Sqe.Flags;
         var next = operation.Next;
-        var value = result.Error == Errno.OK ? result.Value : Abi.Err;
+        var value = result.Value; // Abi.Err on failure, or what a partial failure still did
         if (!neverRan)
         {
             SaveResult(flags, result.Error, value);

@@ -28,6 +28,9 @@ internal sealed class RingContext
     /// <summary>Pipe capacity in bytes.</summary>
     public int PipeCapacity { get; init; } = RingOptions.DefaultPipeCapacity;
 
+    /// <summary>What this ring's writes to host files draw on, if its policy names a budget.</summary>
+    public HostBytesBudget? HostBytes { get; init; }
+
     /// <summary>Pipes with at least one end open.</summary>
     public int LivePipes { get; set; }
 

@@ -1,47 +1,68 @@
-using System.Text;
+using Microsoft.Win32.SafeHandles;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel;
 
 /// <summary>
-/// A namespace backed by a host folder, which no path ever leaves. Paths resolve lexically inside it: an absolute
-/// path starts at the folder, and a ".." that would climb above it is refused with EACCES. On disk, every component that is a symbolic link
-/// is followed only if its final target — through any chain of links — is inside the folder; otherwise EACCES. After
-/// opening, the handle's real path is checked once more (through /proc/self/fd), so a link swapped in between the
-/// check and the open is caught too. Reads and writes are positional on the real handle; OFF_CUR positions are
-/// VerbRing's. A read-only namespace refuses every write, create and truncate with EACCES.
+/// A namespace backed by a host folder, which no path ever leaves — decided by the host kernel, not by strings. The
+/// folder is opened once as a directory descriptor (its own path, links and all, resolved once, by whoever chose
+/// it); every OPEN after that resolves beneath that descriptor (or beneath a dirfd's own descriptor) through
+/// <see cref="HostResolver"/>. "." and ".." in a path resolve lexically first, as in every namespace, and a ".." that
+/// would climb above the folder is EACCES; links are followed when they are relative and stay inside; anything that
+/// would leave is EACCES and touches nothing. Files are raw descriptors read and written positionally; OFF_CUR
+/// positions are VerbRing's. A read-only namespace refuses every write, create and truncate with EACCES.
 /// </summary>
-public sealed class HostNamespace : INamespace
+public sealed class HostNamespace : INamespace, IDisposable
 {
-    private readonly string _root;
+    private const OpenFlags Writes = OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate | OpenFlags.Append;
+
+    private readonly SafeFileHandle _root;
     private readonly bool _readOnly;
     private readonly long _maxFileSize;
+    private readonly bool _walk;
+    private readonly HostDirectory _rootNode;
+    private readonly Lock _poolLock = new();
+    private readonly Stack<HostFile> _pool = new();
     private int _openHandles;
 
-    /// <summary>Serves the folder at <paramref name="root"/> (which must exist).</summary>
+    /// <summary>Serves the folder at <paramref name="root"/> (which must exist); files may grow to <paramref name="maxFileSize"/>.</summary>
     public HostNamespace(string root, bool readOnly = false, long maxFileSize = 1L << 30)
+        : this(root, readOnly, maxFileSize, HostResolution.Auto)
+    {
+    }
+
+    internal HostNamespace(string root, bool readOnly, long maxFileSize, HostResolution resolution)
     {
         ArgumentNullException.ThrowIfNull(root);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxFileSize);
         var full = Path.GetFullPath(root);
-        if (!Directory.Exists(full))
+
+        // The one host path string ever used: the folder itself, chosen by whoever serves it; links in it are theirs.
+        var fd = HostCalls.OpenPath(full, HostCalls.PathOnly | HostCalls.Directory | HostCalls.CloseOnExec, 0);
+        if (fd < 0)
         {
-            throw new DirectoryNotFoundException($"'{root}' is not a folder.");
+            throw new DirectoryNotFoundException($"'{root}' is not a folder that can be served ({HostErrno.From(HostCalls.LastError)}).");
         }
 
-        _root = RealPath(full) ?? full;
+        _root = new SafeFileHandle(fd, ownsHandle: true);
         _readOnly = readOnly;
         _maxFileSize = maxFileSize;
-        Root = new HostDirectory(_root, []);
+        _walk = resolution == HostResolution.Walk || !HostResolver.HasOpenat2(fd);
+        _rootNode = new HostDirectory(fd, [], isRoot: true);
+        RootPath = RealPath(fd) ?? full;
     }
 
     /// <inheritdoc />
-    public INode Root { get; }
+    public INode Root => _rootNode;
 
-    /// <summary>The host folder this namespace serves.</summary>
-    public string RootPath => _root;
+    /// <summary>The host folder this namespace serves, as the kernel named it when it was opened (for messages and checks).</summary>
+    public string RootPath { get; }
 
     /// <inheritdoc />
     public RootClimb ClimbAboveRoot => RootClimb.Refuse;
+
+    /// <summary>Whether resolution walks component by component (openat2 is missing or was turned off).</summary>
+    internal bool Walks => _walk;
 
     /// <summary>Host files this namespace has open now (descriptors that refer to them and are not yet closed).</summary>
     public int OpenHandles => Volatile.Read(ref _openHandles); // read by checks on other threads
@@ -50,8 +71,6 @@ public sealed class HostNamespace : INamespace
     public Errno Open(INode start, ReadOnlySpan<byte> path, OpenFlags flags, out INode node)
     {
         node = null!;
-
-        // Lexical resolution inside the namespace: ".." pops, and climbing above the root is refused.
         var directory = start as HostDirectory;
         Span<byte> resolved = stackalloc byte[Abi.MaxPath];
         var error = LexicalPath.Resolve(directory is null ? default : directory.Relative, path, RootClimb.Refuse, resolved, out var length, out var trailingSlash);
@@ -60,148 +79,127 @@ public sealed class HostNamespace : INamespace
             return error;
         }
 
-        if (path[0] != (byte)'/' && directory is null)
+        var relative = path[0] != (byte)'/';
+        if (relative && directory is null)
         {
             return Errno.ENOTDIR;
         }
 
-        if (_readOnly && (flags & (OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate | OpenFlags.Append)) != 0)
+        if (_readOnly && (flags & Writes) != 0)
         {
             return Errno.EACCES;
         }
 
-        var parts = length == 0 ? [] : Encoding.UTF8.GetString(resolved[..length]).Split('/');
-        return OpenResolved(parts, flags, trailingSlash, out node);
+        var success = false;
+        try
+        {
+            _root.DangerousAddRef(ref success); // the root descriptor stays open (and its number ours) for this open
+            return OpenBeneath(directory, relative, resolved[..length], trailingSlash, flags, out node);
+        }
+        catch (ObjectDisposedException)
+        {
+            return Errno.EBADF; // the namespace was disposed under a ring still using it
+        }
+        finally
+        {
+            if (success)
+            {
+                _root.DangerousRelease();
+            }
+        }
     }
 
-    private Errno OpenResolved(string[] parts, OpenFlags flags, bool trailingSlash, out INode node)
+    /// <summary>Closes the folder's descriptor. Files already open stay usable until their descriptors close.</summary>
+    public void Dispose() => _root.Dispose();
+
+    /// <summary>Takes a released file node back for the next OPEN.</summary>
+    internal void Return(HostFile file)
+    {
+        Interlocked.Decrement(ref _openHandles); // counted for teardown checks on other threads
+        lock (_poolLock)
+        {
+            _pool.Push(file);
+        }
+    }
+
+    private Errno OpenBeneath(HostDirectory? directory, bool relative, ReadOnlySpan<byte> resolved, bool trailingSlash, OpenFlags flags, out INode node)
     {
         node = null!;
 
-        // Walk the parent directories on disk, refusing any link that leads out.
-        var current = _root;
-        for (var i = 0; i < parts.Length - 1; i++)
+        // A relative path that stays beneath its dirfd resolves from the dirfd's own descriptor; anything else from the root.
+        var start = (int)_root.DangerousGetHandle();
+        var beneath = resolved;
+        if (relative && directory is { IsRoot: false } && IsBeneath(resolved, directory.Relative))
         {
-            var error = Step(ref current, parts[i], mustExist: true);
-            if (error != Errno.OK)
-            {
-                return error;
-            }
-
-            if (!Directory.Exists(current))
-            {
-                return File.Exists(current) ? Errno.ENOTDIR : Errno.ENOENT;
-            }
+            start = directory.Fd;
+            beneath = resolved.Length == directory.Relative.Length ? [] : resolved[(directory.Relative.Length + 1)..];
         }
 
-        if (parts.Length == 0)
+        var host = HostFlags(flags);
+        var errno = HostResolver.Open(start, beneath, trailingSlash, host, _walk, out var fd);
+        if (errno == 21 && (flags & (OpenFlags.Create | OpenFlags.Write)) == OpenFlags.Create)
         {
-            return (flags & OpenFlags.Write) != 0 ? Errno.EISDIR
-                : (flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive) ? Errno.EEXIST
-                : OpenDirectory((HostDirectory)Root, out node);
+            // READ|CREATE of an existing directory opens it, as in the memory namespace; open(2) says EISDIR.
+            errno = HostResolver.Open(start, beneath, trailingSlash, host & ~(HostCalls.Create | HostCalls.Exclusive), _walk, out fd);
         }
 
-        var last = parts[^1];
-        var target = current;
-        var stepError = Step(ref target, last, mustExist: false);
-        if (stepError != Errno.OK)
+        if (errno != 0)
         {
-            return stepError;
+            return HostErrno.From(errno);
         }
 
-        if (System.IO.Directory.Exists(target))
+        if (!HostCalls.TryStat(fd, out var type, out _) || type is not (HostCalls.FileType.Regular or HostCalls.FileType.Directory))
         {
-            if ((flags & (OpenFlags.Create | OpenFlags.Exclusive)) == (OpenFlags.Create | OpenFlags.Exclusive))
-            {
-                return Errno.EEXIST;
-            }
-
-            return (flags & OpenFlags.Write) != 0 ? Errno.EISDIR : OpenDirectory(new HostDirectory(target, Encoding.UTF8.GetBytes(string.Join('/', parts))), out node);
+            HostCalls.Close(fd);
+            return Errno.EACCES; // a FIFO, device or socket: not something a ring may read or write
         }
 
-        if (trailingSlash)
+        if (type == HostCalls.FileType.Directory)
         {
-            return File.Exists(target) ? Errno.ENOTDIR : (flags & OpenFlags.Create) != 0 ? Errno.EISDIR : Errno.ENOENT;
-        }
-
-        return OpenFile(target, flags, out node);
-    }
-
-    private static Errno OpenDirectory(HostDirectory directory, out INode node)
-    {
-        node = directory;
-        return Errno.OK;
-    }
-
-    /// <summary>Moves <paramref name="current"/> to its child <paramref name="name"/>, following links only inside the root.</summary>
-    private Errno Step(ref string current, string name, bool mustExist)
-    {
-        var next = Path.Join(current, name);
-        FileSystemInfo info = new FileInfo(next);
-        if (info.LinkTarget is null)
-        {
-            if (mustExist && !info.Exists && !System.IO.Directory.Exists(next))
-            {
-                return Errno.ENOENT;
-            }
-
-            current = next;
+            node = new HostDirectory(fd, resolved.ToArray(), isRoot: false);
             return Errno.OK;
         }
 
-        try
-        {
-            var final = info.ResolveLinkTarget(returnFinalTarget: true);
-            if (final is null || !IsInside(final.FullName))
-            {
-                return Errno.EACCES; // a link that leads out of the folder, directly or through a chain
-            }
-
-            current = RealPath(final.FullName) ?? final.FullName;
-            return IsInside(current) ? Errno.OK : Errno.EACCES;
-        }
-        catch (IOException)
-        {
-            return Errno.EACCES; // a loop of links, or one that cannot be followed
-        }
-    }
-
-    private Errno OpenFile(string target, OpenFlags flags, out INode node)
-    {
-        node = null!;
-        // The open itself answers EEXIST (CREATE|EXCLUSIVE) and ENOENT (no CREATE): no second look at the disk.
-        var error = HostOpen.Open(target, flags, out var handle);
-        if (error != Errno.OK)
-        {
-            return error;
-        }
-
-        // The handle's real path, read back from the kernel: a link swapped in after the checks is caught here.
-        if (RealPath($"/proc/self/fd/{handle.DangerousGetHandle()}") is { } real && !IsInside(real))
-        {
-            handle.Dispose();
-            return Errno.EACCES;
-        }
-
-        if ((flags & OpenFlags.Truncate) != 0)
-        {
-            RandomAccess.SetLength(handle, 0);
-        }
-
-        Interlocked.Increment(ref _openHandles); // counted for teardown checks; the file decrements on release
-        node = new HostFile(handle, _maxFileSize, () => Interlocked.Decrement(ref _openHandles));
+        node = Rent(fd);
         return Errno.OK;
     }
 
-    private bool IsInside(string path) =>
-        path == _root || path.StartsWith(_root.EndsWith('/') ? _root : _root + "/", StringComparison.Ordinal);
+    private HostFile Rent(int fd)
+    {
+        HostFile? file;
+        lock (_poolLock)
+        {
+            _pool.TryPop(out file);
+        }
 
-    private static string? RealPath(string path)
+        file ??= new HostFile(this);
+        file.Attach(fd, _maxFileSize);
+        Interlocked.Increment(ref _openHandles); // counted for teardown checks; Return decrements
+        return file;
+    }
+
+    private static int HostFlags(OpenFlags flags)
+    {
+        var access = (flags & (OpenFlags.Read | OpenFlags.Write)) switch
+        {
+            OpenFlags.Read => HostCalls.ReadOnly,
+            OpenFlags.Write => HostCalls.WriteOnly,
+            _ => HostCalls.ReadWrite,
+        };
+        return access
+            | ((flags & OpenFlags.Create) != 0 ? HostCalls.Create : 0)
+            | ((flags & OpenFlags.Exclusive) != 0 ? HostCalls.Exclusive : 0)
+            | ((flags & OpenFlags.Truncate) != 0 ? HostCalls.Truncate : 0);
+    }
+
+    private static bool IsBeneath(ReadOnlySpan<byte> path, ReadOnlySpan<byte> directory) =>
+        path.StartsWith(directory) && (path.Length == directory.Length || path[directory.Length] == (byte)'/');
+
+    private static string? RealPath(int fd)
     {
         try
         {
-            var info = new FileInfo(path);
-            return info.LinkTarget is null ? Path.GetFullPath(path) : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+            return new FileInfo($"/proc/self/fd/{fd}").LinkTarget; // for messages only: nothing is resolved through it
         }
         catch (IOException)
         {

@@ -1,67 +1,175 @@
-using Microsoft.Win32.SafeHandles;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel;
 
-/// <summary>A directory of a host namespace, as a dirfd refers to it: its real path and its path inside the namespace.</summary>
-internal sealed class HostDirectory(string fullPath, byte[] relative) : DirectoryNode
+/// <summary>
+/// A directory of a host namespace, as a dirfd refers to it: a real directory descriptor (relative paths that stay
+/// beneath it resolve from it, wherever the directory has moved) and its lexical path inside the namespace (what a
+/// "..", which may climb above it, resolves against). The namespace's root node is shared and never closed here.
+/// </summary>
+internal sealed class HostDirectory(int fd, byte[] relative, bool isRoot) : DirectoryNode
 {
-    public string FullPath { get; } = fullPath;
+    /// <summary>The host descriptor of the directory.</summary>
+    public int Fd { get; private set; } = fd;
 
-    /// <summary>The normalized path inside the namespace: no leading '/', no "." or "..".</summary>
+    /// <summary>The normalized path inside the namespace: no leading '/', no "." or "..". Empty for the root.</summary>
     public byte[] Relative { get; } = relative;
+
+    /// <summary>Whether this is the namespace's root, whose descriptor the namespace owns.</summary>
+    public bool IsRoot { get; } = isRoot;
+
+    public override void Release()
+    {
+        if (!IsRoot && Fd >= 0)
+        {
+            HostCalls.Close(Fd);
+            Fd = -1;
+        }
+    }
 }
 
-/// <summary>An open host file: positional reads and writes on a real handle, closed when its descriptor closes.</summary>
-internal sealed class HostFile(SafeFileHandle handle, long maxSize, Action released) : INode
+/// <summary>A node that can make what was written through it durable (FSYNC).</summary>
+internal interface IFlushable
 {
+    /// <summary>Flushes to stable storage; the host's errno on failure.</summary>
+    Errno Flush();
+}
+
+/// <summary>A node whose growth counts against a ring's host-bytes budget (<see cref="RingPolicy.HostBytes"/>).</summary>
+internal interface IMetered
+{
+    /// <summary>Charges every byte this open file adds to <paramref name="budget"/>.</summary>
+    void ChargeTo(HostBytesBudget budget);
+}
+
+/// <summary>
+/// An open host file: a raw descriptor read and written positionally (pread/pwrite), closed when its descriptor
+/// closes. Instances are pooled by their namespace, so OPEN allocates nothing once warm; a node is reused only after
+/// its one descriptor closed. A write that fails part-way reports the bytes it wrote with the error.
+/// </summary>
+internal sealed unsafe class HostFile(HostNamespace owner) : INode, IFlushable, IMetered
+{
+    private int _fd = -1;
+    private long _maxSize;
+    private HostBytesBudget? _budget;
+
     public bool IsDirectory => false;
 
-    public long Length => RandomAccess.GetLength(handle);
+    public long Length => HostCalls.TryStat(_fd, out _, out var size) ? size : 0;
+
+    /// <summary>Takes <paramref name="fd"/> (an open regular file) for one descriptor's life.</summary>
+    public void Attach(int fd, long maxSize)
+    {
+        _fd = fd;
+        _maxSize = maxSize;
+        _budget = null;
+    }
+
+    public void ChargeTo(HostBytesBudget budget) => _budget = budget;
 
     public Errno Read(long offset, Span<byte> destination, out int read)
     {
-        try
+        read = 0;
+        fixed (byte* buffer = destination)
         {
-            read = RandomAccess.Read(handle, destination, offset);
-            return Errno.OK;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            read = 0;
-            return Errno.EBADF;
+            while (true)
+            {
+                // SAFETY: pread writes at most destination.Length bytes into the pinned span.
+                var count = HostCalls.PRead(_fd, buffer, (nuint)destination.Length, offset);
+                if (count >= 0)
+                {
+                    read = (int)count;
+                    return Errno.OK;
+                }
+
+                if (HostCalls.LastError != HostCalls.EINTR)
+                {
+                    return HostErrno.From(HostCalls.LastError);
+                }
+            }
         }
     }
 
     public Errno Write(long offset, ReadOnlySpan<byte> source, bool append, out int written, out long end)
     {
-        var start = append ? RandomAccess.GetLength(handle) : offset;
-        end = start;
         written = 0;
-        if (start > maxSize || source.Length > maxSize - start)
+        end = offset;
+        var length = 0L;
+        if ((append || _budget is not null) && !HostCalls.TryStat(_fd, out _, out length))
         {
-            return Errno.EFBIG;
+            return HostErrno.From(HostCalls.LastError);
         }
 
-        try
+        var start = append ? length : offset;
+        end = start;
+        if (start > _maxSize || source.Length > _maxSize - start)
         {
-            RandomAccess.Write(handle, source, start);
-            written = source.Length;
-            end = start + source.Length;
-            return Errno.OK;
+            return Errno.EFBIG; // the namespace's own size limit: refused whole, nothing written
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+
+        // The budget pays for growth only (bytes past the current end, holes included); what it cannot pay is cut.
+        var allowed = source.Length;
+        var reserved = 0L;
+        if (_budget is not null)
         {
-            return Errno.EBADF;
+            var growth = Math.Max(0, start + source.Length - length);
+            reserved = _budget.Reserve(growth);
+            if (reserved < growth)
+            {
+                allowed = (int)Math.Clamp(length + reserved - start, 0, source.Length);
+            }
         }
+
+        var error = Errno.OK;
+        fixed (byte* buffer = source)
+        {
+            while (written < allowed)
+            {
+                // SAFETY: pwrite reads at most allowed − written bytes from the pinned span, past what it already wrote.
+                var count = HostCalls.PWrite(_fd, buffer + written, (nuint)(allowed - written), start + written);
+                if (count > 0)
+                {
+                    written += (int)count;
+                }
+                else if (count < 0 && HostCalls.LastError == HostCalls.EINTR)
+                {
+                    continue;
+                }
+                else
+                {
+                    error = count < 0 ? HostErrno.From(HostCalls.LastError) : Errno.EIO; // pwrite wrote nothing and said no error
+                    break;
+                }
+            }
+        }
+
+        end = start + written;
+        if (_budget is not null)
+        {
+            _budget.Return(reserved - Math.Min(reserved, Math.Max(0, end - length)));
+        }
+
+        return error == Errno.OK && written < source.Length ? Errno.ENOSPC : error; // cut by the budget: as a full disk
     }
 
-    /// <summary>Makes the written data durable (FSYNC).</summary>
-    public void Flush() => RandomAccess.FlushToDisk(handle);
+    public Errno Flush()
+    {
+        while (HostCalls.Fsync(_fd) != 0)
+        {
+            if (HostCalls.LastError != HostCalls.EINTR)
+            {
+                return HostErrno.From(HostCalls.LastError);
+            }
+        }
+
+        return Errno.OK;
+    }
 
     public void Release()
     {
-        handle.Dispose();
-        released();
+        HostCalls.Close(_fd);
+        _fd = -1;
+        _budget = null;
+        owner.Return(this);
     }
 }

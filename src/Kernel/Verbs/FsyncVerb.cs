@@ -19,23 +19,11 @@ internal sealed class FsyncVerb : IVerbHandler
             return VerbResult.Fail(Errno.EBADF);
         }
 
-        switch (file!.Node)
+        return file!.Node switch
         {
-            case PipeEnd:
-                return VerbResult.Fail(Errno.EINVAL);
-            case HostFile host:
-                try
-                {
-                    host.Flush();
-                }
-                catch (IOException)
-                {
-                    return VerbResult.Fail(Errno.EIO);
-                }
-
-                return VerbResult.Ok(0);
-            default:
-                return VerbResult.Ok(0);
-        }
+            PipeEnd => VerbResult.Fail(Errno.EINVAL),
+            IFlushable durable => VerbResult.From(durable.Flush(), 0),
+            _ => VerbResult.Ok(0),
+        };
     }
 }

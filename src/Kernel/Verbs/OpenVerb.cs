@@ -63,6 +63,11 @@ internal sealed class OpenVerb : IVerbHandler
             return VerbResult.Fail(error);
         }
 
+        if (call.Ring.HostBytes is { } budget && node is IMetered metered)
+        {
+            metered.ChargeTo(budget); // the ring's policy caps what its writes may add to host files
+        }
+
         error = files.TryOpen(node, flags, out var fd);
         return VerbResult.From(error, (ulong)fd);
     }

@@ -6,6 +6,8 @@ namespace VerbRing.Kernel;
 /// WRITE (op 2): fd, buffer, count, offset or OFF_CUR → bytes written. A write past the end extends the file with
 /// zeros; APPEND sends every write to the end. With OFF_CUR (or APPEND) the position moves past the written bytes.
 /// Checks in order: EBADF (not open for WRITE), EINVAL (count or offset), EFAULT (buffer), EFBIG (size limit).
+/// A write that fails after writing part (a full disk, the ring's host-bytes budget) completes with the error and
+/// the count written as its result, which the save register gets too.
 /// On a pipe (offset must be OFF_CUR, else ESPIPE): EPIPE when no read end is left; a count that fits the pipe is
 /// written whole, pending until there is room for all of it; a larger one writes what fits (at least one byte).
 /// </summary>
@@ -46,12 +48,12 @@ internal sealed class WriteVerb : IVerbHandler
 
         var append = (file.Flags & OpenFlags.Append) != 0;
         error = file.Node.Write(offset, buffer, append, out var written, out var end);
-        if (error == Errno.OK && (append || call.Arg3 == Abi.OffCur))
+        if ((error == Errno.OK || written > 0) && (append || call.Arg3 == Abi.OffCur))
         {
-            file.Position = end;
+            file.Position = end; // past what was written, also when a failure cut the write short
         }
 
-        return VerbResult.From(error, (ulong)written);
+        return error != Errno.OK && written > 0 ? VerbResult.Partial(error, (ulong)written) : VerbResult.From(error, (ulong)written);
     }
 
     private static VerbResult WritePipe(in VerbCall call, PipeEnd end)

@@ -14,7 +14,7 @@ namespace VerbRing.Tests.Sandbox;
 /// </summary>
 public sealed class EscapeTests : IDisposable
 {
-    private static readonly Errno[] Refusals = [Errno.EACCES, Errno.ENOENT, Errno.ENOTDIR, Errno.ENAMETOOLONG, Errno.EISDIR, Errno.EINVAL];
+    private static readonly Errno[] Refusals = [Errno.EACCES, Errno.ENOENT, Errno.ENOTDIR, Errno.ENAMETOOLONG, Errno.EISDIR, Errno.EINVAL, Errno.ELOOP];
 
     private readonly string _top = Directory.CreateTempSubdirectory("verbring-escape-").FullName;
     private readonly string _sandbox;
