@@ -36,10 +36,17 @@ internal sealed class SandboxOptions
         HelpName = "verbs",
     };
 
+    public Option<string?> MaxHostBytes { get; } = new("--max-host-bytes")
+    {
+        Description = "The most bytes the ring (with serve: all clients together) may add to host files; a WRITE past it writes what is left and fails with ENOSPC. A number, or with K, M or G.",
+        HelpName = "bytes",
+    };
+
     /// <summary>Whether any option here was given (they mean nothing for a ring on someone else's server).</summary>
     public bool AnyGiven(ParseResult result) =>
         result.GetValue(Seed) is not null || result.GetValue(Fs) is not null
-        || result.GetValue(Mount) is { Length: > 0 } || result.GetValue(Allow) is { Length: > 0 } || result.GetValue(Deny) is { Length: > 0 };
+        || result.GetValue(Mount) is { Length: > 0 } || result.GetValue(Allow) is { Length: > 0 } || result.GetValue(Deny) is { Length: > 0 }
+        || result.GetValue(MaxHostBytes) is not null;
 
     public void AddTo(Command command)
     {
@@ -48,6 +55,7 @@ internal sealed class SandboxOptions
         command.Options.Add(Mount);
         command.Options.Add(Allow);
         command.Options.Add(Deny);
+        command.Options.Add(MaxHostBytes);
     }
 
     /// <summary>The namespace the options describe: memory or a host folder at "/", plus every mount.</summary>
@@ -63,7 +71,12 @@ internal sealed class SandboxOptions
                 return false;
             }
 
-            root = new HostNamespace(folder.FullName);
+            if (Serve(folder.FullName, "--fs", console) is not { } served)
+            {
+                return false;
+            }
+
+            root = served;
         }
         else
         {
@@ -103,6 +116,19 @@ internal sealed class SandboxOptions
     public bool TryBuildPolicy(ParseResult result, VerbTable verbs, CliConsole console, out RingPolicy policy)
     {
         policy = RingPolicy.Unrestricted;
+        HostBytesBudget? budget = null;
+        if (result.GetValue(MaxHostBytes) is { } text)
+        {
+            if (!TryParseBytes(text, out var bytes))
+            {
+                console.Error.WriteLine($"verbring: --max-host-bytes {text}: write a number of bytes, optionally with K, M or G (like 64M)");
+                return false;
+            }
+
+            budget = new HostBytesBudget(bytes);
+            policy = new RingPolicy { HostBytes = budget };
+        }
+
         var allow = result.GetValue(Allow) ?? [];
         var deny = result.GetValue(Deny) ?? [];
         if (allow.Length == 0 && deny.Length == 0)
@@ -131,8 +157,38 @@ internal sealed class SandboxOptions
             allowed.ExceptWith(denied);
         }
 
-        policy = new RingPolicy { AllowedVerbs = allowed };
+        policy = new RingPolicy { AllowedVerbs = allowed, HostBytes = budget };
         return true;
+    }
+
+    /// <summary>A byte count: digits, then K, M or G (powers of 1024) at most once.</summary>
+    internal static bool TryParseBytes(string text, out long bytes)
+    {
+        bytes = 0;
+        var shift = text.Length > 0 ? char.ToUpperInvariant(text[^1]) switch { 'K' => 10, 'M' => 20, 'G' => 30, _ => 0 } : 0;
+        var digits = shift == 0 ? text : text[..^1];
+        if (digits.Length == 0 || !digits.All(char.IsAsciiDigit) || !long.TryParse(digits, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || value > long.MaxValue >> shift)
+        {
+            return false;
+        }
+
+        bytes = value << shift;
+        return true;
+    }
+
+    /// <summary>A host folder served as a namespace, or null after one line saying why it cannot be.</summary>
+    private static HostNamespace? Serve(string folder, string option, CliConsole console)
+    {
+        try
+        {
+            return new HostNamespace(folder);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            console.Error.WriteLine($"verbring: {option} {folder}: {e.Message}");
+            return null;
+        }
     }
 
     private static Mount? ParseMount(string text, CliConsole console)
@@ -166,7 +222,7 @@ internal sealed class SandboxOptions
             return null;
         }
 
-        return new Mount(path, new HostNamespace(folder), access);
+        return Serve(folder, "--mount", console) is { } served ? new Mount(path, served, access) : null;
     }
 
     private static bool TryLookUp(string[] lists, string option, VerbTable verbs, CliConsole console, out HashSet<uint> ops)

@@ -22,7 +22,7 @@ internal abstract class DirectoryNode : INode
         return Errno.EISDIR;
     }
 
-    public virtual void Release()
+    public void Release()
     {
     }
 }

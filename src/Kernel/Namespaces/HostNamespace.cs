@@ -6,8 +6,8 @@ namespace VerbRing.Kernel;
 /// <summary>
 /// A namespace backed by a host folder, which no path ever leaves — decided by the host kernel, not by strings. The
 /// folder is opened once as a directory descriptor (its own path, links and all, resolved once, by whoever chose
-/// it); every OPEN after that resolves beneath that descriptor (or beneath a dirfd's own descriptor) through
-/// <see cref="HostResolver"/>. "." and ".." in a path resolve lexically first, as in every namespace, and a ".." that
+/// it); every OPEN after that resolves beneath that one descriptor through <see cref="HostResolver"/> (a dirfd
+/// contributes its path in the namespace). "." and ".." in a path resolve lexically first, as in every namespace, and a ".." that
 /// would climb above the folder is EACCES; links are followed when they are relative and stay inside; anything that
 /// would leave is EACCES and touches nothing. Files are raw descriptors read and written positionally; OFF_CUR
 /// positions are VerbRing's. A read-only namespace refuses every write, create and truncate with EACCES.
@@ -48,7 +48,7 @@ public sealed class HostNamespace : INamespace, IDisposable
         _readOnly = readOnly;
         _maxFileSize = maxFileSize;
         _walk = resolution == HostResolution.Walk || !HostResolver.HasOpenat2(fd);
-        _rootNode = new HostDirectory(fd, [], isRoot: true);
+        _rootNode = new HostDirectory([]);
         RootPath = RealPath(fd) ?? full;
     }
 
@@ -79,8 +79,7 @@ public sealed class HostNamespace : INamespace, IDisposable
             return error;
         }
 
-        var relative = path[0] != (byte)'/';
-        if (relative && directory is null)
+        if (path[0] != (byte)'/' && directory is null)
         {
             return Errno.ENOTDIR;
         }
@@ -94,7 +93,7 @@ public sealed class HostNamespace : INamespace, IDisposable
         try
         {
             _root.DangerousAddRef(ref success); // the root descriptor stays open (and its number ours) for this open
-            return OpenBeneath(directory, relative, resolved[..length], trailingSlash, flags, out node);
+            return OpenBeneath(resolved[..length], trailingSlash, flags, out node);
         }
         catch (ObjectDisposedException)
         {
@@ -122,25 +121,18 @@ public sealed class HostNamespace : INamespace, IDisposable
         }
     }
 
-    private Errno OpenBeneath(HostDirectory? directory, bool relative, ReadOnlySpan<byte> resolved, bool trailingSlash, OpenFlags flags, out INode node)
+    private Errno OpenBeneath(ReadOnlySpan<byte> resolved, bool trailingSlash, OpenFlags flags, out INode node)
     {
         node = null!;
 
-        // A relative path that stays beneath its dirfd resolves from the dirfd's own descriptor; anything else from the root.
-        var start = (int)_root.DangerousGetHandle();
-        var beneath = resolved;
-        if (relative && directory is { IsRoot: false } && IsBeneath(resolved, directory.Relative))
-        {
-            start = directory.Fd;
-            beneath = resolved.Length == directory.Relative.Length ? [] : resolved[(directory.Relative.Length + 1)..];
-        }
-
+        // Every path, absolute or from a dirfd, resolves beneath the folder's own descriptor: one boundary, one rule.
+        var root = (int)_root.DangerousGetHandle();
         var host = HostFlags(flags);
-        var errno = HostResolver.Open(start, beneath, trailingSlash, host, _walk, out var fd);
+        var errno = HostResolver.Open(root, resolved, trailingSlash, host, _walk, out var fd);
         if (errno == 21 && (flags & (OpenFlags.Create | OpenFlags.Write)) == OpenFlags.Create)
         {
             // READ|CREATE of an existing directory opens it, as in the memory namespace; open(2) says EISDIR.
-            errno = HostResolver.Open(start, beneath, trailingSlash, host & ~(HostCalls.Create | HostCalls.Exclusive), _walk, out fd);
+            errno = HostResolver.Open(root, resolved, trailingSlash, host & ~(HostCalls.Create | HostCalls.Exclusive), _walk, out fd);
         }
 
         if (errno != 0)
@@ -156,7 +148,8 @@ public sealed class HostNamespace : INamespace, IDisposable
 
         if (type == HostCalls.FileType.Directory)
         {
-            node = new HostDirectory(fd, resolved.ToArray(), isRoot: false);
+            HostCalls.Close(fd); // it exists and is a directory: a dirfd needs no more than its place in the namespace
+            node = resolved.IsEmpty ? _rootNode : new HostDirectory(resolved.ToArray());
             return Errno.OK;
         }
 
@@ -191,9 +184,6 @@ public sealed class HostNamespace : INamespace, IDisposable
             | ((flags & OpenFlags.Exclusive) != 0 ? HostCalls.Exclusive : 0)
             | ((flags & OpenFlags.Truncate) != 0 ? HostCalls.Truncate : 0);
     }
-
-    private static bool IsBeneath(ReadOnlySpan<byte> path, ReadOnlySpan<byte> directory) =>
-        path.StartsWith(directory) && (path.Length == directory.Length || path[directory.Length] == (byte)'/');
 
     private static string? RealPath(int fd)
     {

@@ -3,29 +3,14 @@ using VerbRing.Verbs;
 namespace VerbRing.Kernel;
 
 /// <summary>
-/// A directory of a host namespace, as a dirfd refers to it: a real directory descriptor (relative paths that stay
-/// beneath it resolve from it, wherever the directory has moved) and its lexical path inside the namespace (what a
-/// "..", which may climb above it, resolves against). The namespace's root node is shared and never closed here.
+/// A directory of a host namespace, as a dirfd refers to it: its path inside the namespace, which relative paths
+/// (and their "..") resolve against lexically — then beneath the folder's one descriptor, like every other path, so
+/// that a link is followed by one rule however the path was reached (see spec/namespaces.md).
 /// </summary>
-internal sealed class HostDirectory(int fd, byte[] relative, bool isRoot) : DirectoryNode
+internal sealed class HostDirectory(byte[] relative) : DirectoryNode
 {
-    /// <summary>The host descriptor of the directory.</summary>
-    public int Fd { get; private set; } = fd;
-
     /// <summary>The normalized path inside the namespace: no leading '/', no "." or "..". Empty for the root.</summary>
     public byte[] Relative { get; } = relative;
-
-    /// <summary>Whether this is the namespace's root, whose descriptor the namespace owns.</summary>
-    public bool IsRoot { get; } = isRoot;
-
-    public override void Release()
-    {
-        if (!IsRoot && Fd >= 0)
-        {
-            HostCalls.Close(Fd);
-            Fd = -1;
-        }
-    }
 }
 
 /// <summary>A node that can make what was written through it durable (FSYNC).</summary>

@@ -38,6 +38,12 @@ internal static unsafe class HostResolver
     public static int Open(int start, ReadOnlySpan<byte> path, bool trailingSlash, int flags, bool walk, out int fd)
     {
         flags |= HostCalls.CloseOnExec | HostCalls.NonBlock | HostCalls.NoControllingTerminal;
+        if (trailingSlash && (flags & HostCalls.Create) != 0)
+        {
+            fd = -1;
+            return 21; // EISDIR: a name that must be a directory cannot be created as a file (open(2) says so before looking)
+        }
+
         return walk ? Walk(start, path, trailingSlash, flags, out fd) : Beneath(start, path, trailingSlash, flags, out fd);
     }
 

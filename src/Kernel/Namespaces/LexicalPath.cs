@@ -16,7 +16,8 @@ public enum RootClimb
 /// <summary>
 /// Resolves a raw path lexically, without touching any file system: from a starting directory's normalized path,
 /// "." is dropped, ".." pops a component (and at the root clamps or is refused, as the namespace says), and the
-/// result is written without a leading '/' — components joined by single slashes, no "." or "..". The one resolver
+/// result is written without a leading '/' — components joined by single slashes, no "." or "..". A path ending in
+/// '/', "." or ".." names a directory (<c>trailingSlash</c>), so "link/." follows the link as "link/" does. The one resolver
 /// that the host namespace and the mount table share, so that both read "/a/../../x" the same way.
 /// </summary>
 internal static class LexicalPath
@@ -51,6 +52,11 @@ internal static class LexicalPath
         while (components.MoveNext())
         {
             var component = components.Current;
+            if (PathComponents.IsDot(component) || PathComponents.IsDotDot(component))
+            {
+                trailingSlash |= components.IsLast; // "x/." and "x/.." name a directory, as "x/" does
+            }
+
             if (PathComponents.IsDot(component))
             {
                 continue;
