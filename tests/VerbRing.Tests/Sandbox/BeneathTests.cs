@@ -143,7 +143,7 @@ public sealed class BeneathTests : IDisposable
         {
             var open = ring.RunOne(Sqes.Open(ring.Memory.Put(path), OpenFlags.Read, dirFd: dirFd));
             ((Errno)open.Error).ShouldBe(Errno.OK, path);
-            var read = ring.RunOne(Sqes.Read(open.Result, buffer, 16));
+            var read = ring.RunOne(Sqes.Read(open.Result, buffer.Address, 16));
             ring.RunOne(Sqes.Close(open.Result)).Error.ShouldBe(0);
             return Encoding.UTF8.GetString(buffer.Span[..(int)read.Result]);
         }
@@ -221,13 +221,13 @@ public sealed class BeneathTests : IDisposable
                     var inner = ring.RunOne(Sqes.Open(relative, OpenFlags.Write | OpenFlags.Create, dirFd: fd));
                     if (inner.Error == 0)
                     {
-                        ring.RunOne(Sqes.Write(inner.Result, text, 1)).Error.ShouldBe(0);
+                        ring.RunOne(Sqes.Write(inner.Result, text.Address, 1)).Error.ShouldBe(0);
                         ring.RunOne(Sqes.Close(inner.Result)).Error.ShouldBe(0);
                     }
                 }
                 else
                 {
-                    ring.RunOne((flags & OpenFlags.Write) != 0 ? Sqes.Write(fd, text, 1) : Sqes.Read(fd, buffer, 64));
+                    ring.RunOne((flags & OpenFlags.Write) != 0 ? Sqes.Write(fd, text.Address, 1) : Sqes.Read(fd, buffer.Address, 64));
                 }
 
                 ring.RunOne(Sqes.Close(fd)).Error.ShouldBe(0);
