@@ -54,6 +54,7 @@ internal sealed class FuzzPaths
         $"{Inside}/b/d/../../sub/./data.txt", "..\\decoy\\secret", $"{Inside}/%2e%2e/decoy/secret", "", "d/../c.txt",
         $"{Inside}/in-link/../in-file", "/mem/x", "/mem/d/../x", "/mem", "/ro/data.txt", "/ro/new.txt", "/ro/",
         "/ro/../a.txt", "/hidden/c.txt", "/hidden", "/mem/../b/c.txt", "/memx/a.txt",
+        "/race-dir/planted", "/race-link/planted", // raced by the swapper: inside or refused, never outside
     ];
 
     private static readonly string[] Escapes =
@@ -65,6 +66,7 @@ internal sealed class FuzzPaths
         $"{Inside}/../stolen.txt", $"{Inside}/./../../../decoy/nested/deep.txt", "//..//decoy//secret", "../decoy/secret",
         "../../decoy", "../stolen.txt", $"{Inside}/in-link/../../decoy/secret", "/mem/../../decoy/secret",
         "/ro/../../decoy/secret", "/hidden/up/secret", "/ro/../../../decoy", "/mem/../hidden/up/nested/deep.txt",
+        "/via", "/via-sub/deep.txt", "/sub/deeper/up/secret", "/sub/deeper/up/planted", "/sub/abs/secret",
     ];
 
     private readonly FuzzPath[] _paths;

@@ -48,6 +48,12 @@ internal sealed partial class FuzzRound
         _options = RandomOptions(_random);
     }
 
+    /// <summary>
+    /// Whether this round races its OPENs against a folder swapped with a link out (one round in four on every
+    /// kernel; chosen from the seed, not the round's random stream, so the other rounds stay as they were).
+    /// </summary>
+    private bool SwapsFolders => (uint)_seed / 3 % 4 == 0;
+
     /// <summary>The kernel a round seed runs on.</summary>
     public static FuzzKernel KernelOf(int seed) => (FuzzKernel)(uint)(((seed % 3) + 3) % 3);
 
@@ -140,7 +146,12 @@ internal sealed partial class FuzzRound
 
             var factory = RingFactory.CreateDefault(fileSystem: CreateNamespace(_sandbox.SandboxPath), time: _clock);
             _ring = FuzzRing.Create(_kernel, factory, _options, _sandbox.SocketFolder);
-            failure = Body() ?? _ring.TearDown(_clock) ?? CloseFolders() ?? CheckAfterTeardown();
+            using (SwapsFolders ? _sandbox.Swap() : null)
+            {
+                failure = Body();
+            }
+
+            failure ??= _ring.TearDown(_clock) ?? CloseFolders() ?? CheckAfterTeardown();
         }
         catch (Exception e)
         {

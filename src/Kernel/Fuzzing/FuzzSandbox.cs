@@ -9,7 +9,7 @@ namespace VerbRing.Kernel.Fuzzing;
 /// links that stay inside and links that lead out (to the decoy directly, absolutely, through a chain, in a loop) —
 /// and <c>box/decoy</c> beside it, whose tree hash must never change. <c>sock</c> holds the server's sockets.
 /// </summary>
-internal sealed class FuzzSandbox : IDisposable
+internal sealed partial class FuzzSandbox : IDisposable
 {
     private const string RamDisk = "/dev/shm";
 
@@ -72,6 +72,16 @@ internal sealed class FuzzSandbox : IDisposable
         Link("loop1", "loop2");
         Link("loop2", "loop1");
         Link(Path.Combine("b", "up"), "../../decoy");
+
+        // The shapes of the escapes openat2 closed: a file beyond a folder link, links at depth, an absolute one
+        // below the root, and a folder that a swapper exchanges with a link out while the round runs (Swap).
+        Directory.CreateDirectory(Path.Combine(SandboxPath, "sub", "deeper"));
+        Directory.CreateDirectory(Path.Combine(SandboxPath, "race-dir"));
+        Link("via", "link-out/planted");
+        Link("via-sub", "link-out/nested");
+        Link(Path.Combine("sub", "deeper", "up"), "../../../decoy");
+        Link(Path.Combine("sub", "abs"), DecoyPath);
+        Link("race-link", "../decoy");
         return HashOutside();
     }
 
@@ -134,6 +144,13 @@ internal sealed class FuzzSandbox : IDisposable
 
         return found;
     }
+
+    /// <summary>
+    /// Starts exchanging <c>race-dir</c> (a folder) with <c>race-link</c> (a link out) in a tight loop on a thread of
+    /// its own, until the result is disposed (or a million swaps, whichever comes first): OPENs of "/race-dir/…" race
+    /// the swap, and the outside hash and the open-handle check must still hold.
+    /// </summary>
+    public IDisposable Swap() => new Swapper(Path.Combine(SandboxPath, "race-dir"), Path.Combine(SandboxPath, "race-link"));
 
     /// <summary>Removes the run's folder.</summary>
     public void Dispose()
@@ -203,4 +220,36 @@ internal sealed class FuzzSandbox : IDisposable
     }
 
     private void Link(string name, string target) => File.CreateSymbolicLink(Path.Combine(SandboxPath, name), target);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    private static partial int RenameAt2(int oldDirectory, string oldPath, int newDirectory, string newPath, uint flags);
+
+    /// <summary>The swapping thread: RENAME_EXCHANGE of two names, as fast as it can, until disposed.</summary>
+    private sealed class Swapper : IDisposable
+    {
+        private const int AtCurrentDirectory = -100, Exchange = 2; // AT_FDCWD, RENAME_EXCHANGE
+        private readonly Thread _thread;
+        private volatile bool _stop;
+
+        public Swapper(string first, string second)
+        {
+            _thread = new Thread(() =>
+            {
+                for (var i = 0; i < 1_000_000 && !_stop; i++)
+                {
+                    if (RenameAt2(AtCurrentDirectory, first, AtCurrentDirectory, second, Exchange) != 0)
+                    {
+                        return; // the host refused (no renameat2, or the round removed the names): nothing to race
+                    }
+                }
+            }) { IsBackground = true, Name = "fuzz swapper" };
+            _thread.Start();
+        }
+
+        public void Dispose()
+        {
+            _stop = true;
+            _thread.Join();
+        }
+    }
 }
