@@ -97,4 +97,54 @@ public sealed class AllocationTests
 
         (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0L);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Enter_HostFileChain_OpenReadWriteClose_AllocatesNothingOnceWarm(bool walk)
+    {
+        // The design card's chain on a host folder, through both resolvers: pooled nodes, paths on the stack.
+        using var box = new HostBox();
+        box.Folder("dir");
+        box.WriteFile("dir/data", new string('x', 4096));
+        using var files = new HostNamespace(box.Sandbox, readOnly: false, maxFileSize: 1 << 20, walk ? HostResolution.Walk : HostResolution.Auto);
+        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new ManualClock()).Create();
+        var path = ring.Memory.Put("/dir/../dir/./data");
+        var buffer = ring.Memory.Reserve(4096);
+
+        void Round()
+        {
+            ring.Push(Sqes.Open(path, OpenFlags.Read | OpenFlags.Write, save: Reg.R0, link: SqeLink.Link));
+            ring.Push(Sqes.Read(Reg.R0, buffer, 4096, save: Reg.R1, link: SqeLink.Link));
+            ring.Push(Sqes.Write(Reg.R0, buffer, Reg.R1, offset: 4096, link: SqeLink.Link));
+            ring.Push(Sqes.Seek(Reg.R0, 0, Whence.Set, link: SqeLink.Link));
+            ring.Push(Sqes.Close(Reg.R0));
+            if (ring.SubmitAndWait() != new EnterResult(5, Errno.OK))
+            {
+                throw new InvalidOperationException("the round did not consume its SQEs");
+            }
+
+            while (ring.TryPop(out var cqe))
+            {
+                if (cqe.Error != 0)
+                {
+                    throw new InvalidOperationException($"op {cqe.Op} failed with {cqe.Error}");
+                }
+            }
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            Round(); // warm up: JIT, tiering, the node pool
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 500; i++)
+        {
+            Round();
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0L);
+        files.OpenHandles.ShouldBe(0);
+    }
 }
