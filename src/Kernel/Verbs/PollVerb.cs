@@ -6,7 +6,8 @@ namespace VerbRing.Kernel;
 /// POLL (op 3): fd, events → the ready events: those requested, plus ERROR and HUP, which are always reported (as
 /// Linux does). Files are always ready to read and write. On a pipe it pends until something is ready: READ when
 /// data is buffered, HUP once no write end is left; WRITE when there is room, ERROR once no read end is left.
-/// A descriptor that is not open answers NVAL at once (success, like Linux's POLLNVAL); unknown event bits, EINVAL.
+/// A descriptor that is not open answers NVAL at once (success, like Linux's POLLNVAL); a waiting POLL whose
+/// descriptor is closed completes with EBADF, as every waiting verb does; unknown event bits, EINVAL.
 /// </summary>
 internal sealed class PollVerb : IVerbHandler
 {
@@ -24,8 +25,13 @@ internal sealed class PollVerb : IVerbHandler
             return VerbResult.Fail(Errno.EINVAL);
         }
 
+        if (call.Target is PipeEnd { IsClosed: true })
+        {
+            return VerbResult.Fail(Errno.EBADF); // its descriptor was closed while the poll waited, as for READ and WRITE
+        }
+
         var node = (call.Target as INode) ?? (call.Ring.Files.TryGet(call.Arg0, out var file) ? file!.Node : null);
-        if (node is null || node is PipeEnd { IsClosed: true })
+        if (node is null)
         {
             return VerbResult.Ok((ulong)PollEvents.Nval);
         }

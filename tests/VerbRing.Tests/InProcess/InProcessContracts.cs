@@ -44,3 +44,8 @@ public sealed class InProcessPolicyTests : PolicyContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
 }
+
+public sealed class InProcessPipeEdgeTests : PipeEdgeContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+}

@@ -44,3 +44,8 @@ public sealed class KernelThreadPolicyTests : PolicyContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
 }
+
+public sealed class KernelThreadPipeEdgeTests : PipeEdgeContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+}

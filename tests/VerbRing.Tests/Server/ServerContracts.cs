@@ -39,3 +39,8 @@ public sealed class ServerPolicyTests : PolicyContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.Server;
 }
+
+public sealed class ServerPipeEdgeTests : PipeEdgeContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
