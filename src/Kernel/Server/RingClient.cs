@@ -97,7 +97,7 @@ public static class RingClient
     /// <summary>What a setup refusal means, in one line (spec/transport.md, "Setup").</summary>
     private static string Refusal(Errno errno, uint limit) => errno switch
     {
-        Errno.EAGAIN when limit > 0 => $"The server is full: it serves at most {limit} clients at once (EAGAIN); try again later.",
+        Errno.EAGAIN when limit > 0 => $"The server is full: it serves at most {limit} client{(limit == 1 ? "" : "s")} at once (EAGAIN); try again later.",
         Errno.EAGAIN => "The server is busy: too many connections are setting up (EAGAIN); try again later.",
         Errno.ETIMEDOUT => "The server closed the connection: setup did not finish within its deadline (ETIMEDOUT).",
         _ => $"The server refused the ring: {errno}.",
