@@ -143,8 +143,29 @@ internal sealed unsafe partial class ServerSession
             Send(reply);
         }
 
+        DiscardUnread();
         Dispose();
         Release();
+    }
+
+    /// <summary>
+    /// Reads and drops what the client sent that the server will never read (at most 64 KiB): a Unix socket closed
+    /// with unread bytes resets its peer, which would then lose the reply just sent instead of reading it and EOF.
+    /// </summary>
+    private void DiscardUnread()
+    {
+        Span<byte> scratch = stackalloc byte[1024];
+        try
+        {
+            for (var left = 64; left > 0 && _socket.Available > 0; left--)
+            {
+                _ = _socket.Receive(scratch); // Available > 0: returns at once
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // The client is gone: nothing to protect.
+        }
     }
 
     /// <summary>
