@@ -16,7 +16,7 @@ namespace VerbRing.Kernel.Server;
 // wake event: a deadline's timer queues its session on _expired and signals it, and so does Dispose.
 public sealed partial class RingServer
 {
-    private readonly Readiness.WakeEvent _wake = new();
+    private readonly Readiness.WakeEvent _wake;
     private readonly ConcurrentQueue<ServerSession> _expired = new();
     private readonly List<ServerSession> _settingUp = [];
     private readonly TimerCallback _onDeadline;

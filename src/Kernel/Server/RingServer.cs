@@ -69,6 +69,7 @@ public sealed partial class RingServer : IDisposable
         {
             _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
             _listener.Listen(64);
+            _wake = new Readiness.WakeEvent();
         }
         catch
         {
