@@ -177,7 +177,7 @@ public sealed partial class RingServer
             Leave(_settingUp[0], Errno.EAGAIN);
         }
 
-        var session = new ServerSession(client, _factory, _options, _name, Interlocked.Increment(ref _nextId));
+        var session = new ServerSession(client, _factory, _options, _name, ++_nextId); // ids: this thread alone makes sessions
         session.Deadline = _options.Time.CreateTimer(_onDeadline, session, _options.SetupTimeout, Timeout.InfiniteTimeSpan);
         _settingUp.Add(session);
         CountInSetup(+1); // after the deadline is armed: whoever sees the count sees the deadline running
