@@ -5,18 +5,31 @@ using VerbRing.Kernel.Server;
 namespace VerbRing.Cli;
 
 /// <summary>
-/// <c>verbring serve --socket PATH [--seed DIR | --fs DIR] [--mount ...] [--allow ...] [--deny ...]</c>: hosts one
-/// namespace for many clients, each ring under the same policy, over a Unix domain socket until interrupted
-/// (Ctrl+C, SIGTERM).
+/// <c>verbring serve --socket PATH [--max-clients N] [--seed DIR | --fs DIR] [--mount ...] [--allow ...] [--deny ...]</c>:
+/// hosts one namespace for many clients, each ring under the same policy, over a Unix domain socket until
+/// interrupted (Ctrl+C, SIGTERM).
 /// </summary>
 internal static class ServeCommand
 {
     public static Command Create(CliConsole console)
     {
         var socket = new Option<FileInfo>("--socket") { Description = "The Unix domain socket to listen on.", Required = true };
+        var maxClients = new Option<int>("--max-clients")
+        {
+            Description = "Rings at most; a client past it is refused with EAGAIN (connections still setting up do not count).",
+            DefaultValueFactory = _ => new RingServerOptions().MaxClients,
+        };
+        maxClients.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--max-clients must be at least 1.");
+            }
+        });
         var sandbox = new SandboxOptions();
         var command = new Command("serve", "Host a namespace for clients over a Unix socket, each ring under the policy given here (see spec/transport.md).");
         command.Options.Add(socket);
+        command.Options.Add(maxClients);
         sandbox.AddTo(command);
         command.SetAction(result =>
         {
@@ -32,7 +45,11 @@ internal static class ServeCommand
             }
 
             using var stop = new ManualResetEventSlim(false);
-            using var server = new RingServer(factory, result.GetValue(socket)!.FullName, new RingServerOptions { Ring = new RingOptions { Policy = policy } });
+            using var server = new RingServer(factory, result.GetValue(socket)!.FullName, new RingServerOptions
+            {
+                Ring = new RingOptions { Policy = policy },
+                MaxClients = result.GetValue(maxClients),
+            });
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
                 e.Cancel = true;

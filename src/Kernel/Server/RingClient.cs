@@ -39,11 +39,19 @@ public static class RingClient
             socket.Connect(new UnixDomainSocketEndPoint(socketPath));
             Span<byte> request = stackalloc byte[Wire.RequestSize];
             Wire.WriteRequest(request, Wire.Setup, sqEntries, cqEntries, userMemory);
-            socket.Send(request);
-            var errno = ReadReply(socket, out _, out _);
+            try
+            {
+                socket.Send(request);
+            }
+            catch (SocketException)
+            {
+                // The server may have refused this connection and closed it already: its reply, read next, says why.
+            }
+
+            var errno = ReadReply(socket, out var limit, out _);
             if (errno != Errno.OK)
             {
-                throw new IOException($"The server refused the ring: {errno}.");
+                throw new IOException(Refusal(errno, limit));
             }
 
             Span<byte> length = stackalloc byte[2];
@@ -57,9 +65,9 @@ public static class RingClient
             region = MappedRingRegion.Open(Encoding.UTF8.GetString(path), layout, trailerSize: doorbell ? Doorbell.Size : 0);
             Wire.WriteRequest(request, Wire.Ready);
             socket.Send(request);
-            if (ReadReply(socket, out _, out _) != Errno.OK)
+            if (ReadReply(socket, out _, out _) is var ready and not Errno.OK)
             {
-                throw new IOException("The server did not confirm the ring.");
+                throw new IOException(ready == Errno.ETIMEDOUT ? Refusal(ready, 0) : $"The server did not confirm the ring: {ready}.");
             }
 
             return new IoRing(region, doorbell ? SwitchToDoorbell(socket, region) : new SocketPort(socket));
@@ -85,6 +93,15 @@ public static class RingClient
 
         return new DoorbellPort(socket, region.Trailer);
     }
+
+    /// <summary>What a setup refusal means, in one line (spec/transport.md, "Setup").</summary>
+    private static string Refusal(Errno errno, uint limit) => errno switch
+    {
+        Errno.EAGAIN when limit > 0 => $"The server is full: it serves at most {limit} client{(limit == 1 ? "" : "s")} at once (EAGAIN); try again later.",
+        Errno.EAGAIN => "The server is busy: too many connections are setting up (EAGAIN); try again later.",
+        Errno.ETIMEDOUT => "The server closed the connection: setup did not finish within its deadline (ETIMEDOUT).",
+        _ => $"The server refused the ring: {errno}.",
+    };
 
     private static Errno ReadReply(Socket socket, out uint a, out uint b)
     {

@@ -11,28 +11,46 @@ public sealed record RingServerOptions
     /// <summary>The most user memory a client may ask for (default 16 MiB).</summary>
     public uint MaxUserMemory { get; init; } = 16u << 20;
 
-    /// <summary>Clients at most; a connection past it is closed at once (default 256).</summary>
+    /// <summary>
+    /// Rings at most (default 256): a setup request past it is refused — errno EAGAIN, a = this limit — and the
+    /// connection closed. Connections still setting up do not count; <see cref="MaxConnectionsInSetup"/> bounds them.
+    /// </summary>
     public int MaxClients { get; init; } = 256;
 
-    /// <summary>How long a new connection may take to set up its ring (default 10 s).</summary>
+    /// <summary>
+    /// How long a new connection may take for its whole setup — from accept to the first request after the setup
+    /// reply — however it spreads its bytes (default 10 s). Past it the server replies ETIMEDOUT and closes it.
+    /// </summary>
     public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Connections in setup at most (default 1024): they cost no thread, but a descriptor each; one more makes the
+    /// server refuse the oldest of them (EAGAIN, a = 0) and close it.
+    /// </summary>
+    public int MaxConnectionsInSetup { get; init; } = 1024;
+
+    /// <summary>The clock of the setup deadlines (default the system's; tests drive a manual one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
 /// <c>verbring serve</c>: hosts one namespace for many clients over a Unix domain socket. Each client asks for a
 /// ring and gets a file both map; enter is a small request on the socket (spec/transport.md). Clients share the
-/// namespace, as processes share a file system, and nothing else.
+/// namespace, as processes share a file system, and nothing else. One thread accepts and sets up every connection
+/// (RingServer.Setup.cs); a ring, once it exists, gets a session thread of its own.
 /// </summary>
-public sealed class RingServer : IDisposable
+public sealed partial class RingServer : IDisposable
 {
     private readonly RingFactory _factory;
     private readonly RingServerOptions _options;
     private readonly Socket _listener;
-    private readonly Thread _acceptor;
+    private readonly Thread _setupThread;
     private readonly string _name = $"verbring-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly List<ServerSession> _sessions = [];
     private int _nextId;
     private int _sessionThreads;
+    private int _rings;
+    private int _inSetup;
     private volatile bool _stopping;
 
     /// <summary>Listens on <paramref name="socketPath"/> (replacing a stale socket file) and starts accepting.</summary>
@@ -42,6 +60,8 @@ public sealed class RingServer : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
         _factory = factory;
         _options = options ?? new RingServerOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxClients, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConnectionsInSetup, 1, nameof(options));
         SocketPath = Path.GetFullPath(socketPath);
         RemoveStaleSocket(SocketPath);
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -49,6 +69,7 @@ public sealed class RingServer : IDisposable
         {
             _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
             _listener.Listen(64);
+            _wake = new Readiness.WakeEvent();
         }
         catch
         {
@@ -56,21 +77,37 @@ public sealed class RingServer : IDisposable
             throw;
         }
 
-        _acceptor = new Thread(Accept) { IsBackground = true, Name = "verbring-accept" };
-        _acceptor.Start();
+        _onDeadline = SetupDeadlinePassed;
+        _setupThread = new Thread(SetUpConnections) { IsBackground = true, Name = "verbring-setup" };
+        _setupThread.Start();
     }
 
     /// <summary>The socket's path.</summary>
     public string SocketPath { get; }
 
-    /// <summary>Clients connected now.</summary>
+    /// <summary>Connections the server holds now: those setting up and those with a ring.</summary>
     public int ClientCount
     {
         get
         {
             lock (_sessions)
             {
-                return _sessions.Count(s => !s.IsClosed);
+                return _inSetup + _sessions.Count(s => !s.IsClosed);
+            }
+        }
+    }
+
+    /// <summary>Rings that exist now — what <see cref="RingServerOptions.MaxClients"/> bounds.</summary>
+    public int RingCount => Volatile.Read(ref _rings);
+
+    /// <summary>Connections that have not finished setup (they cost a descriptor each and no thread).</summary>
+    public int ConnectionsInSetup
+    {
+        get
+        {
+            lock (_sessions)
+            {
+                return _inSetup;
             }
         }
     }
@@ -81,38 +118,17 @@ public sealed class RingServer : IDisposable
     /// <summary>Session threads still running (each ends with its client).</summary>
     public int SessionThreads => Volatile.Read(ref _sessionThreads);
 
-
-
     /// <summary>
     /// Blocks until at most <paramref name="count"/> clients are connected (their teardown done) or
     /// <paramref name="limit"/> passes; returns whether they are. A wait on a condition, not a sleep.
     /// </summary>
-    public bool WaitForClients(int count, TimeSpan limit)
-    {
-        var until = DateTime.UtcNow + limit;
-        lock (_sessions)
-        {
-            while (_sessions.Count(s => !s.IsClosed) > count)
-            {
-                var left = until - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || !Monitor.Wait(_sessions, left))
-                {
-                    return _sessions.Count(s => !s.IsClosed) <= count;
-                }
-            }
+    public bool WaitForClients(int count, TimeSpan limit) => WaitUntil(() => _inSetup + _sessions.Count(s => !s.IsClosed) <= count, limit);
 
-            return true;
-        }
-    }
-
-    /// <summary>Called once a session's thread has torn its client down.</summary>
-    private void SessionClosed()
-    {
-        lock (_sessions)
-        {
-            Monitor.PulseAll(_sessions);
-        }
-    }
+    /// <summary>
+    /// Blocks until exactly <paramref name="count"/> connections are in setup or <paramref name="limit"/> passes;
+    /// returns whether they are. A wait on a condition, not a sleep.
+    /// </summary>
+    public bool WaitForConnectionsInSetup(int count, TimeSpan limit) => WaitUntil(() => _inSetup == count, limit);
 
     /// <summary>The kernels of the clients connected now (for tests and tools).</summary>
     internal IReadOnlyList<RingKernel> Kernels
@@ -130,8 +146,10 @@ public sealed class RingServer : IDisposable
     public void Dispose()
     {
         _stopping = true;
+        _wake.Signal();
+        _setupThread.Join(); // it closes every connection still in setup as it leaves
         _listener.Dispose();
-        _acceptor.Join();
+        _wake.Dispose();
         ServerSession[] sessions;
         lock (_sessions)
         {
@@ -152,6 +170,70 @@ public sealed class RingServer : IDisposable
         }
 
         File.Delete(SocketPath);
+    }
+
+    /// <summary>Waits, under the sessions' lock, until <paramref name="condition"/> holds or the limit passes.</summary>
+    private bool WaitUntil(Func<bool> condition, TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        lock (_sessions)
+        {
+            while (!condition())
+            {
+                var left = until - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_sessions, left))
+                {
+                    return condition();
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Counts connections into or out of setup, and wakes whoever waits on the counts.</summary>
+    private void CountInSetup(int change)
+    {
+        lock (_sessions)
+        {
+            _inSetup += change;
+            Monitor.PulseAll(_sessions);
+        }
+    }
+
+    /// <summary>Gives a set-up session its thread; the first request after setup is already in its head.</summary>
+    private void StartSession(ServerSession session)
+    {
+        lock (_sessions)
+        {
+            _sessions.RemoveAll(s => s.IsClosed);
+            _sessions.Add(session);
+            _inSetup--;
+            Monitor.PulseAll(_sessions);
+        }
+
+        // Interlocked: counts the session's thread from before it starts until it has torn its client down.
+        Interlocked.Increment(ref _sessionThreads);
+        new Thread(() =>
+        {
+            try
+            {
+                session.Serve();
+            }
+            finally
+            {
+                // The thread is done with everything (the session unmapped its region as Serve returned): count it
+                // out first, so that whoever sees the session closed also sees its thread and its ring gone.
+                Interlocked.Decrement(ref _sessionThreads);
+                Interlocked.Decrement(ref _rings); // Interlocked: the setup loop reads it to admit the next ring
+                lock (_sessions)
+                {
+                    session.IsClosed = true;
+                    Monitor.PulseAll(_sessions);
+                }
+            }
+        })
+        { IsBackground = true, Name = "verbring-session" }.Start();
     }
 
     /// <summary>Removes a socket file left by a server that is gone; refuses a path in use or that is not a socket.</summary>
@@ -179,63 +261,5 @@ public sealed class RingServer : IDisposable
         }
 
         throw new IOException($"'{path}' is in use by another server.");
-    }
-
-    private void Accept()
-    {
-        while (!_stopping)
-        {
-            Socket client;
-            try
-            {
-                client = _listener.Accept();
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                if (_stopping)
-                {
-                    return;
-                }
-
-                Thread.Sleep(10); // out of descriptors or similar: back off and keep serving
-                continue;
-            }
-
-            if (ClientCount >= _options.MaxClients)
-            {
-                client.Dispose(); // full: the connection is closed at once
-                continue;
-            }
-
-            var session = new ServerSession(client, _factory, _options, _name, Interlocked.Increment(ref _nextId));
-            lock (_sessions)
-            {
-                _sessions.RemoveAll(s => s.IsClosed);
-                _sessions.Add(session);
-            }
-
-            // Interlocked: counts the session's thread from before it starts until it has torn its client down.
-            Interlocked.Increment(ref _sessionThreads);
-            new Thread(() =>
-            {
-                try
-                {
-                    session.Serve();
-                }
-                finally
-                {
-                    // The thread is done with everything (the session unmapped its region as Serve returned): count it
-                    // out first, so that whoever sees the session closed also sees its thread gone.
-                    Interlocked.Decrement(ref _sessionThreads);
-                    session.IsClosed = true;
-                    SessionClosed();
-                }
-            })
-            { IsBackground = true, Name = "verbring-session" }.Start();
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Text;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
@@ -8,9 +7,10 @@ namespace VerbRing.Kernel.Server;
 
 /// <summary>
 /// One client of the server: its socket, its ring region (sealed memory both map, the doorbell page after it), and
-/// its own kernel — registers and descriptors of its own over the server's shared namespace. It serves requests
-/// from the socket, or from the doorbell once the client switches to it, until the client goes away; then it
-/// cancels what is pending, closes every descriptor and unmaps. The client's memory is treated as hostile.
+/// its own kernel — registers and descriptors of its own over the server's shared namespace. The server's setup loop
+/// takes it through setup without a thread (ServerSession.Setup.cs); then, on a thread of its own, it serves
+/// requests from the socket, or from the doorbell once the client switches to it, until the client goes away; then
+/// it cancels what is pending, closes every descriptor and unmaps. The client's memory is treated as hostile.
 /// </summary>
 internal sealed unsafe partial class ServerSession : IDisposable
 {
@@ -44,15 +44,17 @@ internal sealed unsafe partial class ServerSession : IDisposable
     /// <summary>Whether the session has ended: set by the server once the session's thread is done, teardown and all.</summary>
     public bool IsClosed { get; set; }
 
-    /// <summary>Serves requests until the client closes the connection or breaks the protocol.</summary>
+    /// <summary>
+    /// Serves requests on the session's own thread — the first one already read by the setup loop
+    /// (<see cref="Head"/>) — until the client closes the connection or breaks the protocol.
+    /// </summary>
     public void Serve()
     {
         Span<byte> request = stackalloc byte[Wire.RequestSize];
+        _head.CopyTo(request);
         try
         {
-            // A client that connects and never sets up a ring does not hold a thread for long.
-            _socket.ReceiveTimeout = (int)_options.SetupTimeout.TotalMilliseconds;
-            while (Wire.ReadExactly(_socket, request))
+            do
             {
                 var magic = BinaryPrimitives.ReadUInt32LittleEndian(request);
                 var kind = BinaryPrimitives.ReadUInt32LittleEndian(request[4..]);
@@ -68,10 +70,9 @@ internal sealed unsafe partial class ServerSession : IDisposable
                 switch (kind)
                 {
                     case Wire.Setup:
-                        SetUp(a, b, c);
+                        Reply(Errno.EINVAL); // the ring exists already
                         break;
                     case Wire.Ready when _kernel is not null:
-                        _socket.ReceiveTimeout = 0; // set up: an idle client may now wait as long as it likes
                         _ready = true;
                         Reply(Errno.OK);
                         break;
@@ -92,6 +93,7 @@ internal sealed unsafe partial class ServerSession : IDisposable
                         break;
                 }
             }
+            while (Wire.ReadExactly(_socket, request));
         }
 #pragma warning disable CA1031 // Whatever goes wrong with one client ends that client's session, never the server.
         catch (Exception)
@@ -136,7 +138,10 @@ internal sealed unsafe partial class ServerSession : IDisposable
         }
     }
 
-    /// <summary>The session thread's last act: once the kernel's teardown is done (whoever began it), unmaps.</summary>
+    /// <summary>
+    /// The session thread's last act (or the setup loop's, for a session that never got a thread): once the
+    /// kernel's teardown is done (whoever began it), unmaps.
+    /// </summary>
     private void Release()
     {
         _kernel?.Dispose(); // a second call returns once a teardown another thread began has finished
@@ -146,49 +151,6 @@ internal sealed unsafe partial class ServerSession : IDisposable
         }
 
         _region?.Dispose();
-    }
-
-    private void SetUp(uint sq, uint cq, uint user)
-    {
-        if (_kernel is not null || user > _options.MaxUserMemory)
-        {
-            Reply(Errno.EINVAL);
-            return;
-        }
-
-        RingLayout layout;
-        try
-        {
-            layout = new RingLayout(sq, cq, user);
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            Reply(Errno.EINVAL);
-            return;
-        }
-
-        // Sealed anonymous memory: the client maps it through /proc, cannot resize it, and nothing is on disk.
-        var region = MappedRingRegion.CreateSealed($"{_name}-{_id}", layout, Doorbell.Size, out var file);
-        var kernel = _factory.Attach(region, _options.Ring with { SqEntries = sq, CqEntries = cq, UserMemorySize = user });
-        lock (_teardown)
-        {
-            if (_disposed)
-            {
-                kernel.Dispose();
-                region.Dispose();
-                return;
-            }
-
-            _region = region;
-            _kernel = kernel;
-        }
-
-        var path = Encoding.UTF8.GetBytes(file);
-        Span<byte> reply = stackalloc byte[Wire.ReplySize + 2 + path.Length];
-        Wire.WriteReply(reply, 0);
-        BinaryPrimitives.WriteUInt16LittleEndian(reply[Wire.ReplySize..], (ushort)path.Length);
-        path.CopyTo(reply[(Wire.ReplySize + 2)..]);
-        _socket.Send(reply);
     }
 
     /// <summary>

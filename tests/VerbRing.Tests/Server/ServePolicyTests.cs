@@ -48,5 +48,41 @@ public sealed class ServePolicyTests : IDisposable
         File.Exists(socket).ShouldBeFalse("the server removes its socket when it stops");
     }
 
+    [Fact]
+    public void Serve_WithMaxClients_RefusesTheNextClient_AndRunConnectSaysWhyInOneLine()
+    {
+        var socket = Path.Combine(_folder, "m.sock");
+        using var server = CliRunner.Start("serve", "--socket", socket, "--max-clients", "1");
+        try
+        {
+            server.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {socket}");
+            using (var only = RingClient.Connect(socket))
+            {
+                var refused = CliRunner.Run("run", Repository.PathOf("examples/hello.vr"), "--connect", socket);
+                refused.ExitCode.ShouldNotBe(0);
+                refused.Error.ShouldBe($"verbring: --connect {socket}: The server is full: it serves at most 1 client at once (EAGAIN); try again later.\n");
+                only.Enter(0, 0).IsSuccess.ShouldBeTrue("the client within the limit is served throughout");
+            }
+
+            // The ring is gone once the server has torn it down; a client asking from then on is served.
+            SpinWait.SpinUntil(() => CliRunner.Run("run", Repository.PathOf("examples/hello.vr"), "--connect", socket).ExitCode == 0, TimeSpan.FromSeconds(60))
+                .ShouldBeTrue("a client is served once the first has left");
+        }
+        finally
+        {
+            using var term = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            term.WaitForExit();
+            server.WaitForExit();
+        }
+    }
+
+    [Fact]
+    public void Serve_WithMaxClientsZero_IsRefusedInOneLine()
+    {
+        var result = CliRunner.Run("serve", "--socket", Path.Combine(_folder, "z.sock"), "--max-clients", "0");
+        result.ExitCode.ShouldNotBe(0);
+        result.Error.ShouldStartWith("verbring: --max-clients must be at least 1.");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
