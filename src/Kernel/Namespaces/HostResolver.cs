@@ -19,7 +19,8 @@ internal enum HostResolution
 /// is followed when it is relative and stays beneath the start; an absolute link, or a ".." that would climb above
 /// the start, is refused before anything outside is looked at, so the errno never tells whether an outside path
 /// exists. A new file is created by the final open, in the final directory's descriptor, so no swap between a check
-/// and the use can redirect it: there is no check apart from the use.
+/// and the use can redirect it: there is no check apart from the use. When openat2 keeps answering EAGAIN (it does
+/// while renames anywhere on the host race a ".." step), that one open takes the walk.
 /// </summary>
 internal static unsafe class HostResolver
 {
@@ -28,7 +29,7 @@ internal static unsafe class HostResolver
 
     private const int MaxPending = 2 * (Verbs.Abi.MaxPath + 1); // a link's target (PATH_MAX) and what follows it
     private const int MaxDepth = (Verbs.Abi.MaxPath / 2) + 1; // "a/a/a…": the deepest a resolved path can go
-    private const int Retries = 16; // openat2 answers EAGAIN when a rename raced a ".." step; it is safe to ask again
+    private const int Retries = 4; // openat2 answers EAGAIN when any rename on the host raced a ".." step; then the walk
 
     /// <summary>
     /// Opens <paramref name="path"/> (relative, normalized: no "." or "..", no leading '/'; empty means the start
@@ -92,12 +93,14 @@ internal static unsafe class HostResolver
             }
 
             var error = HostCalls.LastError;
-            if ((error == HostCalls.EAGAIN && attempt < Retries) || error == HostCalls.EINTR)
+            if (error == HostCalls.EINTR || (error == HostCalls.EAGAIN && attempt < Retries))
             {
                 continue;
             }
 
-            return error;
+            // The kernel refuses a ".." while *any* rename on the host may race it (a global sequence count): on a
+            // busy host that can go on. The walk resolves ".." itself, under the same rule, and needs no such luck.
+            return error == HostCalls.EAGAIN ? Walk(start, path, trailingSlash, flags, out fd) : error;
         }
     }
 

@@ -247,6 +247,48 @@ public sealed class BeneathTests : IDisposable
         _box.Fingerprint().ShouldBe(before, "nothing outside the sandbox changed");
     }
 
+    [Fact]
+    public void Open_ThroughADotDotLink_WhileTheHostRenamesElsewhere_NeverAnswersEagain()
+    {
+        // openat2 refuses a ".." step while any rename on the host may race it (EAGAIN); the namespace must not pass
+        // that on: a busy host renames all the time. Renames in a folder nowhere near the path, as another program's.
+        var elsewhere = Directory.CreateTempSubdirectory("verbring-renames-").FullName;
+        File.WriteAllText(Path.Combine(elsewhere, "a"), "x");
+        using var files = Serve(walk: false);
+        using var ring = RingFactory.CreateDefault(fileSystem: files).Create();
+        var path = ring.Memory.Put("/sub/deeper/home/data.txt"); // home -> ../../sub: two ".." steps
+        using var stop = new CancellationTokenSource();
+        var renamer = new Thread(() =>
+        {
+            for (var i = 0; i < 2_000_000 && !stop.IsCancellationRequested; i++)
+            {
+                File.Move(Path.Combine(elsewhere, i % 2 == 0 ? "a" : "b"), Path.Combine(elsewhere, i % 2 == 0 ? "b" : "a"));
+            }
+        }) { IsBackground = true };
+        renamer.Start();
+        var answers = new Dictionary<Errno, int>();
+        try
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                var cqe = ring.RunOne(Sqes.Open(path, OpenFlags.Read, save: Reg.R0));
+                answers[(Errno)cqe.Error] = answers.GetValueOrDefault((Errno)cqe.Error) + 1;
+                if (cqe.Error == 0)
+                {
+                    ring.RunOne(Sqes.Close(Reg.R0)).Error.ShouldBe(0);
+                }
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            renamer.Join();
+            Directory.Delete(elsewhere, recursive: true);
+        }
+
+        answers.Keys.ToList().ShouldBe([Errno.OK], "every open succeeded, whatever the host renamed meanwhile");
+    }
+
     public void Dispose() => _box.Dispose();
 
     private HostNamespace Serve(bool walk) =>
