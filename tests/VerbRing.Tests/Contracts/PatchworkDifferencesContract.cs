@@ -40,7 +40,7 @@ public abstract class PatchworkDifferencesContract : KernelContract
     }
 
     [Fact]
-    public void Cancel_DevelopsFirstMatchValueZero_IsEinvalAndCancelsNothing()
+    public void Cancel_DevelopsFirstMatchZeroOrAnOtherBit_IsEinvalAndCancelsNothing()
     {
         using var ring = NewRing();
         ring.Pipe(Reg.R0);
@@ -48,6 +48,9 @@ public abstract class PatchworkDifferencesContract : KernelContract
 
         // On develop, arg1 = 0 cancels the first operation whose data matches.
         ring.RunOne(Sqes.Cancel(7, 0UL, data: 100)).ShouldFailWith(Errno.EINVAL);
+
+        // develop ignores arg1's other bits, so ALL | 4 would cancel every match there.
+        ring.RunOne(Sqes.Cancel(7, (ulong)CancelMode.All | 4, data: 101)).ShouldFailWith(Errno.EINVAL);
 
         ring.InFlight.ShouldBe(1, "the read still waits");
         ring.PopAll().ShouldBeEmpty();
