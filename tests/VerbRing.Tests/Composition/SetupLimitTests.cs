@@ -71,14 +71,16 @@ public sealed class SetupLimitTests : IDisposable
     {
         using var server = new RingServer(RingFactory.CreateDefault(), Path.Combine(_folder, "s.sock"), new RingServerOptions { MaxUserMemory = 8192 });
 
-        using (var socket = Connect(server))
+        // A refused setup closes its connection (spec/transport.md, "Setup"), so each refusal gets a connection of its own.
+        foreach (var (sq, cq, user, why) in new[] { (65536u, 1u, 0u, "SQ too large"), (1u, 65536u, 0u, "CQ too large"), (1u, 1u, 8193u, "more than the server's MaxUserMemory") })
         {
-            Setup(socket, 65536, 1, 0).ShouldBe(Errno.EINVAL);
-            Setup(socket, 1, 65536, 0).ShouldBe(Errno.EINVAL);
-            Setup(socket, 1, 1, 8193).ShouldBe(Errno.EINVAL, "more than the server's MaxUserMemory");
-            Setup(socket, RingLayout.MaxEntries, RingLayout.MaxEntries, 8192).ShouldBe(Errno.OK, "the largest shape, the cap exactly");
-            Setup(socket, 1, 1, 0).ShouldBe(Errno.EINVAL, "one ring per connection");
+            using var refused = Connect(server);
+            Setup(refused, sq, cq, user).ShouldBe(Errno.EINVAL, why);
         }
+
+        using var socket = Connect(server);
+        Setup(socket, RingLayout.MaxEntries, RingLayout.MaxEntries, 8192).ShouldBe(Errno.OK, "the largest shape, the cap exactly");
+        Setup(socket, 1, 1, 0).ShouldBe(Errno.EINVAL, "one ring per connection");
     }
 
     /// <summary>
