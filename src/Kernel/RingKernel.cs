@@ -50,7 +50,7 @@ internal sealed class RingKernel : IRingPort
         _cqEntries = ring.CqEntries;
         _time = time;
         _enterTimeout = options.EnterTimeout;
-        _pool = new OperationPool(options.EffectiveMaxInFlight);
+        _pool = new OperationPool((int)Math.Max(ring.SqEntries, ring.CqEntries));
         _submissions = new SubmissionReader(ring);
         _completions = new CompletionWriter(ring, _pool);
         _files = new FileTable(options.MaxDescriptors);
@@ -59,7 +59,7 @@ internal sealed class RingKernel : IRingPort
         _batchGeneration = new int[ring.SqEntries];
         var policy = options.Policy ?? throw new ArgumentNullException(nameof(options), "RingOptions.Policy is required.");
         _context = new RingContext(region, _files, policy.View(fileSystem), time) { PipeCapacity = options.PipeCapacity };
-        _runner = new ChainRunner(_pool, _staged, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer);
+        _runner = new ChainRunner(_pool, _staged, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer, options.EffectiveMaxInFlight);
         _context.Runner = _runner;
     }
 
@@ -152,12 +152,24 @@ internal sealed class RingKernel : IRingPort
                 problems.Add($"backlog has {backlog.Count} entries but counts {_completions.BacklogCount}");
             }
 
+            var waits = 0;
             for (var i = 0; i < _pool.Capacity; i++)
             {
+                waits += _pool[i].Waits ? 1 : 0;
+                if (_pool[i].Waits && _pool[i].State is not (OperationState.Pending or OperationState.Queued or OperationState.Running))
+                {
+                    problems.Add($"#{i} is {_pool[i].State} but counted as waiting");
+                }
+
                 if (_pool[i].State == OperationState.Completed && !backlog.Contains(i))
                 {
                     problems.Add($"#{i} is completed but not in the backlog");
                 }
+            }
+
+            if (waits != _runner.Waiting)
+            {
+                problems.Add($"{waits} slots are marked waiting but the runner counts {_runner.Waiting}");
             }
 
             return problems;
@@ -276,11 +288,12 @@ internal sealed class RingKernel : IRingPort
             return Errno.EINVAL;
         }
 
-        var wanted = Math.Min(amount, queued);
-        var count = Math.Min(wanted, (uint)_pool.FreeCount);
+        // Consumption never waits for a slot: the pool grows, and a verb that would pend past the ring's limit on
+        // waiting operations completes with EAGAIN instead (ChainRunner.TryPark). So nothing queued is ever stuck.
+        var count = Math.Min(amount, queued);
         if (count == 0)
         {
-            return wanted == 0 ? Errno.OK : Errno.EAGAIN;
+            return Errno.OK;
         }
 
         // Each SQE is copied once, all of them before shead is published and before any runs: what user space writes

@@ -9,7 +9,7 @@ namespace VerbRing.Tests.InProcess;
 /// <summary>
 /// The fast path (SQEs run straight from the enter's copies, no slot unless one pends or finds the CQ full) is only
 /// an optimisation: random programs — chains that pend on pipes, break, cancel each other, overflow a small CQ and a
-/// small in-flight pool, time out — complete exactly alike with it on and off. Same enter results, same CQEs in the
+/// small limit on waiting operations (EAGAIN), time out — complete exactly alike with it on and off. Same enter results, same CQEs in the
 /// same order, same registers, same user memory, and sound bookkeeping after every step.
 /// </summary>
 public sealed class FastPathTests
@@ -29,6 +29,7 @@ public sealed class FastPathTests
             counts.CancelledMembers += run.Counts.CancelledMembers;
             counts.Adopted += run.Counts.Adopted;
             counts.QueuedBehind += run.Counts.QueuedBehind;
+            counts.Refused += run.Counts.Refused;
             counts.Backlogged += run.Counts.Backlogged;
             counts.HandedOverAtACancel += run.Counts.HandedOverAtACancel;
             counts.HandedOverAfterAWake += run.Counts.HandedOverAfterAWake;
@@ -39,6 +40,7 @@ public sealed class FastPathTests
         counts.Ran.ShouldBeGreaterThan(consumed * 2 / 5, "a large share ran on the fast path (about half: these programs are full of CANCELs and wakes, which hand the rest of their enter over)");
         counts.Adopted.ShouldBeGreaterThan(0, "verbs pended on the fast path");
         counts.QueuedBehind.ShouldBeGreaterThan(0, "chain members waited behind them");
+        counts.Refused.ShouldBeGreaterThan(0, "verbs that would have waited past the limit completed with EAGAIN");
         counts.Backlogged.ShouldBeGreaterThan(0, "completions found the CQ full");
         counts.HandedOverAtACancel.ShouldBeGreaterThan(0, "CANCELs took the rest of an enter to the general path");
         counts.HandedOverAfterAWake.ShouldBeGreaterThan(0, "wakes took the rest of an enter to the general path");
