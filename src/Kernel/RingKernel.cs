@@ -180,13 +180,16 @@ internal sealed class RingKernel : IRingPort
     public bool IsRunningOnCurrentThread => _sync.IsHeldByCurrentThread;
 
     /// <inheritdoc />
-    public EnterResult Enter(uint amount, uint wait) => Enter(amount, wait, abandoned: null);
+    public EnterResult Enter(uint amount, uint wait) => Enter(amount, wait, Timeout.InfiniteTimeSpan, abandoned: null);
+
+    /// <inheritdoc />
+    public EnterResult Enter(uint amount, uint wait, TimeSpan timeout) => Enter(amount, wait, timeout, abandoned: null);
 
     /// <summary>
     /// Enter for a kernel serving another process: while it waits, it asks <paramref name="abandoned"/> every
     /// 20 ms whether the caller went away, and if so stops with ECANCELED (the caller then tears the ring down).
     /// </summary>
-    internal EnterResult Enter(uint amount, uint wait, Func<bool>? abandoned)
+    internal EnterResult Enter(uint amount, uint wait, TimeSpan timeout, Func<bool>? abandoned)
     {
         // A verb that enters its own ring is refused, also when a timer (not an enter) is running its chain.
         if (_sync.IsHeldByCurrentThread)
@@ -202,7 +205,7 @@ internal sealed class RingKernel : IRingPort
 
         try
         {
-            if (_closing || wait > _cqEntries)
+            if (_closing || wait > _cqEntries || (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan))
             {
                 return new EnterResult(0, Errno.EINVAL);
             }
@@ -222,7 +225,7 @@ internal sealed class RingKernel : IRingPort
                 satisfied = wait == 0 || _completions.Unread >= wait;
             }
 
-            var waited = satisfied ? Errno.OK : WaitForCompletions(wait, abandoned);
+            var waited = satisfied ? Errno.OK : WaitForCompletions(wait, WaitLimit(timeout), abandoned);
             return new EnterResult(consumed, error != Errno.OK ? error : waited);
         }
         finally
@@ -340,13 +343,22 @@ internal sealed class RingKernel : IRingPort
         return Errno.OK;
     }
 
-    /// <summary>Blocks until <paramref name="wait"/> CQEs are unread, the enter timeout passes, or nothing more can come.</summary>
-    private Errno WaitForCompletions(uint wait, Func<bool>? abandoned)
+    /// <summary>How long a wait may last: the enter's own timeout or the ring's, whichever is shorter (infinite: none).</summary>
+    private TimeSpan WaitLimit(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan || (_enterTimeout != Timeout.InfiniteTimeSpan && _enterTimeout < timeout) ? _enterTimeout : timeout;
+
+    /// <summary>Blocks until <paramref name="wait"/> CQEs are unread, <paramref name="limit"/> passes, or nothing more can come.</summary>
+    private Errno WaitForCompletions(uint wait, TimeSpan limit, Func<bool>? abandoned)
     {
         // The common case answers at once and allocates nothing; only a wait that must block arms a timer.
         if (CheckWait(wait, expired: null) is { } answer)
         {
             return answer;
+        }
+
+        if (limit == TimeSpan.Zero)
+        {
+            return Errno.ETIMEDOUT; // a zero timeout polls: what is there now, or ETIMEDOUT
         }
 
         var expired = new StrongBox<bool>(false);
@@ -356,7 +368,7 @@ internal sealed class RingKernel : IRingPort
                 Volatile.Write(ref ((StrongBox<bool>)state!).Value, true);
                 _progress.Set();
             },
-            expired, _enterTimeout, Timeout.InfiniteTimeSpan);
+            expired, limit, Timeout.InfiniteTimeSpan);
         var lastCheck = Environment.TickCount64;
         while (true)
         {
