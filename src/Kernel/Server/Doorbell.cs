@@ -33,7 +33,7 @@ internal readonly unsafe struct Doorbell
     /// <summary>Client line: the CPU the client rang from (a hint: the server never spins tightly on it).</summary>
     public const int UserCpuOffset = 16;
 
-    /// <summary>Client line: the request's timeout in microseconds (u32, 0: none; as the socket's enter request).</summary>
+    /// <summary>Client line: the request's timeout (u32: 0 none, else 1 + microseconds; as the socket's enter request).</summary>
     public const int TimeoutOffset = 20;
 
     /// <summary>Server line: the sequence of the latest request answered (u32, the client sleeps on it).</summary>

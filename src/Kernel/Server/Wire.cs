@@ -22,7 +22,7 @@ internal static class Wire
     /// <summary>ready(): the client mapped the region; the server removes the file. → (errno, 0, 0).</summary>
     public const uint Ready = 2;
 
-    /// <summary>enter(a = amount, b = wait, c = timeout in µs, 0: none) → (errno, consumed, 0).</summary>
+    /// <summary>enter(a = amount, b = wait, c = 0 or 1 + its timeout in µs) → (errno, consumed, 0).</summary>
     public const uint Enter = 3;
 
     /// <summary>
@@ -46,8 +46,9 @@ internal static class Wire
         : Environment.TickCount64 + (long)Math.Min(timeout.TotalMilliseconds + AnswerSlack.TotalMilliseconds, int.MaxValue);
 
     /// <summary>
-    /// An enter's timeout as the protocol carries it: whole microseconds, rounded up (so at least 1), at most
-    /// u32::MAX (about 71 minutes); 0 means none (<see cref="Timeout.InfiniteTimeSpan"/>).
+    /// An enter's timeout as the protocol carries it: 0 means none (<see cref="Timeout.InfiniteTimeSpan"/>), any
+    /// other value is 1 + the timeout in whole microseconds, rounded up (1: zero, answer at once), at most
+    /// u32::MAX (about 71 minutes).
     /// </summary>
     public static uint EncodeTimeout(TimeSpan timeout)
     {
@@ -57,11 +58,11 @@ internal static class Wire
         }
 
         var micros = Math.Ceiling(timeout.TotalMicroseconds);
-        return micros >= uint.MaxValue ? uint.MaxValue : Math.Max(1u, (uint)micros);
+        return micros >= uint.MaxValue - 1 ? uint.MaxValue : 1 + (uint)micros;
     }
 
     /// <summary>The timeout an enter request carries (see <see cref="EncodeTimeout"/>).</summary>
-    public static TimeSpan DecodeTimeout(uint micros) => micros == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMicroseconds(micros);
+    public static TimeSpan DecodeTimeout(uint encoded) => encoded == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMicroseconds(encoded - 1);
 
     public static void WriteRequest(Span<byte> buffer, uint kind, uint a = 0, uint b = 0, uint c = 0)
     {
