@@ -75,18 +75,7 @@ public abstract class DeadlineContract : KernelContract
     [Fact]
     public void Run_ReadLinkedToNopThenTheWriteThatFeedsIt_OnATwoEntryRing_Completes()
     {
-        // Issue 14's first wedge: the READ pends and the NOP waits behind it, which held every slot of a
-        // max(SQ, CQ) = 2 pool, so the WRITE that would wake them could never be consumed.
-        var run = RunProgram(
-            new RingOptions { SqEntries = 2, CqEntries = 2 },
-            """
-            data   msg "x"
-            buffer buf 8
-            pipe                  -> r0
-            read   r0.lo, buf, 8        link
-            nop
-            write  r0.hi, msg, 1
-            """);
+        var run = RunProgram(new RingOptions { SqEntries = 2, CqEntries = 2 }, WedgePrograms.ReadLinkedToNop);
 
         run.IsComplete.ShouldBeTrue();
         run.Completions.Select(c => (c.Step, c.Error, c.Result)).ShouldBe(
@@ -96,11 +85,7 @@ public abstract class DeadlineContract : KernelContract
     [Fact]
     public void Run_NinePollsThenTheWrite_OnAnEightEntryRing_Completes()
     {
-        // Issue 14's second wedge, liburing's poll-many shape: eight POLLs held every slot, the ninth and the WRITE
-        // that would wake them all could never be consumed.
-        var run = RunProgram(
-            new RingOptions { SqEntries = 8, CqEntries = 8 },
-            "data msg \"x\"\npipe -> r0\n" + string.Concat(Enumerable.Repeat("poll r0.lo, READ\n", 9)) + "write r0.hi, msg, 1\n");
+        var run = RunProgram(new RingOptions { SqEntries = 8, CqEntries = 8 }, WedgePrograms.PollMany);
 
         run.IsComplete.ShouldBeTrue();
         run.Completions.Skip(1).First().Step.ShouldBe(10, "the WRITE completes first, then what it woke");
@@ -112,7 +97,7 @@ public abstract class DeadlineContract : KernelContract
     {
         const int Polls = 3000;
         using var ring = NewRing(new RingOptions { SqEntries = 8, CqEntries = 8 });
-        var loaded = Assemble("pipe -> r0\n" + string.Concat(Enumerable.Repeat("poll r0.lo, READ\n", Polls)) + "nop timeout 60s\n", ring).LoadInto(ring.Ring);
+        var loaded = Assemble(WedgePrograms.PollsNothingWakes(Polls) + "nop timeout 60s\n", ring).LoadInto(ring.Ring);
         var start = ring.Clock.GetTimestamp();
 
         var run = loaded.Run(5 * Second, ring.Clock);

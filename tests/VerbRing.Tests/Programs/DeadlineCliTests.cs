@@ -10,29 +10,19 @@ namespace VerbRing.Tests.Programs;
 /// </summary>
 public sealed class DeadlineCliTests : IDisposable
 {
-    private const string ReadLinkedToNop = """
-        data   msg "x"
-        buffer buf 8
-        pipe                  -> r0
-        read   r0.lo, buf, 8        link
-        nop
-        write  r0.hi, msg, 1
-        """;
-
-    private static readonly string PollMany = "data msg \"x\"\npipe -> r0\n" + string.Concat(Enumerable.Repeat("poll r0.lo, READ\n", 9)) + "write r0.hi, msg, 1\n";
-
     private readonly string _folder = Directory.CreateTempSubdirectory("verbring-deadline-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Theory]
-    [InlineData("InProcess", "2", ReadLinkedToNop)]
-    [InlineData("KernelThread", "2", ReadLinkedToNop)]
+    [InlineData("InProcess", "2", WedgePrograms.ReadLinkedToNop)]
+    [InlineData("KernelThread", "2", WedgePrograms.ReadLinkedToNop)]
     [InlineData("InProcess", "8", null)]
     [InlineData("KernelThread", "8", null)]
     public void Run_WedgeReproducer_CompletesEveryStepInsteadOfSpinning(string kernel, string entries, string? program)
     {
-        var file = Write(program ?? PollMany);
+        program ??= WedgePrograms.PollMany;
+        var file = Write(program);
         var clock = Stopwatch.StartNew();
 
         var result = CliRunner.Run("run", file, "--sq", entries, "--cq", entries, "--timeout", "1s", "--kernel", kernel);
@@ -40,7 +30,7 @@ public sealed class DeadlineCliTests : IDisposable
         result.ExitCode.ShouldBe(0, result.Error);
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
         var rows = Rows(result.Out);
-        rows.Count.ShouldBe((program ?? PollMany).Split('\n').Count(l => l.TrimStart().Length > 0 && !l.TrimStart().StartsWith("data", StringComparison.Ordinal) && !l.TrimStart().StartsWith("buffer", StringComparison.Ordinal)));
+        rows.Count.ShouldBe(program.Split('\n').Count(l => l.TrimStart().Length > 0 && !l.TrimStart().StartsWith("data", StringComparison.Ordinal) && !l.TrimStart().StartsWith("buffer", StringComparison.Ordinal)));
         rows.ShouldAllBe(r => r.Contains(" OK", StringComparison.Ordinal));
     }
 
@@ -50,7 +40,7 @@ public sealed class DeadlineCliTests : IDisposable
     public void Run_ThousandsOfPollsNothingWakes_EndAtTheDeadlineWithExit3AndEveryStepReportedCancelled(string kernel)
     {
         const int Polls = 2000;
-        var file = Write("pipe -> r0\n" + string.Concat(Enumerable.Repeat("poll r0.lo, READ\n", Polls)));
+        var file = Write(WedgePrograms.PollsNothingWakes(Polls));
         var clock = Stopwatch.StartNew();
 
         var result = CliRunner.Run("run", file, "--sq", "8", "--cq", "8", "--timeout", "1s", "--kernel", kernel);
