@@ -62,4 +62,22 @@ public sealed class SilentServerTests : IDisposable
         run.IsComplete.ShouldBeFalse();
         run.MissingSteps.ShouldContain(1);
     }
+
+    [Theory]
+    [InlineData(-1L, 0u)] // Timeout.InfiniteTimeSpan: none
+    [InlineData(0L, 1u)] // zero: answer at once
+    [InlineData(1L, 2u)] // a tick rounds up to a microsecond
+    [InlineData(10L, 2u)]
+    [InlineData(11L, 3u)]
+    [InlineData(long.MaxValue, uint.MaxValue)]
+    public void Wire_EnterTimeout_IsZeroForNoneElseOnePlusMicrosecondsRoundedUp(long ticks, uint encoded)
+    {
+        var timeout = ticks == -1 ? System.Threading.Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(ticks);
+        Wire.EncodeTimeout(timeout).ShouldBe(encoded);
+        if (encoded is > 0 and < uint.MaxValue)
+        {
+            Wire.DecodeTimeout(encoded).ShouldBe(TimeSpan.FromMicroseconds(encoded - 1));
+            Wire.DecodeTimeout(encoded).ShouldBeGreaterThanOrEqualTo(timeout, "never shorter than asked");
+        }
+    }
 }
