@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using VerbRing.Kernel;
+using VerbRing.Kernel.Server;
 using VerbRing.Tests.Infrastructure;
 
 namespace VerbRing.Tests.Programs;
@@ -11,21 +13,28 @@ namespace VerbRing.Tests.Programs;
 public sealed class DeadlineCliTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("verbring-deadline-").FullName;
+    private RingServer? _server;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose()
+    {
+        _server?.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
 
     [Theory]
     [InlineData("InProcess", "2", WedgePrograms.ReadLinkedToNop)]
     [InlineData("KernelThread", "2", WedgePrograms.ReadLinkedToNop)]
+    [InlineData("Server", "2", WedgePrograms.ReadLinkedToNop)]
     [InlineData("InProcess", "8", null)]
     [InlineData("KernelThread", "8", null)]
+    [InlineData("Server", "8", null)]
     public void Run_WedgeReproducer_CompletesEveryStepInsteadOfSpinning(string kernel, string entries, string? program)
     {
         program ??= WedgePrograms.PollMany;
         var file = Write(program);
         var clock = Stopwatch.StartNew();
 
-        var result = CliRunner.Run("run", file, "--sq", entries, "--cq", entries, "--timeout", "1s", "--kernel", kernel);
+        var result = CliRunner.Run(["run", file, "--sq", entries, "--cq", entries, "--timeout", "1s", .. On(kernel)]);
 
         result.ExitCode.ShouldBe(0, result.Error);
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
@@ -37,13 +46,14 @@ public sealed class DeadlineCliTests : IDisposable
     [Theory]
     [InlineData("InProcess")]
     [InlineData("KernelThread")]
+    [InlineData("Server")]
     public void Run_ThousandsOfPollsNothingWakes_EndAtTheDeadlineWithExit3AndEveryStepReportedCancelled(string kernel)
     {
         const int Polls = 2000;
         var file = Write(WedgePrograms.PollsNothingWakes(Polls));
         var clock = Stopwatch.StartNew();
 
-        var result = CliRunner.Run("run", file, "--sq", "8", "--cq", "8", "--timeout", "1s", "--kernel", kernel);
+        var result = CliRunner.Run(["run", file, "--sq", "8", "--cq", "8", "--timeout", "1s", .. On(kernel)]);
 
         result.ExitCode.ShouldBe(3, result.Error);
         clock.Elapsed.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1), "it waited for the deadline");
@@ -53,6 +63,18 @@ public sealed class DeadlineCliTests : IDisposable
         var cancelled = Rows(result.Out).Where(r => r.Contains('*', StringComparison.Ordinal)).ToList();
         cancelled.Count.ShouldBe(Polls);
         cancelled.ShouldAllBe(r => r.Contains("ECANCELED", StringComparison.Ordinal));
+    }
+
+    /// <summary>The options that put the run on <paramref name="kernel"/>: a server is started for "Server".</summary>
+    private string[] On(string kernel)
+    {
+        if (kernel != "Server")
+        {
+            return ["--kernel", kernel];
+        }
+
+        _server = new RingServer(RingFactory.CreateDefault(), Path.Combine(_folder, "s.sock"));
+        return ["--connect", _server.SocketPath];
     }
 
     private static List<string> Rows(string output) =>
