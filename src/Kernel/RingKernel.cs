@@ -19,6 +19,9 @@ internal sealed class RingKernel : IRingPort
 {
     private static readonly TimeSpan AbandonCheckInterval = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>The longest a timer can be armed for (about 49 days); a longer wait is as good as none.</summary>
+    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly Lock _sync = new();
     private readonly ManualResetEventSlim _progress = new(false);
     private readonly SubmissionReader _submissions;
@@ -368,7 +371,7 @@ internal sealed class RingKernel : IRingPort
                 Volatile.Write(ref ((StrongBox<bool>)state!).Value, true);
                 _progress.Set();
             },
-            expired, limit, Timeout.InfiniteTimeSpan);
+            expired, limit <= MaxTimerDue ? limit : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var lastCheck = Environment.TickCount64;
         while (true)
         {
