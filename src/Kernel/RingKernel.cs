@@ -10,12 +10,13 @@ namespace VerbRing.Kernel;
 /// pending operations between enters too. Teardown cancels what is pending and closes every descriptor. Nothing
 /// user space writes into the region can make it throw.
 /// </summary>
+// This file: enter, waiting, teardown. RingKernel.Diagnostics.cs: the self-checks and descriptions tests use.
 // Design: enter = [flush backlog] → [consume: copy the SQEs out, publish shead] → [fast path: run them from the
 // copies while it can] → [the rest: queue into slots, link, run chain heads in order] → [wait].
 // One lock guards every piece of ring state; enter holds it while it works and drops it while it waits, so a timer
 // (on the clock's thread) can complete operations and wake it. The kernel never reads its own cursors back from
 // shared memory, only user space's (stail, chead), and treats those as hostile.
-internal sealed class RingKernel : IRingPort
+internal sealed partial class RingKernel : IRingPort
 {
     private static readonly TimeSpan AbandonCheckInterval = TimeSpan.FromMilliseconds(20);
 
@@ -117,65 +118,6 @@ internal sealed class RingKernel : IRingPort
             {
                 return _context.LivePipes;
             }
-        }
-    }
-
-    /// <summary>What is in flight, one line per operation (for diagnostics and test failures).</summary>
-    public string DescribeInFlight()
-    {
-        lock (_sync)
-        {
-            return _runner.Describe();
-        }
-    }
-
-    /// <summary>
-    /// Checks the interpreter's bookkeeping: the free list holds each free slot once, every completed slot is in
-    /// the backlog, the backlog count matches. Empty when sound (tests call it after every enter).
-    /// </summary>
-    public List<string> FindInconsistencies()
-    {
-        lock (_sync)
-        {
-            var problems = new List<string>();
-            var free = _pool.FreeSlots.ToArray();
-            if (free.Distinct().Count() != free.Length)
-            {
-                problems.Add($"a slot is free twice: {string.Join(",", free.GroupBy(f => f).Where(g => g.Count() > 1).Select(g => g.Key))}");
-            }
-
-            foreach (var index in free.Where(i => _pool[i].State != OperationState.Free))
-            {
-                problems.Add($"free slot #{index} is {_pool[index].State}");
-            }
-
-            var backlog = _completions.BacklogIndices();
-            if (backlog.Count != _completions.BacklogCount)
-            {
-                problems.Add($"backlog has {backlog.Count} entries but counts {_completions.BacklogCount}");
-            }
-
-            var waits = 0;
-            for (var i = 0; i < _pool.Capacity; i++)
-            {
-                waits += _pool[i].Waits ? 1 : 0;
-                if (_pool[i].Waits && _pool[i].State is not (OperationState.Pending or OperationState.Queued or OperationState.Running))
-                {
-                    problems.Add($"#{i} is {_pool[i].State} but counted as waiting");
-                }
-
-                if (_pool[i].State == OperationState.Completed && !backlog.Contains(i))
-                {
-                    problems.Add($"#{i} is completed but not in the backlog");
-                }
-            }
-
-            if (waits != _runner.Waiting)
-            {
-                problems.Add($"{waits} slots are marked waiting but the runner counts {_runner.Waiting}");
-            }
-
-            return problems;
         }
     }
 
