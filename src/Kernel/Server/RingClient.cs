@@ -116,13 +116,24 @@ public static class RingClient
         return (Errno)BinaryPrimitives.ReadInt32LittleEndian(reply[4..]);
     }
 
-    /// <summary>Enter as a request on the socket. One at a time: a second, concurrent enter is EBUSY.</summary>
+    /// <summary>
+    /// Enter as a request on the socket. One at a time: a second, concurrent enter is EBUSY. An enter with a timeout
+    /// of its own gives up on a server that has not answered <see cref="Wire.AnswerSlack"/> after it: EPIPE, and the
+    /// socket is not used again (a late answer would be read as the next enter's).
+    /// </summary>
     private sealed class SocketPort(Socket socket) : IRingPort
     {
         private int _busy;
+        private int _receiveTimeoutMs; // the socket's receive timeout now (0: none)
+        private bool _broken;
 
-        public EnterResult Enter(uint amount, uint wait)
+        public EnterResult Enter(uint amount, uint wait, TimeSpan timeout)
         {
+            if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            {
+                return new EnterResult(0, Errno.EINVAL);
+            }
+
             // Interlocked: one request in flight on the socket; a concurrent or nested enter is EBUSY.
             if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             {
@@ -131,15 +142,28 @@ public static class RingClient
 
             try
             {
+                if (_broken)
+                {
+                    return new EnterResult(0, Errno.EPIPE);
+                }
+
+                var limit = timeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Min(Math.Ceiling((timeout + Wire.AnswerSlack).TotalMilliseconds), int.MaxValue);
+                if (limit != _receiveTimeoutMs)
+                {
+                    socket.ReceiveTimeout = limit;
+                    _receiveTimeoutMs = limit;
+                }
+
                 Span<byte> request = stackalloc byte[Wire.RequestSize];
-                Wire.WriteRequest(request, Wire.Enter, amount, wait);
+                Wire.WriteRequest(request, Wire.Enter, amount, wait, Wire.EncodeTimeout(timeout));
                 socket.Send(request);
                 var errno = ReadReply(socket, out var consumed, out _);
                 return new EnterResult(consumed, errno);
             }
             catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
             {
-                return new EnterResult(0, Errno.EPIPE); // the server is gone
+                _broken = true;
+                return new EnterResult(0, Errno.EPIPE); // the server is gone, or as good as: it did not answer
             }
             finally
             {

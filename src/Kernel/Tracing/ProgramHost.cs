@@ -1,3 +1,4 @@
+using VerbRing.Registers;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Programs;
 
@@ -38,24 +39,32 @@ public static class ProgramHost
         {
             var loaded = program.LoadInto(ring);
             var run = loaded.Run(timeout);
-            var trace = run.Completions.Select(c => new TraceEntry(
-                new TracedOperation
-                {
-                    Data = c.Cqe.Data,
-                    Op = c.Cqe.Op,
-                    Outcome = c.Error == Errno.ECANCELED ? TracedOutcome.Cancelled : TracedOutcome.Ran,
-                    Arg0 = loaded.Sqes[c.Step].Arg0,
-                    Arg1 = loaded.Sqes[c.Step].Arg1,
-                    Arg2 = loaded.Sqes[c.Step].Arg2,
-                    Arg3 = loaded.Sqes[c.Step].Arg3,
-                    Arg4 = loaded.Sqes[c.Step].Arg4,
-                    Error = c.Error,
-                    Result = c.Result,
-                },
-                [])).ToList();
+
+            // The steps cancelled at the deadline completed after it: their CQEs are among the stray ones.
+            var matcher = program.NewMatcher();
+            var late = run.StrayCompletions.Select(c => (Step: matcher.Match(c.Data), Cqe: c)).Where(c => c.Step is not null);
+            var trace = run.Completions.Select(c => (c.Step, c.Cqe)).Concat(late.Select(c => (Step: c.Step!.Value, c.Cqe)))
+                .Select(c => Rebuilt(loaded.Sqes[c.Step], c.Cqe)).ToList();
             return new TracedRun(run, trace, loaded, Remote: true);
         }
     }
+
+    /// <summary>A trace entry rebuilt from a CQE and the SQE it completes (arguments as submitted).</summary>
+    private static TraceEntry Rebuilt(in Sqe sqe, Cqe cqe) => new(
+        new TracedOperation
+        {
+            Data = cqe.Data,
+            Op = cqe.Op,
+            Outcome = cqe.Error == (int)Errno.ECANCELED ? TracedOutcome.Cancelled : TracedOutcome.Ran,
+            Arg0 = sqe.Arg0,
+            Arg1 = sqe.Arg1,
+            Arg2 = sqe.Arg2,
+            Arg3 = sqe.Arg3,
+            Arg4 = sqe.Arg4,
+            Error = (Errno)cqe.Error,
+            Result = cqe.Result,
+        },
+        []);
 
     /// <summary>The ring shape a program is checked against for these options.</summary>
     public static RingShape ShapeOf(RingOptions options)

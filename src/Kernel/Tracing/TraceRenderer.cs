@@ -82,10 +82,30 @@ public static class TraceRenderer
         text.Append('\n').Append(Registers(traced.Run)).Append('\n');
         if (!traced.Run.IsComplete)
         {
-            text.Append(CultureInfo.InvariantCulture, $"* had not completed at the deadline and was cancelled: step {string.Join(", ", traced.Run.MissingSteps)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"* had not completed at the deadline and was cancelled: step {StepList(traced.Run.MissingSteps)}\n");
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Step numbers, ascending, with runs of three or more written as a range: "1, 2, 5-3000".</summary>
+    public static string StepList(IReadOnlyList<int> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var parts = new List<string>();
+        for (var i = 0; i < steps.Count;)
+        {
+            var end = i;
+            while (end + 1 < steps.Count && steps[end + 1] == steps[end] + 1)
+            {
+                end++;
+            }
+
+            parts.Add(end - i >= 2 ? $"{steps[i]}-{steps[end]}" : steps[i].ToString(CultureInfo.InvariantCulture));
+            i = end - i >= 2 ? end + 1 : i + 1;
+        }
+
+        return string.Join(", ", parts);
     }
 
     /// <summary>The final registers on one line.</summary>

@@ -44,7 +44,8 @@ public sealed class SetupLimitTests : IDisposable
 
         var options = new RingOptions();
         options.MaxDescriptors.ShouldBe(64);
-        options.EffectiveMaxInFlight.ShouldBe(128, "max(SQ, CQ)");
+        options.EffectiveMaxInFlight.ShouldBe(RingOptions.DefaultMaxInFlight);
+        RingOptions.DefaultMaxInFlight.ShouldBe(16 * 1024, "waiting operations at most");
         options.EnterTimeout.ShouldBe(TimeSpan.FromSeconds(10));
         options.PipeCapacity.ShouldBe(4096);
         new RingServerOptions().MaxUserMemory.ShouldBe(16u << 20);
