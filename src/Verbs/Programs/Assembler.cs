@@ -25,11 +25,14 @@ public static partial class Assembler
         ArgumentNullException.ThrowIfNull(text);
         diagnostics = [];
         var program = new ProgramModel { File = file };
-        var lines = text.Split('\n');
-        for (var n = 0; n < lines.Length; n++)
+        var number = 0;
+        for (var start = 0; start <= text.Length;)
         {
-            var line = new LineParser(program, file, n + 1, lines[n].TrimEnd('\r'), diagnostics);
+            var end = text.IndexOf('\n', start);
+            end = end < 0 ? text.Length : end;
+            var line = new LineParser(program, file, ++number, text.AsSpan(start, end - start).TrimEnd('\r').ToString(), diagnostics);
             line.Parse();
+            start = end + 1;
         }
 
         ResolveSymbols(program, diagnostics);

@@ -10,11 +10,13 @@ public sealed class LinkedProgram
 {
     private readonly byte[] _image;
     private readonly Sqe[] _sqes;
+    private readonly Dictionary<uint, LinkedSymbol> _byOffset;
 
     internal LinkedProgram(ProgramModel source, IReadOnlyList<LinkedSymbol> symbols, byte[] image, Sqe[] sqes, IReadOnlyList<Diagnostic> warnings)
     {
         Source = source;
         Symbols = symbols;
+        _byOffset = symbols.DistinctBy(s => s.Offset).ToDictionary(s => s.Offset);
         _image = image;
         _sqes = sqes;
         Warnings = warnings;
@@ -63,7 +65,7 @@ public sealed class LinkedProgram
     }
 
     /// <summary>The symbol at image offset <paramref name="offset"/>, if one starts there.</summary>
-    public LinkedSymbol? SymbolAt(uint offset) => Symbols.FirstOrDefault(s => s.Offset == offset);
+    public LinkedSymbol? SymbolAt(uint offset) => _byOffset.GetValueOrDefault(offset);
 
     /// <summary>Reserves the image in <paramref name="ring"/>'s user memory and relocates the SQEs to it, once.</summary>
     public LoadedProgram LoadInto(IoRing ring)

@@ -7,12 +7,11 @@ namespace VerbRing.Verbs.Programs;
 public sealed class StepMatcher
 {
     private readonly LinkedProgram _program;
-    private readonly bool[] _matched;
+    private readonly Dictionary<ulong, int> _matchedOfTag = []; // how many of a tag's steps have completed
 
     internal StepMatcher(LinkedProgram program)
     {
         _program = program;
-        _matched = new bool[program.Sqes.Length];
     }
 
     /// <summary>The step that completion with <paramref name="tag"/> belongs to, or null (not the program's).</summary>
@@ -23,15 +22,14 @@ public sealed class StepMatcher
             return null;
         }
 
-        foreach (var step in steps)
+        // Steps of a tag are matched oldest first, so the matched ones are always a prefix of its list.
+        var matched = _matchedOfTag.GetValueOrDefault(tag);
+        if (matched == steps.Count)
         {
-            if (!_matched[step])
-            {
-                _matched[step] = true;
-                return step;
-            }
+            return null;
         }
 
-        return null;
+        _matchedOfTag[tag] = matched + 1;
+        return steps[matched];
     }
 }
