@@ -22,11 +22,18 @@ public static class ProgramLinker
     /// <summary>Checks <paramref name="program"/> against <paramref name="shape"/> and links it; throws on errors.</summary>
     public static LinkedProgram Link(ProgramModel program, RingShape shape)
     {
+        return TryLink(program, shape, out var diagnostics) ?? throw new ProgramException(diagnostics);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="program"/> against <paramref name="shape"/> once and links it; null when the verifier
+    /// finds an error. <paramref name="diagnostics"/> holds every finding either way.
+    /// </summary>
+    public static LinkedProgram? TryLink(ProgramModel program, RingShape shape, out List<Diagnostic> diagnostics)
+    {
         ArgumentNullException.ThrowIfNull(program);
-        var diagnostics = Verifier.Check(program, shape);
-        return diagnostics.Any(d => d.Severity == Severity.Error)
-            ? throw new ProgramException(diagnostics)
-            : LinkUnchecked(program, diagnostics);
+        diagnostics = Verifier.Check(program, shape);
+        return diagnostics.Any(d => d.Severity == Severity.Error) ? null : LinkUnchecked(program, diagnostics);
     }
 
     /// <summary>Links without the verifier (for tools that study programs the verifier would refuse).</summary>
