@@ -236,9 +236,9 @@ public static partial class Assembler
                 throw Fail(Peek, $"{verb.Name} needs {verb.RequiredCount} argument{(verb.RequiredCount == 1 ? "" : "s")} ({Signature(verb)}); expected '{verb.Params[given].Name}' here");
             }
 
-            foreach (var param in verb.Params.Skip(given))
+            for (var i = given; i < verb.Params.Count; i++)
             {
-                args[param.Arg] ??= StepArg.Immediate(param.Default!.Value, At(Peek.Column));
+                args[verb.Params[i].Arg] ??= StepArg.Immediate(verb.Params[i].Default!.Value, At(Peek.Column));
             }
 
             var save = Reg.None;
@@ -282,7 +282,7 @@ public static partial class Assembler
             program.Steps.Add(new ProgramStep
             {
                 Verb = verb,
-                Args = [.. args.Select(a => a ?? StepArg.Immediate(0, At(head.Column)))],
+                Args = FillUnused(args, At(head.Column)),
                 Save = save,
                 Link = link,
                 Timeout = timeout,
@@ -290,6 +290,19 @@ public static partial class Assembler
                 IsRaw = raw,
                 Where = At(head.Column),
             });
+        }
+
+        /// <summary>The arguments, with the ones no parameter fills set to 0 (one shared instance: a step is small).</summary>
+        private static StepArg[] FillUnused(StepArg?[] args, SourceSpan where)
+        {
+            StepArg? zero = null;
+            var filled = new StepArg[args.Length];
+            for (var i = 0; i < args.Length; i++)
+            {
+                filled[i] = args[i] ?? (zero ??= StepArg.Immediate(0, where));
+            }
+
+            return filled;
         }
 
         private static bool IsModifier(Token token) =>

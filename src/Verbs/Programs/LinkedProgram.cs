@@ -11,6 +11,7 @@ public sealed class LinkedProgram
     private readonly byte[] _image;
     private readonly Sqe[] _sqes;
     private readonly Dictionary<uint, LinkedSymbol> _byOffset;
+    private IReadOnlyDictionary<ulong, IReadOnlyList<int>>? _stepsByTag;
 
     internal LinkedProgram(ProgramModel source, IReadOnlyList<LinkedSymbol> symbols, byte[] image, Sqe[] sqes, IReadOnlyList<Diagnostic> warnings)
     {
@@ -21,8 +22,7 @@ public sealed class LinkedProgram
         _sqes = sqes;
         Warnings = warnings;
         Chains = Verifier.Chains(source.Steps);
-        StepsByTag = sqes.Select((sqe, step) => (sqe.Data, step)).GroupBy(x => x.Data)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<int>)[.. g.Select(x => x.step)]);
+        Tags = TagIndex.Of(sqes.Length, step => sqes[step].Data);
     }
 
     /// <summary>The program as written.</summary>
@@ -38,10 +38,15 @@ public sealed class LinkedProgram
     public IReadOnlyList<(int Start, int Count)> Chains { get; }
 
     /// <summary>The steps each data tag belongs to, in submission order (tags are unique unless the program shares them).</summary>
-    public IReadOnlyDictionary<ulong, IReadOnlyList<int>> StepsByTag { get; }
+    public IReadOnlyDictionary<ulong, IReadOnlyList<int>> StepsByTag =>
+        _stepsByTag ??= Enumerable.Range(0, Tags.Count).Select(Tags.At).GroupBy(e => e.Tag)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<int>)[.. g.Select(e => e.Step)]);
+
+    /// <summary>Every step's tag, sorted, for lookups that cost no dictionary per tag.</summary>
+    internal TagIndex Tags { get; }
 
     /// <summary>Whether <paramref name="tag"/> belongs to a step of this program.</summary>
-    public bool HasTag(ulong tag) => StepsByTag.ContainsKey(tag);
+    public bool HasTag(ulong tag) => Tags.First(tag) >= 0;
 
     /// <summary>A fresh matcher of completions to steps.</summary>
     public StepMatcher NewMatcher() => new(this);

@@ -7,29 +7,32 @@ namespace VerbRing.Verbs.Programs;
 public sealed class StepMatcher
 {
     private readonly LinkedProgram _program;
-    private readonly Dictionary<ulong, int> _matchedOfTag = []; // how many of a tag's steps have completed
+    private readonly int[] _matched; // at a tag's first position in the index: how many of its steps have completed
 
     internal StepMatcher(LinkedProgram program)
     {
         _program = program;
+        _matched = new int[program.Tags.Count];
     }
 
     /// <summary>The step that completion with <paramref name="tag"/> belongs to, or null (not the program's).</summary>
     public int? Match(ulong tag)
     {
-        if (!_program.StepsByTag.TryGetValue(tag, out var steps))
+        var tags = _program.Tags;
+        var first = tags.First(tag);
+        if (first < 0)
         {
             return null;
         }
 
-        // Steps of a tag are matched oldest first, so the matched ones are always a prefix of its list.
-        var matched = _matchedOfTag.GetValueOrDefault(tag);
-        if (matched == steps.Count)
+        // Steps of a tag are matched oldest first, so the matched ones are always the first of its run in the index.
+        var next = first + _matched[first];
+        if (next == tags.Count || tags.At(next).Tag != tag)
         {
             return null;
         }
 
-        _matchedOfTag[tag] = matched + 1;
-        return steps[matched];
+        _matched[first]++;
+        return tags.At(next).Step;
     }
 }

@@ -23,8 +23,9 @@ public static class Verifier
         CheckRegisters(program, chains, diagnostics);
         CheckChains(program, chains, shape, diagnostics);
         CheckBuffers(program, diagnostics);
-        CheckTags(program, diagnostics);
-        CheckCancels(program, diagnostics);
+        var tags = TagIndex.Of(program.Steps.Count, i => program.Steps[i].Tag ?? (ulong)i);
+        CheckTags(program, tags, diagnostics);
+        CheckCancels(program, tags, diagnostics);
         CheckMemory(program, shape, diagnostics);
         diagnostics.Sort((a, b) => (a.Where.Line, a.Where.Column).CompareTo((b.Where.Line, b.Where.Column)));
         return diagnostics;
@@ -144,35 +145,33 @@ public static class Verifier
         }
     }
 
-    private static void CheckTags(ProgramModel program, List<Diagnostic> diagnostics)
+    private static void CheckTags(ProgramModel program, TagIndex tags, List<Diagnostic> diagnostics)
     {
-        var seen = new Dictionary<ulong, int>();
-        for (var i = 0; i < program.Steps.Count; i++)
+        for (var position = 1; position < tags.Count; position++)
         {
-            var tag = program.Steps[i].Tag ?? (ulong)i;
-            if (seen.TryGetValue(tag, out var first))
+            var (tag, step) = tags.At(position);
+            if (tags.At(position - 1).Tag != tag)
             {
-                diagnostics.Add(new Diagnostic(Severity.Warning, program.Steps[i].Where,
-                    $"tag {tag} is also the tag of step {first} ({program.Steps[first].Where}); one CANCEL reaches both, and their completions are matched to steps oldest first"));
+                continue;
             }
-            else
-            {
-                seen[tag] = i;
-            }
+
+            var first = tags.At(tags.First(tag)).Step;
+            diagnostics.Add(new Diagnostic(Severity.Warning, program.Steps[step].Where,
+                $"tag {tag} is also the tag of step {first} ({program.Steps[first].Where}); one CANCEL reaches both, and their completions are matched to steps oldest first"));
         }
     }
 
-    private static void CheckCancels(ProgramModel program, List<Diagnostic> diagnostics)
+    private static void CheckCancels(ProgramModel program, TagIndex tags, List<Diagnostic> diagnostics)
     {
-        var tags = program.Steps.Select((s, i) => s.Tag ?? (ulong)i).ToHashSet();
-        foreach (var step in program.Steps.Where(s => !s.IsRaw && s.Verb.Op == (uint)Op.Cancel))
+        foreach (var step in program.Steps)
         {
-            var target = step.Args[0];
-            if (target.Kind == ArgKind.Immediate && !tags.Contains(target.Value))
+            if (step.IsRaw || step.Verb.Op != (uint)Op.Cancel || step.Args[0] is not { Kind: ArgKind.Immediate } target || tags.First(target.Value) >= 0)
             {
-                diagnostics.Add(new Diagnostic(Severity.Warning, target.Where,
-                    $"cancel targets tag {target.Value}, which no step of this program has; it will complete with ENOENT"));
+                continue;
             }
+
+            diagnostics.Add(new Diagnostic(Severity.Warning, target.Where,
+                $"cancel targets tag {target.Value}, which no step of this program has; it will complete with ENOENT"));
         }
     }
 
