@@ -311,17 +311,16 @@ public static partial class Assembler
             });
         }
 
-        /// <summary>The arguments, with the ones no parameter fills set to 0 (one shared instance: a step is small).</summary>
+        /// <summary>The arguments, in place, with the ones no parameter fills set to 0 (one shared instance: a step is small).</summary>
         private static StepArg[] FillUnused(StepArg?[] args, SourceSpan where)
         {
             StepArg? zero = null;
-            var filled = new StepArg[args.Length];
             for (var i = 0; i < args.Length; i++)
             {
-                filled[i] = args[i] ?? (zero ??= StepArg.Immediate(0, where));
+                args[i] ??= zero ??= StepArg.Immediate(0, where);
             }
 
-            return filled;
+            return args!; // every slot is set now
         }
 
         private static bool IsModifier(Token token) =>
