@@ -10,6 +10,7 @@ public sealed record RingShape(uint SqEntries = 64, uint UserMemorySize = 64 * 1
 /// defines; a register loaded in one chain and saved by another that can interleave with it (a race); a chain
 /// longer than the SQ; a count larger than the buffer it goes with; more user memory than the ring has. Warnings:
 /// <c>link</c> on the last step (links never span enters), two steps with one tag, a CANCEL of a tag no step has.
+/// Each check is one pass over the program (or one sort of its tags), so checking is linear in its size.
 /// </summary>
 public static class Verifier
 {
