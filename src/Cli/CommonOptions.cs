@@ -14,7 +14,7 @@ internal sealed class CommonOptions
         Description = "Refuse a program larger than this many bytes (default 16 MiB).",
         DefaultValueFactory = _ => ProgramSource.DefaultMaxBytes,
         HelpName = "bytes",
-        Validators = { result => NotNegative(result) },
+        Validators = { result => WithinProgramLimits(result) },
     };
 
     public Option<uint> Sq { get; } = new("--sq") { Description = "SQ entries (a power of two).", DefaultValueFactory = _ => 64 };
@@ -84,11 +84,11 @@ internal sealed class CommonOptions
         Placement = result.GetValue(Kernel),
     };
 
-    private static void NotNegative(System.CommandLine.Parsing.OptionResult result)
+    private static void WithinProgramLimits(System.CommandLine.Parsing.OptionResult result)
     {
-        if (result.GetValueOrDefault<long>() < 0)
+        if (result.GetValueOrDefault<long>() is < 0 or > ProgramSource.LargestMaxBytes)
         {
-            result.AddError("--max-program-bytes is a number of bytes, 0 or more.");
+            result.AddError($"--max-program-bytes is a number of bytes from 0 to {ProgramSource.LargestMaxBytes} (512 MiB).");
         }
     }
 

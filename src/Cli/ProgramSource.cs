@@ -17,6 +17,9 @@ internal static partial class ProgramSource
     /// <summary>The default cap, 16 MiB (<c>--max-program-bytes</c>).</summary>
     public const long DefaultMaxBytes = 16L << 20;
 
+    /// <summary>The largest cap one may ask for: the text must still fit one .NET string (about 2³⁰ characters).</summary>
+    public const long LargestMaxBytes = 512L << 20;
+
     /// <summary>The path that means standard input.</summary>
     public const string StandardInput = "-";
 
@@ -72,7 +75,7 @@ internal static partial class ProgramSource
     /// <summary>Reads (into a span, from an offset) until the end or until one byte more than <paramref name="maxBytes"/>.</summary>
     private static ArraySegment<byte> ReadAtMost(Func<Span<byte>, long, int> read, long maxBytes)
     {
-        var limit = (int)Math.Min(maxBytes + 1, Array.MaxLength);
+        var limit = (int)(Math.Min(maxBytes, LargestMaxBytes) + 1);
         var buffer = new byte[Math.Min(limit, 64 * 1024)];
         var filled = 0;
         while (filled < limit)

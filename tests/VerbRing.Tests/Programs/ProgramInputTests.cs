@@ -67,12 +67,14 @@ public sealed class ProgramInputTests : IDisposable
         ShouldRefuse(CliRunner.Run("check", missing), missing, "cannot read the program: No such file or directory");
     }
 
-    [Fact]
-    public void Load_NegativeCap_IsBadUsage()
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("536870913")]
+    public void Load_CapOutOfRange_IsBadUsage(string cap)
     {
-        var result = CliRunner.Run("check", "/dev/null", "--max-program-bytes", "-1");
+        var result = CliRunner.Run("check", "/dev/null", "--max-program-bytes", cap);
         result.ExitCode.ShouldBe(1);
-        result.Error.ShouldContain("--max-program-bytes");
+        result.Error.ShouldStartWith("verbring: --max-program-bytes is a number of bytes from 0 to 536870912");
     }
 
     [Fact]
