@@ -63,6 +63,27 @@ public sealed class LargeProgramTests
         matcher.Match(8).ShouldBeNull();
     }
 
+    [Theory]
+    [InlineData(new ulong[] { 0, 1, 2, 3 })]
+    [InlineData(new ulong[] { 0, 7, 2, 7, 3 })]
+    [InlineData(new ulong[] { 5, 5, 5 })]
+    public void TagIndex_FindsEachTagsOldestStepAndNothingElse(ulong[] tags)
+    {
+        var index = TagIndex.Of(tags.Length, i => tags[i]);
+        foreach (var tag in tags.Distinct())
+        {
+            var first = index.First(tag);
+            index.At(first).ShouldBe((tag, Array.IndexOf(tags, tag)));
+            var run = Enumerable.Range(first, index.Count - first).TakeWhile(p => index.At(p).Tag == tag).Select(p => index.At(p).Step);
+            run.ShouldBe(Enumerable.Range(0, tags.Length).Where(i => tags[i] == tag));
+        }
+
+        foreach (var absent in new ulong[] { 4, 6, 8, ulong.MaxValue }.Except(tags))
+        {
+            index.First(absent).ShouldBe(-1);
+        }
+    }
+
     [Fact]
     public void FindSymbol_AfterInsertRemoveAndReplace_FindsTheFirstOfThatName()
     {
