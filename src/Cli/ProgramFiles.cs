@@ -14,16 +14,14 @@ internal static class ProgramFiles
     public static LinkedProgram? Load(CommonOptions options, ParseResult result, RingShape shape, CliConsole console)
     {
         var path = result.GetValue(options.File)!;
-        var name = DisplayName(path);
         var text = ProgramSource.Read(path, result.GetValue(options.MaxProgramBytes), out var error);
         if (text is null)
         {
-            console.Error.WriteLine($"{(path == ProgramSource.StandardInput ? name : path)}: error: {error}");
+            console.Error.WriteLine($"{(path == ProgramSource.StandardInput ? DisplayName(path) : path)}: error: {error}");
             return null;
         }
 
-        var model = Assembler.Assemble(text, name, out var diagnostics);
-        text = null; // the model holds what it needs; a large text need not outlive the assembly
+        var model = Assembler.Assemble(text, DisplayName(path), out var diagnostics);
         LinkedProgram? program = null;
         if (!diagnostics.Any(d => d.Severity == Severity.Error))
         {

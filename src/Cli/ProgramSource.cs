@@ -43,6 +43,12 @@ internal static partial class ProgramSource
             return Decode(ReadAtMost((buffer, _) => input.Read(buffer), maxBytes), maxBytes, out error);
         }
 
+        if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
+        {
+            error = "cannot read the program: the path is empty or holds a NUL character";
+            return null;
+        }
+
         var fd = OpenFile(path, ReadOnly | NonBlock | CloseOnExec, 0);
         if (fd < 0)
         {
@@ -119,7 +125,6 @@ internal static partial class ProgramSource
         0x2000 => "a character device",
         0x4000 => "a directory",
         0x6000 => "a block device",
-        0xA000 => "a symbolic link",
         0xC000 => "a socket",
         _ => $"a file of type 0{type >> 12:o}",
     };

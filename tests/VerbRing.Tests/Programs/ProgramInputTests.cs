@@ -67,6 +67,10 @@ public sealed class ProgramInputTests : IDisposable
         ShouldRefuse(CliRunner.Run("check", missing), missing, "cannot read the program: No such file or directory");
     }
 
+    [Fact]
+    public void Load_EmptyPath_IsOneLine() =>
+        ShouldRefuse(CliRunner.Run("check", ""), "", "cannot read the program: the path is empty");
+
     [Theory]
     [InlineData("-1")]
     [InlineData("536870913")]
