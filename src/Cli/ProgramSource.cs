@@ -40,7 +40,7 @@ internal static partial class ProgramSource
         if (path == StandardInput)
         {
             using var input = Console.OpenStandardInput();
-            return Decode(ReadAtMost((buffer, _) => input.Read(buffer), maxBytes), maxBytes, out error);
+            return Decode(ReadAtMost((buffer, _) => input.Read(buffer), maxBytes, 64 * 1024), maxBytes, out error);
         }
 
         if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
@@ -75,14 +75,17 @@ internal static partial class ProgramSource
             return null;
         }
 
-        return Decode(ReadAtMost((buffer, offset) => RandomAccess.Read(handle, buffer, offset), maxBytes), maxBytes, out error);
+        return Decode(ReadAtMost((buffer, offset) => RandomAccess.Read(handle, buffer, offset), maxBytes, (long)size + 1), maxBytes, out error);
     }
 
-    /// <summary>Reads (into a span, from an offset) until the end or until one byte more than <paramref name="maxBytes"/>.</summary>
-    private static ArraySegment<byte> ReadAtMost(Func<Span<byte>, long, int> read, long maxBytes)
+    /// <summary>
+    /// Reads (into a span, from an offset) until the end or until one byte more than <paramref name="maxBytes"/>,
+    /// starting with room for <paramref name="expected"/> bytes (a file's size and one: its end is seen at once).
+    /// </summary>
+    private static ArraySegment<byte> ReadAtMost(Func<Span<byte>, long, int> read, long maxBytes, long expected)
     {
         var limit = (int)(Math.Min(maxBytes, LargestMaxBytes) + 1);
-        var buffer = new byte[Math.Min(limit, 64 * 1024)];
+        var buffer = new byte[Math.Clamp(expected, 1, limit)];
         var filled = 0;
         while (filled < limit)
         {
