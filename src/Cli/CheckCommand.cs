@@ -20,7 +20,7 @@ internal static class CheckCommand
                 return CliApp.BadUsage;
             }
 
-            var program = ProgramFiles.Load(result.GetValue(options.File)!, shape, console);
+            var program = ProgramFiles.Load(options, result, shape, console);
             if (program is null)
             {
                 return CliApp.BadProgram;

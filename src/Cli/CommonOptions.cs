@@ -7,7 +7,15 @@ namespace VerbRing.Cli;
 /// <summary>The options every program command shares: the ring's shape, what it may reach, the deadline.</summary>
 internal sealed class CommonOptions
 {
-    public Argument<FileInfo> File { get; } = new("file") { Description = "The .vr program." };
+    public Argument<string> File { get; } = new("file") { Description = "The .vr program (a regular file, or - for standard input)." };
+
+    public Option<long> MaxProgramBytes { get; } = new("--max-program-bytes")
+    {
+        Description = "Refuse a program larger than this many bytes (default 16 MiB).",
+        DefaultValueFactory = _ => ProgramSource.DefaultMaxBytes,
+        HelpName = "bytes",
+        Validators = { result => WithinProgramLimits(result) },
+    };
 
     public Option<uint> Sq { get; } = new("--sq") { Description = "SQ entries (a power of two).", DefaultValueFactory = _ => 64 };
 
@@ -47,6 +55,7 @@ internal sealed class CommonOptions
     public void AddTo(Command command, bool ringShape = true, bool run = false)
     {
         command.Arguments.Add(File);
+        command.Options.Add(MaxProgramBytes);
         if (ringShape)
         {
             command.Options.Add(Sq);
@@ -74,6 +83,14 @@ internal sealed class CommonOptions
         EnterTimeout = result.GetValue(Timeout),
         Placement = result.GetValue(Kernel),
     };
+
+    private static void WithinProgramLimits(System.CommandLine.Parsing.OptionResult result)
+    {
+        if (result.GetValueOrDefault<long>() is < 0 or > ProgramSource.LargestMaxBytes)
+        {
+            result.AddError($"--max-program-bytes is a number of bytes from 0 to {ProgramSource.LargestMaxBytes} (512 MiB).");
+        }
+    }
 
     private static TimeSpan ParseDuration(string text, System.CommandLine.Parsing.ArgumentResult result)
     {

@@ -31,7 +31,7 @@ internal static class RunCommand
             return CliApp.BadUsage;
         }
 
-        var program = ProgramFiles.Load(result.GetValue(options.File)!, ProgramHost.ShapeOf(ringOptions), console);
+        var program = ProgramFiles.Load(options, result, ProgramHost.ShapeOf(ringOptions), console);
         if (program is null)
         {
             return CliApp.BadProgram;

@@ -7,31 +7,32 @@ namespace VerbRing.Verbs.Programs;
 public sealed class StepMatcher
 {
     private readonly LinkedProgram _program;
-    private readonly bool[] _matched;
+    private readonly int[] _matched; // at a tag's first position in the index: how many of its steps have completed
 
     internal StepMatcher(LinkedProgram program)
     {
         _program = program;
-        _matched = new bool[program.Sqes.Length];
+        _matched = new int[program.Tags.Count];
     }
 
     /// <summary>The step that completion with <paramref name="tag"/> belongs to, or null (not the program's).</summary>
     public int? Match(ulong tag)
     {
-        if (!_program.StepsByTag.TryGetValue(tag, out var steps))
+        var tags = _program.Tags;
+        var first = tags.First(tag);
+        if (first < 0)
         {
             return null;
         }
 
-        foreach (var step in steps)
+        // Steps of a tag are matched oldest first, so the matched ones are always the first of its run in the index.
+        var next = first + _matched[first];
+        if (next == tags.Count || tags.At(next).Tag != tag)
         {
-            if (!_matched[step])
-            {
-                _matched[step] = true;
-                return step;
-            }
+            return null;
         }
 
-        return null;
+        _matched[first]++;
+        return tags.At(next).Step;
     }
 }

@@ -67,6 +67,14 @@ public sealed class VerifierTests
     }
 
     [Fact]
+    public void Check_ThreeStepsSharingATag_WarnsAtTheLaterTwoNamingTheFirst()
+    {
+        var warnings = Check("nop tag 9\nnop tag 30\nnop tag 9\ncancel 9\nnop tag 9");
+        warnings.Select(w => (w.Where.Line, w.Message[..30])).ShouldBe([(3, "tag 9 is also the tag of step "), (5, "tag 9 is also the tag of step ")]);
+        warnings.ShouldAllBe(w => w.Message.Contains("step 0 (v.vr:1:1)"));
+    }
+
+    [Fact]
     public void Check_ReportsWhereTheOffendingArgumentIs()
     {
         var error = Check("nop\nread 1, 0x10000000, r4").ShouldHaveSingleItem();
