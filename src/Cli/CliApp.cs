@@ -31,13 +31,10 @@ internal static partial class CliApp
     {
         var console = new CliConsole(output, error, plain ?? (Console.IsOutputRedirected || output != Console.Out));
         var root = CreateRoot(console);
-        // 'verbring help [command]' is 'verbring [command] --help'.
-        args = args is ["help", .. var rest] ? [.. rest, "--help"] : args;
         ParseResult parsed;
         try
         {
-            // No response files: '@prog.vr' is a file name, not a list of arguments to splice in.
-            parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+            parsed = Parse(root, args);
         }
         catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or InvalidOperationException)
         {
@@ -71,6 +68,17 @@ internal static partial class CliApp
             return InternalError;
         }
     }
+
+    /// <summary>What parsing <paramref name="args"/> would complain about, without running anything (docs' tests).</summary>
+    internal static IReadOnlyList<string> ParseErrors(string[] args) =>
+        [.. Parse(CreateRoot(new CliConsole(TextWriter.Null, TextWriter.Null, Plain: true)), args).Errors.Select(e => e.Message)];
+
+    /// <summary>
+    /// Parses as verbring reads a command line: <c>help [command]</c> is <c>[command] --help</c>, and there are no
+    /// response files (<c>@prog.vr</c> is a file name, not a list of arguments to splice in).
+    /// </summary>
+    private static ParseResult Parse(RootCommand root, string[] args) =>
+        root.Parse(args is ["help", .. var rest] ? [.. rest, "--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 
     private static RootCommand CreateRoot(CliConsole console)
     {
