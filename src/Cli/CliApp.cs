@@ -94,6 +94,7 @@ internal static partial class CliApp
         root.Subcommands.Add(FuzzCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(new Command("help", "Show the help of verbring or of one command (verbring help run)."));
+        OptionParsers.ParseReadably(root);
         root.SetAction(_ => WriteIntroduction(root, console.Out));
         var help = root.Options.OfType<HelpOption>().Single();
 

@@ -15,15 +15,15 @@ internal sealed class CommonOptions
         DefaultValueFactory = _ => ProgramSource.DefaultMaxBytes,
         HelpName = "bytes",
         Validators = { result => WithinProgramLimits(result) },
-    }.Number();
+    };
 
-    public Option<uint> Sq { get; } = new Option<uint>("--sq") { Description = "SQ entries (a power of two).", DefaultValueFactory = _ => 64 }.Number();
+    public Option<uint> Sq { get; } = new Option<uint>("--sq") { Description = "SQ entries (a power of two).", DefaultValueFactory = _ => 64 };
 
-    public Option<uint> Cq { get; } = new Option<uint>("--cq") { Description = "CQ entries (a power of two).", DefaultValueFactory = _ => 128 }.Number();
+    public Option<uint> Cq { get; } = new Option<uint>("--cq") { Description = "CQ entries (a power of two).", DefaultValueFactory = _ => 128 };
 
-    public Option<int> Fds { get; } = new Option<int>("--fds") { Description = "Open descriptors at most.", DefaultValueFactory = _ => 64 }.Number();
+    public Option<int> Fds { get; } = new Option<int>("--fds") { Description = "Open descriptors at most.", DefaultValueFactory = _ => 64 };
 
-    public Option<uint> Memory { get; } = new Option<uint>("--memory") { Description = "User memory in bytes.", HelpName = "bytes", DefaultValueFactory = _ => 64 * 1024 }.Number();
+    public Option<uint> Memory { get; } = new Option<uint>("--memory") { Description = "User memory in bytes.", HelpName = "bytes", DefaultValueFactory = _ => 64 * 1024 };
 
     /// <summary>What the ring may reach: the namespace and its policy.</summary>
     public SandboxOptions Sandbox { get; } = new();

@@ -24,12 +24,12 @@ internal static class FuzzCommand
 
     public static Command Create(CliConsole console)
     {
-        var seconds = new Option<double?>("--seconds") { Description = $"How long to fuzz (default {DefaultSeconds} s unless --sqes or --rounds is given)." }.OptionalNumber();
-        var seed = new Option<int?>("--start-seed") { Description = "The master seed (default: random, and printed). Round i runs with seed S+i." }.OptionalNumber();
+        var seconds = new Option<double?>("--seconds") { Description = $"How long to fuzz (default {DefaultSeconds} s unless --sqes or --rounds is given)." };
+        var seed = new Option<int?>("--start-seed") { Description = "The master seed (default: random, and printed). Round i runs with seed S+i." };
         var oldSeed = new Option<string?>("--seed") { Hidden = true };
         oldSeed.Validators.Add(r => r.AddError("fuzz --seed is now --start-seed (--seed means a folder to copy in, for run and serve)"));
-        var sqes = new Option<long?>("--sqes") { Description = "Stop once this many SQEs ran." }.OptionalNumber();
-        var rounds = new Option<int?>("--rounds") { Description = "Stop after this many rounds (--rounds 1 reruns one failing seed)." }.OptionalNumber();
+        var sqes = new Option<long?>("--sqes") { Description = "Stop once this many SQEs ran." };
+        var rounds = new Option<int?>("--rounds") { Description = "Stop after this many rounds (--rounds 1 reruns one failing seed)." };
         var kernel = new Option<string>("--kernel") { Description = "Which kernels take part.", DefaultValueFactory = _ => KernelChoice.All }.OneOf(KernelChoices.Keys);
         var dir = new Option<DirectoryInfo?>("--dir") { Description = "Where to make the temporary sandbox (default: the temp folder)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary." };

@@ -15,6 +15,37 @@ internal static class OptionParsers
     /// <summary>The longest <c>--timeout</c>: a year, far past any real wait, far below TimeSpan's overflow.</summary>
     public static readonly TimeSpan LongestDuration = TimeSpan.FromDays(365);
 
+    /// <summary>
+    /// Gives every number and path option of <paramref name="command"/> and its subcommands that has no parser of its
+    /// own one whose error says the option and what it takes (System.CommandLine's own names the .NET type).
+    /// </summary>
+    public static void ParseReadably(Command command)
+    {
+        foreach (var option in command.Options)
+        {
+            _ = option switch
+            {
+                Option<int> o when o.CustomParser is null => o.Number(),
+                Option<uint> o when o.CustomParser is null => o.Number(),
+                Option<long> o when o.CustomParser is null => o.Number(),
+                Option<double> o when o.CustomParser is null => o.Number(),
+                Option<int?> o when o.CustomParser is null => o.OptionalNumber(),
+                Option<uint?> o when o.CustomParser is null => o.OptionalNumber(),
+                Option<long?> o when o.CustomParser is null => o.OptionalNumber(),
+                Option<double?> o when o.CustomParser is null => o.OptionalNumber(),
+                Option<FileInfo?> o when o.CustomParser is null => o.Path(text => new FileInfo(text)),
+                Option<FileInfo> o when o.CustomParser is null => o.Path(text => new FileInfo(text)),
+                Option<DirectoryInfo?> o when o.CustomParser is null => o.Path(text => new DirectoryInfo(text)),
+                _ => option,
+            };
+        }
+
+        foreach (var subcommand in command.Subcommands)
+        {
+            ParseReadably(subcommand);
+        }
+    }
+
     /// <summary>Gives a number option a parser whose error says the option and its range.</summary>
     public static Option<T> Number<T>(this Option<T> option)
         where T : struct, INumber<T>, IMinMaxValue<T>
@@ -30,6 +61,31 @@ internal static class OptionParsers
     {
         option.CustomParser = result => ParseNumber<T>(option.Name, result);
         option.HelpName ??= Integral<T>() ? "n" : "number";
+        return option;
+    }
+
+    /// <summary>Gives a path option a parser that refuses an empty path, or one .NET cannot take, in one line.</summary>
+    public static Option<T> Path<T>(this Option<T> option, Func<string, T> create)
+    {
+        option.CustomParser = result =>
+        {
+            var text = LastToken(result);
+            if (text.Length > 0 && !text.Contains('\0', StringComparison.Ordinal))
+            {
+                try
+                {
+                    return create(text);
+                }
+                catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+                {
+                    result.AddError($"{option.Name} {text}: {e.Message}");
+                    return default;
+                }
+            }
+
+            result.AddError($"{option.Name} {Quote(text)}: write a path (it is empty or holds a NUL character)");
+            return default;
+        };
         return option;
     }
 
