@@ -28,11 +28,17 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("fuzz", "--seconds", "NaN")]
     [InlineData("fuzz", "--sqes", "-")]
     [InlineData("fuzz", "--rounds", "99999999999")]
+    [InlineData("bench", "--samples", "x")]
+    [InlineData("serve", "--socket", "TOP/s.sock", "--max-clients", "many")]
+    [InlineData("serve", "--socket", "")]
+    [InlineData("run", "HELLO", "--connect", "")]
+    [InlineData("run", "HELLO", "--seed", "")]
+    [InlineData("fuzz", "--dir", "")]
     [InlineData("frobnicate")]
     [InlineData("run")]
     public void Parse_BadValue_IsOneLineAndExitOne(params string[] args)
     {
-        var result = CliRunner.Run([.. args.Select(a => a == "HELLO" ? Hello : a)]);
+        var result = CliRunner.Run([.. args.Select(a => a == "HELLO" ? Hello : a.Replace("TOP", _top, StringComparison.Ordinal))]);
 
         result.ExitCode.ShouldBe(CliApp.BadUsage);
         result.Out.ShouldBeEmpty();
