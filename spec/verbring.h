@@ -336,7 +336,8 @@ static inline int vr_wire_call(int fd, uint32_t kind, uint32_t a, uint32_t b, ui
 }
 
 /* Connects to the server at `path` and sets up a ring. Returns 0, or a negative errno value (-VR_EAGAIN: the
- * server is full, try again later; -VR_EINVAL: a shape it does not give; see spec/transport.md, "Setup"); on
+ * server is full, try again later; -VR_EINVAL: a shape it does not give, or more user memory than its
+ * --max-user-memory, default 16 MiB; see spec/transport.md, "Setup"); on
  * failure nothing is left open or mapped. */
 static inline int vr_connect(vr_client_t *client, const char *path, uint32_t sentries, uint32_t centries, uint32_t user)
 {

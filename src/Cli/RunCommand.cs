@@ -45,6 +45,11 @@ internal static class RunCommand
             return CliApp.BadUsage;
         }
 
+        if (!KernelOptionsAgree(options, result, console))
+        {
+            return CliApp.BadUsage;
+        }
+
         if (!sandbox.TryBuildNamespace(result, console, out var files))
         {
             return CliApp.BadUsage;
@@ -76,7 +81,9 @@ internal static class RunCommand
             }
 
             ringOptions = ringOptions with { Policy = policy };
-            traced = ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout), time);
+            traced = result.GetValue(options.Kernel) == KernelChoice.Server
+                ? LocalServer.Run(factory, program, ringOptions, result.GetValue(options.Timeout))
+                : ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout), time);
         }
 
         if (json)
@@ -95,6 +102,27 @@ internal static class RunCommand
         }
 
         return CliApp.Ran;
+    }
+
+    /// <summary>
+    /// Whether <c>--kernel</c>, <c>--virtual-time</c> and <c>--connect</c> go together: on someone else's server
+    /// the server chose the kernel and its clock, and a server's clock is real.
+    /// </summary>
+    private static bool KernelOptionsAgree(CommonOptions options, ParseResult result, CliConsole console)
+    {
+        var kernelGiven = result.GetResult(options.Kernel) is { Implicit: false };
+        var virtualTime = result.GetValue(options.VirtualTime);
+        var problem = result.GetValue(options.Connect) is not null && (kernelGiven || virtualTime)
+            ? $"--connect runs on the server's kernel and clock: drop {(kernelGiven && virtualTime ? "--kernel and --virtual-time" : kernelGiven ? "--kernel" : "--virtual-time")}"
+            : virtualTime && result.GetValue(options.Kernel) == KernelChoice.Server
+            ? "--virtual-time needs the kernel in this process: a server's clock is real (use --kernel in-process or kernel-thread)"
+            : null;
+        if (problem is not null)
+        {
+            console.Error.WriteLine($"verbring: {problem}");
+        }
+
+        return problem is null;
     }
 
     internal static bool RingShapeIsValid(RingOptions options, CliConsole console)

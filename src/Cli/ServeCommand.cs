@@ -27,9 +27,11 @@ internal static class ServeCommand
             }
         });
         var sandbox = new SandboxOptions();
+        var limits = new ServerLimits();
         var command = new Command("serve", "Host a namespace for clients over a Unix socket, each ring under the policy given here (see spec/transport.md).");
         command.Options.Add(socket);
         command.Options.Add(maxClients);
+        limits.AddTo(command);
         sandbox.AddTo(command);
         command.SetAction(result =>
         {
@@ -45,11 +47,11 @@ internal static class ServeCommand
             }
 
             using var stop = new ManualResetEventSlim(false);
-            using var server = new RingServer(factory, result.GetValue(socket)!.FullName, new RingServerOptions
+            using var server = new RingServer(factory, result.GetValue(socket)!.FullName, limits.Apply(result, new RingServerOptions
             {
                 Ring = new RingOptions { Policy = policy },
                 MaxClients = result.GetValue(maxClients),
-            });
+            }));
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
                 e.Cancel = true;

@@ -51,7 +51,7 @@ public static class RingClient
             var errno = ReadReply(socket, out var limit, out _);
             if (errno != Errno.OK)
             {
-                throw new IOException(Refusal(errno, limit));
+                throw new IOException(Refusal(errno, limit, userMemory));
             }
 
             Span<byte> length = stackalloc byte[2];
@@ -95,8 +95,9 @@ public static class RingClient
     }
 
     /// <summary>What a setup refusal means, in one line (spec/transport.md, "Setup").</summary>
-    private static string Refusal(Errno errno, uint limit) => errno switch
+    private static string Refusal(Errno errno, uint limit, uint userMemory = 0) => errno switch
     {
+        Errno.EINVAL when limit > 0 => $"The server gives a ring at most {limit} bytes of user memory, and this one asked for {userMemory} (EINVAL): ask for less, or start the server with a larger --max-user-memory.",
         Errno.EAGAIN when limit > 0 => $"The server is full: it serves at most {limit} client{(limit == 1 ? "" : "s")} at once (EAGAIN); try again later.",
         Errno.EAGAIN => "The server is busy: too many connections are setting up (EAGAIN); try again later.",
         Errno.ETIMEDOUT => "The server closed the connection: setup did not finish within its deadline (ETIMEDOUT).",

@@ -70,7 +70,7 @@ public sealed class DeadlineCliTests : IDisposable
     {
         if (kernel != "Server")
         {
-            return ["--kernel", kernel];
+            return ["--kernel", kernel == "KernelThread" ? "kernel-thread" : "in-process"];
         }
 
         _server = new RingServer(RingFactory.CreateDefault(), Path.Combine(_folder, "s.sock"));
