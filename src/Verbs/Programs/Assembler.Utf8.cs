@@ -20,12 +20,14 @@ public static partial class Assembler
             utf8 = utf8[Encoding.UTF8.Preamble.Length..];
         }
 
-        var chars = new char[utf8.Length]; // UTF-8 never takes fewer bytes than UTF-16 takes chars
-        var status = Utf8.ToUtf16(utf8, chars, out var read, out var written, replaceInvalidSequences: false);
-        if (status == System.Buffers.OperationStatus.Done)
+        if (Utf8.IsValid(utf8))
         {
-            return Assemble(new string(chars, 0, written), file, out diagnostics);
+            return Assemble(Encoding.UTF8.GetString(utf8), file, out diagnostics); // one copy: the text itself
         }
+
+        // Only on the error path: decode up to the first invalid sequence to find its line and column.
+        var chars = new char[utf8.Length]; // UTF-8 never takes fewer bytes than UTF-16 takes chars
+        _ = Utf8.ToUtf16(utf8, chars, out var read, out var written, replaceInvalidSequences: false);
 
         // `read` is where the first invalid sequence starts; line and column count the text decoded before it.
         var decoded = chars.AsSpan(0, written);
