@@ -7,8 +7,8 @@ namespace VerbRing.Kernel.Tracing;
 /// <summary>
 /// Rebuilds the trace of a run on a kernel in another process (a server) from what the client knows: the SQEs it
 /// pushed, the CQEs, the <c>set</c> registers and user memory after the run. No kernel observer reaches across the
-/// socket, so three things are reconstructed, and say so where they cannot be: a register load's value (known when
-/// one step alone saves that register, or none does); whether an ECANCELED step ran (it did unless its link
+/// socket, so three things are reconstructed, and say so where they cannot be: a register load's value (replayed from
+/// the CQEs, see <see cref="Registers"/>); whether an ECANCELED step ran (it did unless its link
 /// predecessor had not completed before it, or failed under a soft link); and the bytes a READ or WRITE moved (read
 /// back from user memory after the run, not at completion).
 /// </summary>
@@ -56,6 +56,7 @@ internal static class RemoteTrace
             entries.Add(new TraceEntry(operation, bytes, unresolved));
             results[step] = cqe.Result;
             ranBefore[step] = ran;
+            registers.Completed(step, cqe.Result);
         }
 
         return entries;
@@ -76,28 +77,60 @@ internal static class RemoteTrace
         return ranBefore[step - 1] && (hard || results[step - 1] != Abi.Err);
     }
 
-    /// <summary>What a step's register loads read, where the client can tell.</summary>
+    /// <summary>
+    /// What a step's register loads read, replayed from the CQEs. A chain's member is dispatched as soon as its
+    /// predecessor completed (the kernel saves, publishes, then runs the successor), so it loads the registers as the
+    /// CQEs up to its predecessor's left them. A chain's head is dispatched at submission; in a program the verifier
+    /// accepted, every save before it in program order has happened by then and none after it has (else a race), so it
+    /// loads each register as the nearest earlier step that saves it left it (or as <c>set</c>).
+    /// </summary>
     private sealed class Registers
     {
-        private readonly int[] _savers = [.. Enumerable.Repeat(-1, SqeFlags.RegNone)]; // by register: its one saver, -1 none, -2 several
-        private readonly ulong[] _initial = new ulong[SqeFlags.RegNone];
+        private readonly Sqe[] _sqes;
         private readonly ulong?[] _results;
+        private readonly ulong[] _current = new ulong[SqeFlags.RegNone]; // r0–r6 as the CQEs so far left them
+        private readonly ulong[] _initial = new ulong[SqeFlags.RegNone];
+        private readonly Dictionary<int, ulong[]> _memberLoads = []; // by member with loads: the registers after its predecessor
+        private readonly Dictionary<int, int[]> _headSavers = []; // by head with loads: per register, the nearest earlier saver (-1: none)
 
         public Registers(LinkedProgram program, ReadOnlySpan<Sqe> sqes, ulong?[] results)
         {
+            _sqes = sqes.ToArray();
             _results = results;
             foreach (var set in program.Source.Sets)
             {
                 _initial[set.Register.Index] = set.Value;
             }
 
+            _initial.CopyTo(_current, 0);
+            var saver = Enumerable.Repeat(-1, SqeFlags.RegNone).ToArray();
             for (var i = 0; i < sqes.Length; i++)
             {
-                var register = SqeFlags.SaveOf(sqes[i].Flags);
-                if (register != SqeFlags.RegNone)
+                if (IsHead(i) && (sqes[i].Flags & SqeFlags.AllLoadsMask) != SqeFlags.AllLoadsMask)
                 {
-                    _savers[register] = _savers[register] == -1 ? i : -2;
+                    _headSavers[i] = (int[])saver.Clone();
                 }
+
+                var saved = SqeFlags.SaveOf(sqes[i].Flags);
+                if (saved != SqeFlags.RegNone)
+                {
+                    saver[saved] = i;
+                }
+            }
+        }
+
+        /// <summary>Step <paramref name="step"/> completed with <paramref name="result"/>: its save, and what its successor loads.</summary>
+        public void Completed(int step, ulong result)
+        {
+            var saved = SqeFlags.SaveOf(_sqes[step].Flags);
+            if (saved != SqeFlags.RegNone)
+            {
+                _current[saved] = result;
+            }
+
+            if (step + 1 < _sqes.Length && !IsHead(step + 1) && (_sqes[step + 1].Flags & SqeFlags.AllLoadsMask) != SqeFlags.AllLoadsMask)
+            {
+                _memberLoads[step + 1] = (ulong[])_current.Clone();
             }
         }
 
@@ -131,16 +164,19 @@ internal static class RemoteTrace
             return mask;
         }
 
-        /// <summary>
-        /// What <paramref name="register"/> held when <paramref name="step"/> loaded it: the <c>set</c> value when no step
-        /// saves it; the result of its one saver when that is an earlier step that completed (the verifier orders such
-        /// a save before the load); otherwise unknown.
-        /// </summary>
-        private ulong? ValueAt(int register, int step) => _savers[register] switch
+        private bool IsHead(int step) => step == 0 || !SqeFlags.IsLinked(_sqes[step - 1].Flags);
+
+        /// <summary>What <paramref name="register"/> held when <paramref name="step"/> was dispatched; null when unknown.</summary>
+        private ulong? ValueAt(int register, int step)
         {
-            -1 => _initial[register],
-            >= 0 and var saver when saver < step => _results[saver],
-            _ => null,
-        };
+            if (_memberLoads.TryGetValue(step, out var registers))
+            {
+                return registers[register];
+            }
+
+            return _headSavers.TryGetValue(step, out var savers)
+                ? savers[register] < 0 ? _initial[register] : _results[savers[register]]
+                : null; // a member whose predecessor never completed: it did not run
+        }
     }
 }

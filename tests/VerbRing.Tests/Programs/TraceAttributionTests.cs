@@ -20,6 +20,10 @@ public sealed class TraceAttributionTests : IDisposable
     private const string Remote = "buffer buf 8\npipe -> r0\nwrite r0.hi, \"ping\", 4 -> r1 link\nread r0.lo, buf, r1 -> r2 link\n"
         + "open \"/nope\" -> r3 link\nclose r3\nopen \"/nope\" -> r4 hardlink\nclose r4\nclose r0.lo\n";
 
+    // r5 has two savers: each chain loads the descriptor its own open saved (0, then 1: r4 holds 0 by then).
+    private const string TwoSavers = "open \"/a\", READ|WRITE|CREATE -> r5 link\nclose r5\nopen \"/a\" -> r4\n"
+        + "open \"/a\" -> r5 link\nclose r5\nclose r4\n";
+
     private const string Deadline = "buffer buf 8\npipe -> r0 link\nread r0.lo, buf, 8 link\nnop\nnop\n";
 
     private readonly string _folder = Directory.CreateTempSubdirectory("verbring-attribution-").FullName;
@@ -64,6 +68,7 @@ public sealed class TraceAttributionTests : IDisposable
 
     [Theory]
     [InlineData(Remote, "5s")]
+    [InlineData(TwoSavers, "5s")]
     [InlineData(Deadline, "1s")]
     public void RunConnect_GivesTheLocalTrace(string program, string timeout)
     {
@@ -87,6 +92,16 @@ public sealed class TraceAttributionTests : IDisposable
         remote.Out.ShouldNotContain("fd=r0");
         remote.Out.ShouldContain("CLOSE  (not run)");
         remote.Out.ShouldContain("CLOSE  fd=ERR");
+    }
+
+    [Fact]
+    public void RunConnect_RegisterWithTwoSavers_ShowsWhatEachLoadRead()
+    {
+        using var server = new RingServer(RingFactory.CreateDefault(), Path.Combine(_folder, "s.sock"));
+        var remote = CliRunner.Run("run", Write(TwoSavers), "--connect", server.SocketPath);
+        remote.ExitCode.ShouldBe(0, remote.Error);
+        var closes = remote.Out.Split('\n').Where(l => l.Contains("CLOSE", StringComparison.Ordinal)).Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries)[2]);
+        closes.ShouldBe(["fd=0", "fd=1", "fd=0"]);
     }
 
     [Theory]
