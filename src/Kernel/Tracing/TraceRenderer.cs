@@ -85,10 +85,17 @@ public static class TraceRenderer
         text.Append('\n').Append(Registers(traced.Run)).Append('\n');
         if (!traced.Run.IsComplete)
         {
-            text.Append(CultureInfo.InvariantCulture, $"* had not completed at the deadline and was cancelled: step {StepList(traced.Run.MissingSteps)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"* had not completed at the deadline and was cancelled: {Steps(traced.Run.MissingSteps)}\n");
         }
 
         return text.ToString();
+    }
+
+    /// <summary>"step 4", or "steps 1, 2, 5-3000": <see cref="StepList"/> with the noun in the right number.</summary>
+    public static string Steps(IReadOnlyList<int> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        return $"{(steps.Count == 1 ? "step" : "steps")} {StepList(steps)}";
     }
 
     /// <summary>Step numbers, ascending, with runs of three or more written as a range: "1, 2, 5-3000".</summary>

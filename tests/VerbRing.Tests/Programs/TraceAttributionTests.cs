@@ -105,6 +105,17 @@ public sealed class TraceAttributionTests : IDisposable
     }
 
     [Theory]
+    [InlineData("buffer buf 8\npipe -> r0\nread r0.lo, buf, 8\n", "step 1 had not completed after 1 s and was cancelled", "cancelled: step 1")]
+    [InlineData(Deadline, "steps 1, 2 had not completed after 1 s and were cancelled", "cancelled: steps 1, 2")]
+    public void Run_Deadline_NamesTheStepsInTheRightNumber(string program, string error, string footnote)
+    {
+        var result = CliRunner.Run("run", Write(program), "--virtual-time", "--timeout", "1s");
+        result.ExitCode.ShouldBe(3);
+        result.Error.ShouldBe($"verbring: {error}\n");
+        result.Out.ShouldContain($"* had not completed at the deadline and was {footnote}\n");
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("# nothing but a comment\n\n")]
     public void Run_ProgramWithoutSteps_Warns(string text)
