@@ -101,6 +101,16 @@ public sealed class ProgramInputTests : IDisposable
     }
 
     [Fact]
+    public void Load_DashInvalidUtf8_IsAnErrorAtStdinsLineAndColumn()
+    {
+        var input = "nop\ndata d \""u8.ToArray().Append((byte)0xFF).Concat("\"\n"u8.ToArray()).ToArray();
+        var result = CliRunner.RunWithInput(input, "run", "-");
+        result.ExitCode.ShouldBe(2);
+        result.Out.ShouldBeEmpty();
+        result.Error.ShouldStartWith("<stdin>:2:9: error: invalid UTF-8 at byte 12 (0xFF)");
+    }
+
+    [Fact]
     public void Load_DashOverTheCap_StopsReadingAndRefuses()
     {
         var input = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("nop\n", 1000)));
