@@ -15,13 +15,13 @@ internal static class ProgramFiles
     {
         var path = result.GetValue(options.File)!;
         var text = ProgramSource.Read(path, result.GetValue(options.MaxProgramBytes), out var error);
-        if (text is null)
+        if (text is not { } bytes)
         {
             console.Error.WriteLine($"{(path == ProgramSource.StandardInput ? DisplayName(path) : path)}: error: {error}");
             return null;
         }
 
-        var model = Assembler.Assemble(text, DisplayName(path), out var diagnostics);
+        var model = Assembler.Assemble(bytes.Span, DisplayName(path), out var diagnostics);
         LinkedProgram? program = null;
         if (!diagnostics.Any(d => d.Severity == Severity.Error))
         {

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace VerbRing.Cli;
@@ -32,15 +31,15 @@ internal static partial class ProgramSource
     private const int TypeMask = 0xF000, RegularFile = 0x8000;
 
     /// <summary>
-    /// The text of <paramref name="path"/> (UTF-8, a leading byte-order mark dropped), or null with
+    /// The bytes of <paramref name="path"/> (decoded, strictly, by the assembler), or null with
     /// <paramref name="error"/> saying in one line why not.
     /// </summary>
-    public static string? Read(string path, long maxBytes, out string error)
+    public static ReadOnlyMemory<byte>? Read(string path, long maxBytes, out string error)
     {
         if (path == StandardInput)
         {
             using var input = Console.OpenStandardInput();
-            return Decode(ReadAtMost((buffer, _) => input.Read(buffer), maxBytes, 64 * 1024), maxBytes, out error);
+            return Bounded(ReadAtMost((buffer, _) => input.Read(buffer), maxBytes, 64 * 1024), maxBytes, out error);
         }
 
         if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
@@ -75,7 +74,7 @@ internal static partial class ProgramSource
             return null;
         }
 
-        return Decode(ReadAtMost((buffer, offset) => RandomAccess.Read(handle, buffer, offset), maxBytes, (long)size + 1), maxBytes, out error);
+        return Bounded(ReadAtMost((buffer, offset) => RandomAccess.Read(handle, buffer, offset), maxBytes, (long)size + 1), maxBytes, out error);
     }
 
     /// <summary>
@@ -106,7 +105,7 @@ internal static partial class ProgramSource
         return new ArraySegment<byte>(buffer, 0, filled);
     }
 
-    private static string? Decode(ArraySegment<byte> bytes, long maxBytes, out string error)
+    private static ReadOnlyMemory<byte>? Bounded(ArraySegment<byte> bytes, long maxBytes, out string error)
     {
         if (bytes.Count > maxBytes)
         {
@@ -115,8 +114,7 @@ internal static partial class ProgramSource
         }
 
         error = "";
-        var span = bytes.AsSpan();
-        return Encoding.UTF8.GetString(span.StartsWith(Encoding.UTF8.Preamble) ? span[Encoding.UTF8.Preamble.Length..] : span);
+        return bytes;
     }
 
     private static string TooLarge(long maxBytes) =>

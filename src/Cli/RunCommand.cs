@@ -97,7 +97,7 @@ internal static class RunCommand
 
         if (!traced.Run.IsComplete)
         {
-            console.Error.WriteLine($"verbring: step {TraceRenderer.StepList(traced.Run.MissingSteps)} had not completed after {result.GetValue(options.Timeout).TotalSeconds:0.###} s and {(traced.Run.MissingSteps.Count == 1 ? "was" : "were")} cancelled");
+            console.Error.WriteLine($"verbring: {TraceRenderer.Steps(traced.Run.MissingSteps)} had not completed after {result.GetValue(options.Timeout).TotalSeconds:0.###} s and {(traced.Run.MissingSteps.Count == 1 ? "was" : "were")} cancelled");
             return CliApp.Incomplete;
         }
 

@@ -268,7 +268,7 @@ public static partial class Assembler
             }
 
             var link = SqeLink.None;
-            var timeout = 0UL;
+            ulong? timeout = null;
             ulong? tag = null;
             while (IsModifier(Peek))
             {
@@ -284,9 +284,11 @@ public static partial class Assembler
                         link = modifier.Text.Equals("link", StringComparison.OrdinalIgnoreCase) ? SqeLink.Link : SqeLink.HardLink;
                         break;
                     case "timeout":
+                        OnlyOnce(modifier, timeout is not null);
                         timeout = ParseDuration();
                         break;
                     default:
+                        OnlyOnce(modifier, tag is not null);
                         var value = Expect(TokenKind.Number, "a tag value");
                         if (value.Negative || value.Suffix.Length > 0)
                         {
@@ -304,11 +306,20 @@ public static partial class Assembler
                 Args = FillUnused(args, At(head.Column)),
                 Save = save,
                 Link = link,
-                Timeout = timeout,
+                Timeout = timeout ?? 0,
                 Tag = tag,
                 IsRaw = raw,
                 Where = At(head.Column),
             });
+        }
+
+        /// <summary>Refuses a second 'timeout' or 'tag' on one step: the first value would be silently dropped.</summary>
+        private void OnlyOnce(Token modifier, bool given)
+        {
+            if (given)
+            {
+                throw Fail(modifier, $"a step has at most one '{modifier.Text.ToLowerInvariant()}'");
+            }
         }
 
         /// <summary>The arguments, in place, with the ones no parameter fills set to 0 (one shared instance: a step is small).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -103,7 +104,7 @@ internal static class Lexer
             }
             else
             {
-                diagnostics.Add(error(column, $"unexpected character '{c}'"));
+                diagnostics.Add(error(column, char.IsSurrogate(c) ? $"a lone UTF-16 surrogate (U+{(int)c:X4}) is not a character" : $"unexpected character '{c}'"));
                 return;
             }
         }
@@ -167,16 +168,23 @@ internal static class Lexer
         {
             if (line[i] != '\\')
             {
-                var rune = Rune.GetRuneAt(line, i);
+                // A lone surrogate (only a C# string can hold one; files are decoded strictly) is no character.
+                if (Rune.DecodeFromUtf16(line.AsSpan(i), out var rune, out var length) != OperationStatus.Done)
+                {
+                    diagnostics.Add(error(i + 1, $"a lone UTF-16 surrogate (U+{(int)line[i]:X4}) is not a character; use \\xNN for raw bytes"));
+                    return null;
+                }
+
                 var n = rune.EncodeToUtf8(utf8);
                 bytes.AddRange(utf8[..n]);
-                i += rune.Utf16SequenceLength;
+                i += length;
                 continue;
             }
 
             if (i + 1 >= line.Length)
             {
-                break;
+                diagnostics.Add(error(i + 1, "unterminated string: the line ends in '\\', which escapes nothing (write \\\\ for a backslash, then the closing '\"')"));
+                return null;
             }
 
             var escape = line[i + 1];

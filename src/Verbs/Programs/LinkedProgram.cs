@@ -76,7 +76,8 @@ public sealed class LinkedProgram
     public LoadedProgram LoadInto(IoRing ring)
     {
         ArgumentNullException.ThrowIfNull(ring);
-        var image = ring.Memory.Reserve(Math.Max(1u, (uint)_image.Length), 64);
+        // An empty image takes no memory (alignment 1 cannot fail): a program of no buffers runs on --memory 0.
+        var image = ring.Memory.Reserve((uint)_image.Length, _image.Length == 0 ? 1u : 64u);
         var delta = image.Address - RingLayout.UserBase;
         var relocated = new Sqe[_sqes.Length];
         for (var i = 0; i < _sqes.Length; i++)

@@ -183,7 +183,7 @@ public sealed class LoadedProgram
         while (_ring.TryPop(out var cqe))
         {
             any = true;
-            if (matcher.Match(cqe.Data) is { } step)
+            if (matcher.Match(cqe.Data, cqe.Op) is { } step)
             {
                 byStep[step] = cqe;
                 order.Add(new StepCompletion(step, cqe));

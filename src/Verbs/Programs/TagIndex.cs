@@ -14,7 +14,14 @@ internal sealed class TagIndex
     {
         _entries = entries;
         Count = count;
+        for (var i = 1; entries is not null && i < entries.Length && !HasSharedTags; i++)
+        {
+            HasSharedTags = entries[i - 1].Tag == entries[i].Tag;
+        }
     }
+
+    /// <summary>Whether two steps or more share a tag.</summary>
+    public bool HasSharedTags { get; }
 
     /// <summary>The number of steps indexed.</summary>
     public int Count { get; }

@@ -9,7 +9,8 @@ public sealed record RingShape(uint SqEntries = 64, uint UserMemorySize = 64 * 1
 /// Checks a program before anything runs. Errors: a register loaded that no earlier step saves and no <c>set</c>
 /// defines; a register loaded in one chain and saved by another that can interleave with it (a race); a chain
 /// longer than the SQ; a count larger than the buffer it goes with; more user memory than the ring has. Warnings:
-/// <c>link</c> on the last step (links never span enters), two steps with one tag, a CANCEL of a tag no step has.
+/// <c>link</c> on the last step (links never span enters), two steps with one tag, a CANCEL of a tag no step has, no
+/// steps at all.
 /// Each check is one pass over the program (or one sort of its tags), so checking is linear in its size.
 /// </summary>
 public static class Verifier
@@ -28,6 +29,11 @@ public static class Verifier
         CheckTags(program, tags, diagnostics);
         CheckCancels(program, tags, diagnostics);
         CheckMemory(program, shape, diagnostics);
+        if (program.Steps.Count == 0)
+        {
+            diagnostics.Add(new Diagnostic(Severity.Warning, new SourceSpan(program.File, 1, 1), "the program has no steps: running it submits nothing"));
+        }
+
         diagnostics.Sort((a, b) => (a.Where.Line, a.Where.Column).CompareTo((b.Where.Line, b.Where.Column)));
         return diagnostics;
     }
@@ -158,7 +164,7 @@ public static class Verifier
 
             var first = tags.At(tags.First(tag)).Step;
             diagnostics.Add(new Diagnostic(Severity.Warning, program.Steps[step].Where,
-                $"tag {tag} is also the tag of step {first} ({program.Steps[first].Where}); one CANCEL reaches both, and their completions are matched to steps oldest first"));
+                $"tag {tag} is also the tag of step {first} ({program.Steps[first].Where}); one CANCEL reaches both, and a completion is matched to the oldest step of its verb with that tag not yet completed"));
         }
     }
 

@@ -91,7 +91,7 @@ public sealed class CliTests
             var result = CliRunner.Run("check", file);
             result.ExitCode.ShouldBe(0);
             result.Error.ShouldContain("warning: 'link' on the last step");
-            result.Out.ShouldStartWith("ok: 1 steps in 1 chains");
+            result.Out.ShouldStartWith("ok: 1 step in 1 chain,");
         }
         finally
         {

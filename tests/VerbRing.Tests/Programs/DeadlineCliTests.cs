@@ -58,8 +58,8 @@ public sealed class DeadlineCliTests : IDisposable
         result.ExitCode.ShouldBe(3, result.Error);
         clock.Elapsed.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1), "it waited for the deadline");
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10), "and ended in seconds");
-        result.Error.ShouldBe($"verbring: step 1-{Polls} had not completed after 1 s and were cancelled\n".ReplaceLineEndings());
-        result.Out.ShouldContain($"* had not completed at the deadline and was cancelled: step 1-{Polls}");
+        result.Error.ShouldBe($"verbring: steps 1-{Polls} had not completed after 1 s and were cancelled\n".ReplaceLineEndings());
+        result.Out.ShouldContain($"* had not completed at the deadline and was cancelled: steps 1-{Polls}");
         var cancelled = Rows(result.Out).Where(r => r.Contains('*', StringComparison.Ordinal)).ToList();
         cancelled.Count.ShouldBe(Polls);
         cancelled.ShouldAllBe(r => r.Contains("ECANCELED", StringComparison.Ordinal));

@@ -63,6 +63,22 @@ public sealed class LargeProgramTests
         matcher.Match(8).ShouldBeNull();
     }
 
+    [Fact]
+    public void Match_SharedTagOfTwoVerbs_GoesToTheOldestOpenStepOfTheCqesVerb()
+    {
+        // Step 0 and 2 are READs, 1 and 3..1002 NOPs, all tag 7: the NOPs complete while the READs pend.
+        var text = new StringBuilder("buffer b 8\nread 0, b, 8 tag 7\nnop tag 7\nread 0, b, 8 tag 7\n");
+        text.Append(string.Concat(Enumerable.Repeat("nop tag 7\n", 1000)));
+        var program = LinkedProgram.FromText(text.ToString(), "mixed.vr", new RingShape(64));
+        var matcher = program.NewMatcher();
+        var nop = (uint)Op.Nop;
+        var read = (uint)Op.Read;
+        Enumerable.Range(0, 1001).Select(_ => matcher.Match(7, nop)).ShouldBe(new int?[] { 1 }.Concat(Enumerable.Range(3, 1000).Select(i => (int?)i)));
+        matcher.Match(7, nop).ShouldBe(0, "no NOP is left: the oldest open step of the tag, whatever its verb");
+        matcher.Match(7, read).ShouldBe(2);
+        matcher.Match(7, read).ShouldBeNull();
+    }
+
     [Theory]
     [InlineData(new ulong[] { 0, 1, 2, 3 })]
     [InlineData(new ulong[] { 0, 7, 2, 7, 3 })]

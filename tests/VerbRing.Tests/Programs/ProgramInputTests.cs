@@ -19,6 +19,7 @@ public sealed class ProgramInputTests : IDisposable
     [InlineData("run", "/dev/zero", "the program is a character device, not a regular file")]
     [InlineData("check", "/dev/urandom", "the program is a character device, not a regular file")]
     [InlineData("disasm", "/dev/null", "the program is a character device, not a regular file")]
+    [InlineData("run", "/dev/null", "the program is a character device, not a regular file")]
     public void Load_Device_IsRefusedInOneLine(string command, string path, string message) =>
         ShouldRefuse(CliRunner.Run(command, path), path, message);
 
@@ -35,9 +36,11 @@ public sealed class ProgramInputTests : IDisposable
         ShouldRefuse(CliRunner.Run("run", fifo), fifo, "the program is a FIFO, not a regular file");
     }
 
-    [Fact]
-    public void Load_Directory_IsRefusedInOneLine() =>
-        ShouldRefuse(CliRunner.Run("check", _folder), _folder, "the program is a directory, not a regular file");
+    [Theory]
+    [InlineData("check")]
+    [InlineData("run")]
+    public void Load_Directory_IsRefusedInOneLine(string command) =>
+        ShouldRefuse(CliRunner.Run(command, _folder), _folder, "the program is a directory, not a regular file");
 
     [Fact]
     public void Load_FileOverTheDefaultCap_IsRefusedBeforeItIsRead()
@@ -86,7 +89,7 @@ public sealed class ProgramInputTests : IDisposable
     {
         var result = CliRunner.RunWithInput("\uFEFFnop link\nnop\n"u8.ToArray(), "check", "-");
         result.ExitCode.ShouldBe(0, result.Error);
-        result.Out.ShouldContain("ok: 2 steps in 1 chains");
+        result.Out.ShouldContain("ok: 2 steps in 1 chain,");
     }
 
     [Fact]
@@ -95,6 +98,16 @@ public sealed class ProgramInputTests : IDisposable
         var result = CliRunner.RunWithInput("nop\nclose r3\n"u8.ToArray(), "check", "-");
         result.ExitCode.ShouldBe(2);
         result.Error.ShouldStartWith("<stdin>:2:7: error: r3 is loaded here");
+    }
+
+    [Fact]
+    public void Load_DashInvalidUtf8_IsAnErrorAtStdinsLineAndColumn()
+    {
+        var input = "nop\ndata d \""u8.ToArray().Append((byte)0xFF).Concat("\"\n"u8.ToArray()).ToArray();
+        var result = CliRunner.RunWithInput(input, "run", "-");
+        result.ExitCode.ShouldBe(2);
+        result.Out.ShouldBeEmpty();
+        result.Error.ShouldStartWith("<stdin>:2:9: error: invalid UTF-8 at byte 12 (0xFF)");
     }
 
     [Fact]
