@@ -10,9 +10,10 @@ namespace VerbRing.Kernel;
 // Design: the server's doorbell page (spec/transport.md), inside one process. The user side publishes a request
 // sequence, the kernel side answers by publishing the same sequence as its reply; each side writes the CPU it
 // published from next to its sequence. A side waiting for the other's sequence to move spins within a SpinBudget
-// fitted to the partner's answers (yielding at once when the partner last ran on its own CPU, where it cannot
-// answer while we spin), then blocks on an event: a pure block costs tens of microseconds per wake on this kind of
-// VM, a pure spin wastes a core on a two-core machine. A side about to block announces it (Interlocked) and
+// fitted to the partner's answers — only while spinning pays: not for a partner asleep or on its own CPU, not on a
+// machine with more runnable threads than CPUs — then blocks on an event: a pure block costs tens of microseconds
+// per wake on this kind of VM, a pure spin wastes a core on a two-core machine and is a time slice late on a
+// crowded one. A side about to block announces it (Interlocked) and
 // re-checks; the other side publishes (Interlocked) and then looks for the announcement — both use full fences, so
 // one of them always sees the other and no wake-up is lost.
 internal sealed class KernelThreadPort : IRingPort
@@ -67,8 +68,8 @@ internal sealed class KernelThreadPort : IRingPort
             var sequence = unchecked(answered + 1);
             Publish(ref _request, sequence, ref _userCpu, ref _kernelSleeping, _toKernel);
 
-            // Volatile.Read: the kernel thread's CPU as it answered last (a hint for the spin).
-            if (!_userBudget.Spin(ref _reply, answered, Volatile.Read(ref _kernelCpu)))
+            // Volatile.Read (both): whether the kernel thread sleeps, and its CPU as it answered last (hints for the spin).
+            if (!_userBudget.Spin(ref _reply, answered, SpinBudget.CanAnswer(Volatile.Read(ref _kernelSleeping), Volatile.Read(ref _kernelCpu))))
             {
                 Block(ref _reply, answered, ref _exited, ref _userSleeping, _toUser);
             }
@@ -103,8 +104,8 @@ internal sealed class KernelThreadPort : IRingPort
         var served = 0;
         while (true)
         {
-            // Volatile.Read: the user side's CPU as it rang last (a hint for the spin).
-            if (!_kernelBudget.Spin(ref _request, served, Volatile.Read(ref _userCpu)))
+            // Volatile.Read (both): whether the user side sleeps, and its CPU as it rang last (hints for the spin).
+            if (!_kernelBudget.Spin(ref _request, served, SpinBudget.CanAnswer(Volatile.Read(ref _userSleeping), Volatile.Read(ref _userCpu))))
             {
                 Block(ref _request, served, ref _stopping, ref _kernelSleeping, _toKernel);
             }

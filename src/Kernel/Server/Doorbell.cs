@@ -103,20 +103,20 @@ internal readonly unsafe struct Doorbell
     }
 
     /// <summary>
-    /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/> (yielding at once when the partner
-    /// last rang from this very CPU, where it cannot answer while we spin), then announces sleep in
-    /// <paramref name="sleeping"/> and sleeps on the word in slices (20 ms, doubling up to 250 ms); before each
-    /// sleep it asks <paramref name="gone"/> whether the partner went away. True once the word moved, false when the
-    /// partner is gone.
+    /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/> if the partner can answer meanwhile
+    /// (it has not announced sleep in <paramref name="partnerSleeping"/> and last rang from another CPU — see
+    /// <see cref="SpinBudget"/>), then announces sleep in <paramref name="sleeping"/> and sleeps on the word in slices
+    /// (20 ms, doubling up to 250 ms); before each sleep it asks <paramref name="gone"/> whether the partner went
+    /// away. True once the word moved, false when the partner is gone.
     /// </summary>
     public static bool AwaitChange<TState>(
-        int* word, int seen, int* sleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
+        int* word, int seen, int* sleeping, int* partnerSleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
     {
-        // Volatile.Read: the partner's CPU as it rang last; on our own CPU it cannot answer while we spin.
-        var partnerCpu = Volatile.Read(ref *(int*)((byte*)word + CpuAfterSequence));
+        // Volatile.Read (both): the partner's flag and the CPU it rang from last — hints, a lie only slows the liar.
+        var canAnswer = SpinBudget.CanAnswer(Volatile.Read(ref *partnerSleeping), Volatile.Read(ref *(int*)((byte*)word + CpuAfterSequence)));
 
         // Unsafe: the word lies on the page, which the caller keeps mapped while it waits.
-        if (budget.Spin(ref *word, seen, partnerCpu))
+        if (budget.Spin(ref *word, seen, canAnswer))
         {
             return true;
         }
