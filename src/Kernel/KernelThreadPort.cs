@@ -10,8 +10,9 @@ namespace VerbRing.Kernel;
 // Design: the server's doorbell page (spec/transport.md), inside one process. The user side publishes a request
 // sequence, the kernel side answers by publishing the same sequence as its reply; each side writes the CPU it
 // published from next to its sequence. A side waiting for the other's sequence to move spins within a SpinBudget
-// fitted to the partner's answers — only while spinning pays: not for a partner asleep or on its own CPU, not on a
-// machine with more runnable threads than CPUs — then blocks on an event: a pure block costs tens of microseconds
+// fitted to the partner's answers — only while spinning pays: not for a partner on its own CPU, not on a machine
+// with more runnable threads than CPUs; the kernel thread follows the user side, spinning while it is awake — then
+// blocks on an event: a pure block costs tens of microseconds
 // per wake on this kind of VM, a pure spin wastes a core on a two-core machine and is a time slice late on a
 // crowded one. A side about to block announces it (Interlocked) and
 // re-checks; the other side publishes (Interlocked) and then looks for the announcement — both use full fences, so
@@ -22,8 +23,8 @@ internal sealed class KernelThreadPort : IRingPort
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _toKernel = new(false, 0);
     private readonly ManualResetEventSlim _toUser = new(false, 0);
-    private SpinBudget _userBudget; // the user's wait for a reply; one enter at a time uses it
-    private SpinBudget _kernelBudget; // the kernel thread's wait for a request
+    private SpinBudget _userBudget; // the user's wait for a reply, the leader; one enter at a time uses it
+    private SpinBudget _kernelBudget = SpinBudget.Follower(); // the kernel thread's wait for a request
     private int _busy;
     private int _request; // the sequence of the latest request; written by the user side
     private int _reply; // the sequence of the latest request answered; written by the kernel thread
@@ -68,8 +69,8 @@ internal sealed class KernelThreadPort : IRingPort
             var sequence = unchecked(answered + 1);
             Publish(ref _request, sequence, ref _userCpu, ref _kernelSleeping, _toKernel);
 
-            // Volatile.Read (both): whether the kernel thread sleeps, and its CPU as it answered last (hints for the spin).
-            if (!_userBudget.Spin(ref _reply, answered, SpinBudget.CanAnswer(Volatile.Read(ref _kernelSleeping), Volatile.Read(ref _kernelCpu))))
+            // Volatile.Read: the kernel thread's CPU as it answered last (a hint for the spin).
+            if (!_userBudget.Spin(ref _reply, answered, Volatile.Read(ref _kernelCpu)))
             {
                 Block(ref _reply, answered, ref _exited, ref _userSleeping, _toUser);
             }
@@ -105,7 +106,7 @@ internal sealed class KernelThreadPort : IRingPort
         while (true)
         {
             // Volatile.Read (both): whether the user side sleeps, and its CPU as it rang last (hints for the spin).
-            if (!_kernelBudget.Spin(ref _request, served, SpinBudget.CanAnswer(Volatile.Read(ref _userSleeping), Volatile.Read(ref _userCpu))))
+            if (!_kernelBudget.Spin(ref _request, served, Volatile.Read(ref _userCpu), Volatile.Read(ref _userSleeping) != 0))
             {
                 Block(ref _request, served, ref _stopping, ref _kernelSleeping, _toKernel);
             }

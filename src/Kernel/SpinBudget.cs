@@ -5,19 +5,26 @@ namespace VerbRing.Kernel;
 /// <summary>
 /// How long one side of a handoff (the server's doorbell page, the kernel thread's request slot) spins for its
 /// partner's sequence to move before it sleeps, learnt from whether recent spins paid. A spin pays when the partner
-/// answers while we watch; it cannot when the partner is asleep (it needs a wake-up first), when it last ran on our
-/// own CPU (it cannot run while we spin), or when the machine has more runnable threads than CPUs (the partner
-/// waits for a CPU, and a spinner that loses its own is a whole time slice late). So a side spins only for a
-/// partner that can answer, never yields (a yield on a crowded machine donates a time slice to whoever else is
-/// runnable), and goes to sleep at once while spinning does not pay — coming back when a probe shows it pays again.
-/// One side owns one budget; it allocates nothing. The rules are pure arithmetic on outcomes, tested without a clock.
+/// answers while we watch. It does not when the machine has more runnable threads than CPUs: the partner waits for
+/// a CPU, a spinner that loses its own is a time slice late, and a yield hands a whole slice to whoever else is
+/// runnable. So a side turns spinning off as soon as it sees that (a lost CPU, or misses in a row), sleeps at once
+/// while it is off, and probes now and then to find out whether spinning pays again. One side owns one budget; it
+/// allocates nothing. The rules are pure arithmetic on outcomes, tested without a clock.
 /// </summary>
-// Design: the budget is fitted to the answers the spin caught (one caught after t stretches it to 2t, between
-// MinMicroseconds and MaxMicroseconds). A spin that ran out halves it, and MissesToSleep in a row, or one spin that
-// lost its CPU (two looks further apart than PreemptedMicroseconds), turn spinning off: the side sleeps at once.
-// Asleep, or facing a partner that cannot answer, it still spins the full maximum on every probe-th wait — the
-// interval starting at ProbeEvery and doubling with each probe that did not pay, up to MaxProbeEvery — so that on a
-// crowded machine probing costs ~0.1 % of the time, and a machine that quietened is noticed within a few probes.
+// Design: a spin looks at the word tightly, or — when the partner last published from this very CPU, where it
+// cannot answer while we spin — yields between looks. Either way it reads the clock every so often; two readings
+// more than PreemptedMicroseconds apart mean this thread was off its CPU (preempted, or a yield that ran a stranger
+// rather than the partner): the machine is oversubscribed. A catch fits the budget (caught after t: 2t, between
+// MinMicroseconds and MaxMicroseconds); a spin that ran out halves it. Spinning turns off on a lost CPU, and for
+// the side that asks (the leader: the client, the user side) also on MissesToSleep misses in a row. Off, a side
+// spins the full maximum only on every probe-th wait; the probe interval starts at ProbeEvery, doubles each time
+// spinning turns off and each time a probe fails, up to MaxProbeEvery, and halves after SustainedCatches catches
+// in a row — so on a crowded machine the rare probe that loses a time slice costs a few per cent, and a machine
+// that quietened is noticed within one interval. The side that answers (the follower: the server's session, the
+// kernel thread) waits for requests, and how long those take includes whatever the asker does between enters; so
+// misses do not turn it off, and it does not spin at all while the asker announced sleep (the asker needs a wake-up
+// before it can ask again) — it comes along as soon as the asker is awake. The asker does not follow the answerer
+// likewise: it spins through its partner's wake-up, which is how the two find their way back from sleeping.
 internal struct SpinBudget
 {
     /// <summary>The longest spin: about what a futex sleep and wake cost here, so spinning first never costs over 2×.</summary>
@@ -35,8 +42,11 @@ internal struct SpinBudget
     /// <summary>The first probe interval: how many waits pass between full spins while spinning does not pay.</summary>
     public const int ProbeEvery = 8;
 
-    /// <summary>The longest probe interval, reached after seven probes in a row that did not pay.</summary>
-    public const int MaxProbeEvery = 1024;
+    /// <summary>The longest probe interval.</summary>
+    public const int MaxProbeEvery = 4096;
+
+    /// <summary>Catches in a row after which the probe interval halves.</summary>
+    public const int SustainedCatches = 4096;
 
     /// <summary><see cref="MaxMicroseconds"/> in <see cref="Stopwatch"/> ticks.</summary>
     public static readonly long MaxTicks = Ticks(MaxMicroseconds);
@@ -50,9 +60,14 @@ internal struct SpinBudget
     private long _ticks;
     private int _waits;
     private int _misses;
+    private int _catches;
     private int _probeEvery;
     private bool _asleep;
     private bool _probing;
+    private bool _follows;
+
+    /// <summary>The budget of the side that answers: it spins only while its partner is awake (see Design).</summary>
+    public static SpinBudget Follower() => new() { _follows = true };
 
     /// <summary>The fitted budget in <see cref="Stopwatch"/> ticks; 0 until a spin caught an answer.</summary>
     public readonly long FittedTicks => _ticks;
@@ -60,25 +75,21 @@ internal struct SpinBudget
     /// <summary>Whether spinning is off: every wait but a probe sleeps at once.</summary>
     public readonly bool Asleep => _asleep;
 
-    /// <summary>Waits between two probes now (<see cref="ProbeEvery"/> until a probe failed).</summary>
+    /// <summary>Waits between two probes now.</summary>
     public readonly int ProbeInterval => _probeEvery == 0 ? ProbeEvery : _probeEvery;
 
     /// <summary>
-    /// Whether a partner could answer while we spin: it has not announced sleep (<paramref name="partnerSleeping"/>
-    /// is zero) and did not last publish from the CPU this thread runs on (<paramref name="partnerCpu"/>).
+    /// Spins while <c>word == seen</c>, within the budget; true when the word moved. <paramref name="partnerCpu"/>
+    /// is the CPU the partner last published from: when it is ours, the partner cannot answer while we spin, so each
+    /// look yields the CPU instead — and a yield that comes back later than <see cref="PreemptedTicks"/> went to
+    /// someone else, which counts as a lost CPU. <paramref name="partnerAsleep"/> (a follower's partner announced
+    /// sleep) or spinning off means no spin but a probe's: one look, and the caller sleeps.
     /// </summary>
-    public static bool CanAnswer(int partnerSleeping, int partnerCpu) =>
-        partnerSleeping == 0 && partnerCpu != Thread.GetCurrentProcessorId();
-
-    /// <summary>
-    /// Spins while <c>word == seen</c>, within the budget; true when the word moved. <paramref name="partnerCanAnswer"/>
-    /// (see <see cref="CanAnswer"/>) false, or spinning off, means no spin but a probe's: one look, and the caller
-    /// sleeps.
-    /// </summary>
-    public bool Spin(ref int word, int seen, bool partnerCanAnswer)
+    public bool Spin(ref int word, int seen, int partnerCpu, bool partnerAsleep = false)
     {
-        var budget = NextWait(partnerCanAnswer);
-        var start = 0L; // the clock is read from the 16th look on: a quick answer costs no clock read at all
+        var budget = NextWait(!partnerAsleep);
+        var tight = partnerCpu != Thread.GetCurrentProcessorId();
+        var start = 0L; // the clock is read from the 16th tight look on: a quick answer costs no clock read at all
         var last = 0L;
         for (var look = 1; ; look++)
         {
@@ -87,7 +98,7 @@ internal struct SpinBudget
             {
                 if (budget != 0)
                 {
-                    Caught(start == 0 ? 0 : Stopwatch.GetTimestamp() - start);
+                    Answered(start == 0 ? 0 : Stopwatch.GetTimestamp(), start, last);
                 }
 
                 return true;
@@ -98,7 +109,7 @@ internal struct SpinBudget
                 return false;
             }
 
-            if (look % 16 != 0)
+            if (tight && look % 16 != 0)
             {
                 Thread.SpinWait(1);
                 continue;
@@ -114,77 +125,120 @@ internal struct SpinBudget
             }
 
             start = start == 0 ? now : start;
-            last = now;
             if (now - start >= budget)
             {
                 Missed();
                 return false;
             }
+
+            if (!tight)
+            {
+                Thread.Yield(); // the partner shares our CPU; whether it, not a stranger, ran is the next look's question
+            }
+
+            last = now;
         }
     }
 
     /// <summary>
-    /// Counts a wait and says how long it may spin, in ticks (0: sleep at once). Every probe-th wait spins the full
-    /// maximum whatever the state; otherwise the full maximum before anything was fitted, the fitted budget while
-    /// spinning pays and the partner can answer, and nothing when spinning is off or the partner cannot answer.
+    /// Counts a wait and says how long it may spin, in ticks (0: sleep at once): nothing for a follower whose
+    /// partner is not <paramref name="partnerAwake"/>; otherwise the full maximum on every probe-th wait, nothing
+    /// while spinning is off, the full maximum before anything was fitted and the fitted budget after.
     /// </summary>
-    public long NextWait(bool partnerCanAnswer)
+    public long NextWait(bool partnerAwake)
     {
         _probing = ++_waits >= ProbeInterval;
         if (_probing)
         {
             _waits = 0;
-            return MaxTicks;
         }
 
-        return _asleep || !partnerCanAnswer ? 0 : _ticks == 0 ? MaxTicks : _ticks;
+        if ((_follows && !partnerAwake) || (!_probing && _asleep))
+        {
+            return 0;
+        }
+
+        return _probing || _ticks == 0 ? MaxTicks : _ticks;
     }
 
     /// <summary>
-    /// A spin caught the answer after <paramref name="took"/> ticks: spinning pays. It is on again, probes go back
-    /// to their first interval, and the budget grows to twice what it took (it never shrinks on a catch).
+    /// A spin caught the answer after <paramref name="took"/> ticks: spinning pays and is on. The budget grows to
+    /// twice what it took (it never shrinks on a catch); a sustained run of catches halves the probe interval.
     /// </summary>
     public void Caught(long took)
     {
         _ticks = Math.Clamp(Math.Max(_ticks, 2 * took), MinTicks, MaxTicks);
         _misses = 0;
         _asleep = false;
-        _probeEvery = ProbeEvery;
+        if (++_catches >= SustainedCatches)
+        {
+            _catches = 0;
+            _probeEvery = Math.Max(ProbeEvery, ProbeInterval / 2);
+        }
     }
 
     /// <summary>
-    /// A spin ran its whole budget and the caller sleeps. A failed probe doubles the probe interval (while spinning
-    /// is off); otherwise the budget halves, and the <see cref="MissesToSleep"/>th miss in a row turns spinning off.
+    /// A spin ran its whole budget and the caller sleeps. A failed probe while spinning is off doubles the probe
+    /// interval; otherwise the budget halves (down to the minimum), and a leader's <see cref="MissesToSleep"/>th
+    /// miss in a row turns spinning off.
     /// </summary>
     public void Missed()
     {
-        if (_probing && _asleep)
+        _catches = 0;
+        if (_asleep)
         {
             Backoff();
             return;
         }
 
         _ticks = Math.Max(MinTicks, (_ticks == 0 ? MaxTicks : _ticks) / 2);
-        if (++_misses >= MissesToSleep)
+        if (++_misses >= MissesToSleep && !_follows)
         {
-            _asleep = true;
+            Sleep();
         }
     }
 
     /// <summary>
     /// A spin lost its CPU (two looks more than <see cref="PreemptedTicks"/> apart): the machine has more runnable
-    /// threads than CPUs, and spinning on it makes things worse. Spinning is off at once; a probe that lost its CPU
-    /// also doubles the probe interval.
+    /// threads than CPUs, and spinning on it makes things worse. Spinning turns off at once (a probe that lost its
+    /// CPU backs off as a failed one).
     /// </summary>
     public void Preempted()
     {
-        if (_asleep && _probing)
+        _catches = 0;
+        if (_asleep)
         {
             Backoff();
         }
+        else
+        {
+            Sleep();
+        }
+    }
 
-        _misses = MissesToSleep;
+    /// <summary>
+    /// The answer came at <paramref name="now"/> (0: at once, before the clock was read): a catch after
+    /// <c>now - start</c>, unless we were off the CPU since the look at <paramref name="last"/> — a yield that came
+    /// back a time slice later catches the answer too late to call the spin paid.
+    /// </summary>
+    public void Answered(long now, long start, long last)
+    {
+        if (now != 0 && now - last >= PreemptedTicks)
+        {
+            Preempted();
+        }
+        else
+        {
+            Caught(now == 0 ? 0 : now - start);
+        }
+    }
+
+    /// <summary>Turns spinning off and doubles the probe interval.</summary>
+    private void Sleep()
+    {
         _asleep = true;
+        _misses = 0;
+        Backoff();
     }
 
     private void Backoff() => _probeEvery = Math.Min(MaxProbeEvery, 2 * ProbeInterval);

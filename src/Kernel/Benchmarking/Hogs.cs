@@ -25,6 +25,9 @@ public sealed class Hogs : IDisposable
     /// <summary>How many hogs run.</summary>
     public int Count => _processes.Count;
 
+    /// <summary>The hogs' process ids (each a shell; its clock, a <c>sleep</c>, is its child).</summary>
+    public IReadOnlyList<int> ProcessIds => _processes.ConvertAll(p => p.Id);
+
     /// <summary>The longest a hog runs, whatever happens to this process.</summary>
     public TimeSpan Lifetime { get; }
 

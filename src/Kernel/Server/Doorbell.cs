@@ -103,20 +103,22 @@ internal readonly unsafe struct Doorbell
     }
 
     /// <summary>
-    /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/> if the partner can answer meanwhile
-    /// (it has not announced sleep in <paramref name="partnerSleeping"/> and last rang from another CPU — see
-    /// <see cref="SpinBudget"/>), then announces sleep in <paramref name="sleeping"/> and sleeps on the word in slices
-    /// (20 ms, doubling up to 250 ms); before each sleep it asks <paramref name="gone"/> whether the partner went
+    /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/> while spinning pays (see
+    /// <see cref="SpinBudget"/>: a follower, which passes <paramref name="partnerSleeping"/>, does not spin while its
+    /// partner announced sleep there), then announces sleep in <paramref name="sleeping"/> and sleeps on the word in
+    /// slices (20 ms, doubling up to 250 ms); before each sleep it asks <paramref name="gone"/> whether the partner went
     /// away. True once the word moved, false when the partner is gone.
     /// </summary>
     public static bool AwaitChange<TState>(
         int* word, int seen, int* sleeping, int* partnerSleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
     {
-        // Volatile.Read (both): the partner's flag and the CPU it rang from last — hints, a lie only slows the liar.
-        var canAnswer = SpinBudget.CanAnswer(Volatile.Read(ref *partnerSleeping), Volatile.Read(ref *(int*)((byte*)word + CpuAfterSequence)));
+        // Volatile.Read (both): the partner's CPU as it rang last and, for a follower, its sleeping flag — hints: a
+        // lie only slows the liar.
+        var partnerCpu = Volatile.Read(ref *(int*)((byte*)word + CpuAfterSequence));
+        var partnerAsleep = partnerSleeping != null && Volatile.Read(ref *partnerSleeping) != 0;
 
         // Unsafe: the word lies on the page, which the caller keeps mapped while it waits.
-        if (budget.Spin(ref *word, seen, canAnswer))
+        if (budget.Spin(ref *word, seen, partnerCpu, partnerAsleep))
         {
             return true;
         }

@@ -108,7 +108,7 @@ internal sealed unsafe class DoorbellPort : IRingPort
                 return true;
             }
 
-            if (!Doorbell.AwaitChange(_bell.Reply, seen, _bell.UserSleeping, _bell.KernelSleeping, ref _budget, static port => port.ServerGone(), this))
+            if (!Doorbell.AwaitChange(_bell.Reply, seen, _bell.UserSleeping, null, ref _budget, static port => port.ServerGone(), this))
             {
                 return false;
             }

@@ -4,9 +4,10 @@ namespace VerbRing.Tests.KernelThread;
 
 /// <summary>
 /// The spin budget both handoffs share (the kernel thread's and the server's doorbell): how it fits itself to the
-/// partner's answers, turns spinning off when it does not pay (misses in a row, a lost CPU, a partner that cannot
-/// answer), probes at a backing-off interval, and turns spinning on again when a probe pays. The rules are fed
-/// outcomes and checked without a clock; only the last tests spin on a real word.
+/// partner's answers, turns spinning off when it does not pay (a lost CPU; for the asking side, misses in a row),
+/// probes at a backing-off interval, turns spinning on again when a probe pays, and — for the answering side — does
+/// not spin for a partner asleep. The rules are fed outcomes and checked without a clock; only the last tests spin
+/// on a real word.
 /// </summary>
 public sealed class SpinBudgetTests
 {
@@ -15,20 +16,30 @@ public sealed class SpinBudgetTests
     {
         var budget = default(SpinBudget);
 
-        budget.NextWait(partnerCanAnswer: true).ShouldBe(SpinBudget.MaxTicks);
+        budget.NextWait(partnerAwake: true).ShouldBe(SpinBudget.MaxTicks);
         budget.FittedTicks.ShouldBe(0);
         budget.Asleep.ShouldBeFalse();
     }
 
     [Fact]
-    public void NextWait_PartnerCannotAnswer_SleepsAtOnce_AndLearnsNothing()
+    public void NextWait_FollowerWithItsPartnerAsleep_SleepsAtOnce_EvenOnAProbe()
+    {
+        var budget = SpinBudget.Follower();
+        budget.Caught(0);
+
+        var waits = Enumerable.Range(0, 2 * SpinBudget.ProbeEvery).Select(_ => budget.NextWait(partnerAwake: false)).ToArray();
+
+        waits.ShouldAllBe(ticks => ticks == 0, "the asker needs a wake-up before it can ask again");
+        budget.NextWait(partnerAwake: true).ShouldBe(SpinBudget.MinTicks, "the fitted budget is untouched");
+    }
+
+    [Fact]
+    public void NextWait_LeaderWithItsPartnerAsleep_StillSpins()
     {
         var budget = default(SpinBudget);
         budget.Caught(0);
 
-        budget.NextWait(partnerCanAnswer: false).ShouldBe(0, "a partner asleep or on this CPU cannot answer while we spin");
-        budget.NextWait(partnerCanAnswer: true).ShouldBe(SpinBudget.MinTicks, "the fitted budget is untouched");
-        budget.Asleep.ShouldBeFalse();
+        budget.NextWait(partnerAwake: false).ShouldBe(SpinBudget.MinTicks, "the asker spins through its partner's wake-up");
     }
 
     [Fact]
@@ -39,7 +50,7 @@ public sealed class SpinBudgetTests
         budget.Caught(0);
 
         budget.FittedTicks.ShouldBe(SpinBudget.MinTicks);
-        budget.NextWait(partnerCanAnswer: true).ShouldBe(SpinBudget.MinTicks);
+        budget.NextWait(partnerAwake: true).ShouldBe(SpinBudget.MinTicks);
     }
 
     [Fact]
@@ -66,7 +77,7 @@ public sealed class SpinBudgetTests
     }
 
     [Fact]
-    public void Missed_HalvesTheBudget_AndTheThirdInARowTurnsSpinningOff()
+    public void Missed_HalvesTheBudget_AndTheThirdInARowTurnsALeaderOff()
     {
         var budget = default(SpinBudget);
         budget.Caught(SpinBudget.MaxTicks);
@@ -80,7 +91,22 @@ public sealed class SpinBudgetTests
         budget.Missed();
 
         budget.Asleep.ShouldBeTrue();
-        budget.NextWait(partnerCanAnswer: true).ShouldBe(0, "spinning is off: sleep at once");
+        budget.NextWait(partnerAwake: true).ShouldBe(0, "spinning is off: sleep at once");
+    }
+
+    [Fact]
+    public void Missed_ByAFollower_OnlyHalvesTheBudget()
+    {
+        var budget = SpinBudget.Follower();
+        budget.Caught(SpinBudget.MaxTicks);
+
+        for (var i = 0; i < 64; i++)
+        {
+            budget.Missed();
+        }
+
+        budget.Asleep.ShouldBeFalse("an asker that does other work between enters is not a crowded machine");
+        budget.FittedTicks.ShouldBe(SpinBudget.MinTicks);
     }
 
     [Fact]
@@ -99,16 +125,42 @@ public sealed class SpinBudgetTests
         budget.FittedTicks.ShouldBe(SpinBudget.MinTicks);
     }
 
-    [Fact]
-    public void Preempted_TurnsSpinningOffAtOnce()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Preempted_TurnsSpinningOffAtOnce_AndDoublesTheProbeInterval(bool follower)
     {
-        var budget = default(SpinBudget);
+        var budget = follower ? SpinBudget.Follower() : default;
         budget.Caught(SpinBudget.MaxTicks);
 
         budget.Preempted();
 
         budget.Asleep.ShouldBeTrue("one spin that lost its CPU says the machine is oversubscribed");
-        budget.NextWait(partnerCanAnswer: true).ShouldBe(0);
+        budget.ProbeInterval.ShouldBe(2 * SpinBudget.ProbeEvery);
+        budget.NextWait(partnerAwake: true).ShouldBe(0);
+    }
+
+    [Fact]
+    public void Answered_AfterALostCpu_CountsAsPreempted_NotAsACatch()
+    {
+        var budget = default(SpinBudget);
+        budget.Caught(0);
+
+        budget.Answered(now: 1000 + SpinBudget.PreemptedTicks, start: 900, last: 1000);
+
+        budget.Asleep.ShouldBeTrue("a yield that came back a time slice later caught the answer too late");
+        budget.FittedTicks.ShouldBe(SpinBudget.MinTicks);
+    }
+
+    [Fact]
+    public void Answered_WithoutAGap_IsACatchAfterTheTimeSinceTheFirstClockRead()
+    {
+        var budget = default(SpinBudget);
+
+        budget.Answered(now: 1000 + SpinBudget.MinTicks, start: 1000, last: 1000 + SpinBudget.MinTicks - 1);
+
+        budget.Asleep.ShouldBeFalse();
+        budget.FittedTicks.ShouldBe(2 * SpinBudget.MinTicks);
     }
 
     [Fact]
@@ -116,11 +168,11 @@ public sealed class SpinBudgetTests
     {
         var budget = Crowded();
 
-        var waits = Waits(ref budget, 3 * SpinBudget.ProbeEvery);
+        var waits = Waits(ref budget, 3 * budget.ProbeInterval);
 
         for (var i = 0; i < waits.Length; i++)
         {
-            var probe = (i + 1) % SpinBudget.ProbeEvery == 0;
+            var probe = (i + 1) % (2 * SpinBudget.ProbeEvery) == 0;
             waits[i].ShouldBe(probe ? SpinBudget.MaxTicks : 0, $"wait {i + 1}");
         }
     }
@@ -140,27 +192,15 @@ public sealed class SpinBudgetTests
             intervals.Add(budget.ProbeInterval);
         }
 
-        intervals.ShouldBe([16, 32, 64, 128, 256, 512, 1024, 1024, 1024, 1024, 1024, 1024]);
+        intervals.ShouldBe([32, 64, 128, 256, 512, 1024, 2048, 4096, 4096, 4096, 4096, 4096]);
         budget.Asleep.ShouldBeTrue();
     }
 
     [Fact]
-    public void FailedProbe_ThatLostItsCpu_AlsoDoublesTheInterval()
+    public void CaughtProbe_TurnsSpinningBackOn_AndKeepsTheInterval()
     {
         var budget = Crowded();
-
-        Waits(ref budget, SpinBudget.ProbeEvery);
-        budget.Preempted();
-
-        budget.ProbeInterval.ShouldBe(2 * SpinBudget.ProbeEvery);
-        budget.Asleep.ShouldBeTrue();
-    }
-
-    [Fact]
-    public void CaughtProbe_TurnsSpinningBackOn_AndResetsTheInterval()
-    {
-        var budget = Crowded();
-        for (var probe = 0; probe < 4; probe++)
+        for (var probe = 0; probe < 3; probe++)
         {
             Waits(ref budget, budget.ProbeInterval);
             budget.Missed();
@@ -171,20 +211,30 @@ public sealed class SpinBudgetTests
         budget.Caught(SpinBudget.MinTicks);
 
         budget.Asleep.ShouldBeFalse();
-        budget.ProbeInterval.ShouldBe(SpinBudget.ProbeEvery);
-        budget.NextWait(partnerCanAnswer: true).ShouldBe(2 * SpinBudget.MinTicks, "fitted to the answer the probe caught");
+        budget.ProbeInterval.ShouldBe(16 * SpinBudget.ProbeEvery, "one catch does not prove the crowd gone");
+        budget.NextWait(partnerAwake: true).ShouldBe(2 * SpinBudget.MinTicks, "fitted to the answer the probe caught");
     }
 
     [Fact]
-    public void PartnerThatCannotAnswer_IsStillProbed()
+    public void SustainedCatches_HalveTheInterval_DownToTheFirst()
     {
-        var budget = default(SpinBudget);
-        budget.Caught(0);
+        var budget = Crowded();
+        Waits(ref budget, budget.ProbeInterval);
+        budget.Missed();
+        budget.ProbeInterval.ShouldBe(4 * SpinBudget.ProbeEvery);
 
-        var waits = Enumerable.Range(1, SpinBudget.ProbeEvery).Select(_ => budget.NextWait(partnerCanAnswer: false)).ToArray();
+        var intervals = new List<int>();
+        for (var run = 0; run < 4; run++)
+        {
+            for (var i = 0; i < SpinBudget.SustainedCatches; i++)
+            {
+                budget.Caught(0);
+            }
 
-        waits[..^1].ShouldAllBe(ticks => ticks == 0);
-        waits[^1].ShouldBe(SpinBudget.MaxTicks, "a partner asleep on every wait (the sleeping ping-pong) is probed");
+            intervals.Add(budget.ProbeInterval);
+        }
+
+        intervals.ShouldBe([2 * SpinBudget.ProbeEvery, SpinBudget.ProbeEvery, SpinBudget.ProbeEvery, SpinBudget.ProbeEvery]);
     }
 
     [Fact]
@@ -193,46 +243,48 @@ public sealed class SpinBudgetTests
         var budget = default(SpinBudget);
         var word = 1;
 
-        budget.Spin(ref word, seen: 0, partnerCanAnswer: true).ShouldBeTrue();
+        budget.Spin(ref word, seen: 0, partnerCpu: -1).ShouldBeTrue();
 
         budget.FittedTicks.ShouldBe(SpinBudget.MinTicks, "caught at the first look");
     }
 
     [Fact]
-    public void Spin_PartnerCannotAnswer_ReturnsFalseAtOnce_AndLearnsNothing()
+    public void Spin_FollowerWithItsPartnerAsleep_ReturnsFalseAtOnce_AndLearnsNothing()
     {
-        var budget = default(SpinBudget);
+        var budget = SpinBudget.Follower();
         var word = 0;
 
-        budget.Spin(ref word, seen: 0, partnerCanAnswer: false).ShouldBeFalse();
+        budget.Spin(ref word, seen: 0, partnerCpu: -1, partnerAsleep: true).ShouldBeFalse();
 
         budget.FittedTicks.ShouldBe(0);
         budget.Asleep.ShouldBeFalse();
     }
 
-    [Fact]
-    public void Spin_WordThatNeverMoves_GivesUpAndCountsAMiss()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Spin_WordThatNeverMoves_GivesUpAndCountsAMiss(bool partnerOnThisCpu)
     {
         var budget = default(SpinBudget);
         var word = 0;
 
-        budget.Spin(ref word, seen: 0, partnerCanAnswer: true).ShouldBeFalse();
+        budget.Spin(ref word, seen: 0, partnerOnThisCpu ? Thread.GetCurrentProcessorId() : -1).ShouldBeFalse();
 
-        // The spin either ran its whole budget (a miss halves the maximum) or lost its CPU on this shared machine
-        // (spinning off); which one is up to the scheduler, but it is one of the two.
+        // The spin (tight, or yielding for a partner on this CPU) either ran its whole budget — a miss halves the
+        // maximum — or lost its CPU on this shared machine and turned spinning off; the scheduler picks which.
         (budget.FittedTicks == SpinBudget.MaxTicks / 2 || budget.Asleep).ShouldBeTrue($"fitted {budget.FittedTicks}, asleep {budget.Asleep}");
     }
 
-    /// <summary>A budget with spinning turned off, at the first probe interval, its wait count at zero.</summary>
+    /// <summary>A leader whose spinning a lost CPU turned off: the probe interval doubled once, its wait count at zero.</summary>
     private static SpinBudget Crowded()
     {
         var budget = default(SpinBudget);
         budget.Caught(0);
         Waits(ref budget, SpinBudget.ProbeEvery - 1);
-        budget.NextWait(partnerCanAnswer: true).ShouldBe(SpinBudget.MaxTicks, "the setup ends on a probe");
+        budget.NextWait(partnerAwake: true).ShouldBe(SpinBudget.MaxTicks, "the setup ends on a probe");
         budget.Preempted();
         budget.Asleep.ShouldBeTrue();
-        budget.ProbeInterval.ShouldBe(SpinBudget.ProbeEvery);
+        budget.ProbeInterval.ShouldBe(2 * SpinBudget.ProbeEvery);
         return budget;
     }
 
@@ -241,7 +293,7 @@ public sealed class SpinBudgetTests
         var waits = new long[count];
         for (var i = 0; i < count; i++)
         {
-            waits[i] = budget.NextWait(partnerCanAnswer: true);
+            waits[i] = budget.NextWait(partnerAwake: true);
         }
 
         return waits;
