@@ -23,8 +23,8 @@ internal sealed class KernelThreadPort : IRingPort
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _toKernel = new(false, 0);
     private readonly ManualResetEventSlim _toUser = new(false, 0);
-    private SpinBudget _userBudget; // the user's wait for a reply, the leader; one enter at a time uses it
-    private SpinBudget _kernelBudget = SpinBudget.Follower(); // the kernel thread's wait for a request
+    private SpinBudget _userBudget = SpinBudget.Leader(SpinHint.Process); // the user's wait for a reply; one enter at a time
+    private SpinBudget _kernelBudget = SpinBudget.Follower(SpinHint.Process); // the kernel thread's wait for a request
     private int _busy;
     private int _request; // the sequence of the latest request; written by the user side
     private int _reply; // the sequence of the latest request answered; written by the kernel thread

@@ -15,8 +15,10 @@ namespace VerbRing.Kernel;
 // cannot answer while we spin — yields between looks. Either way it reads the clock every so often; two readings
 // more than PreemptedMicroseconds apart mean this thread was off its CPU (preempted, or a yield that ran a stranger
 // rather than the partner): the machine is oversubscribed. A catch fits the budget (caught after t: 2t, between
-// MinMicroseconds and MaxMicroseconds); a spin that ran out halves it. Spinning turns off on a lost CPU, and for
-// the side that asks (the leader: the client, the user side) also on MissesToSleep misses in a row. Off, a side
+// MinMicroseconds and MaxMicroseconds); a spin that ran out halves it. Spinning turns off when lost CPUs come
+// faster than one per LostCpuCatches catches (a slice costs about that many wake-ups saved; beside compilers that
+// block now and then a slice is lost rarely, beside busy processes often), and for the side that asks (the
+// leader: the client, the user side) also on MissesToSleep misses in a row. Off, a side
 // spins the full maximum only on every probe-th wait; the probe interval starts at ProbeEvery, doubles each time
 // spinning turns off and each time a probe fails, up to MaxProbeEvery, and halves after SustainedCatches catches
 // in a row — so on a crowded machine the rare probe that loses a time slice costs a few per cent, and a machine
@@ -24,7 +26,9 @@ namespace VerbRing.Kernel;
 // kernel thread) waits for requests, and how long those take includes whatever the asker does between enters; so
 // misses do not turn it off, and it does not spin at all while the asker announced sleep (the asker needs a wake-up
 // before it can ask again) — it comes along as soon as the asker is awake. The asker does not follow the answerer
-// likewise: it spins through its partner's wake-up, which is how the two find their way back from sleeping.
+// likewise: it spins through its partner's wake-up, which is how the two find their way back from sleeping. The
+// handoffs of one process share a SpinHint: a budget that starts within a second of another's turn-off starts off,
+// at that interval, instead of learning the crowd again one lost time slice at a time.
 internal struct SpinBudget
 {
     /// <summary>The longest spin: about what a futex sleep and wake cost here, so spinning first never costs over 2×.</summary>
@@ -33,8 +37,18 @@ internal struct SpinBudget
     /// <summary>The shortest fitted spin: what a partner answering at once (a short enter, the next batch) needs.</summary>
     public const int MinMicroseconds = 5;
 
-    /// <summary>A gap between two looks this long means the spinner lost its CPU: the machine is oversubscribed.</summary>
-    public const int PreemptedMicroseconds = 50;
+    /// <summary>
+    /// A gap between two looks this long means the spinner lost its CPU for a time slice: the machine is
+    /// oversubscribed. Measured here, beside busy processes the gaps are time slices of 1–8 ms; beside compilers that
+    /// block now and then, most are 32–256 µs, which spinning survives better than sleeping.
+    /// </summary>
+    public const int PreemptedMicroseconds = 500;
+
+    /// <summary>
+    /// What one lost time slice costs, in catches: a slice is milliseconds, a catch saves a futex wake-up of tens of
+    /// microseconds. A second lost CPU within this many catches of the first turns spinning off.
+    /// </summary>
+    public const int LostCpuCatches = 128;
 
     /// <summary>Spins in a row that ran out of budget before spinning is turned off.</summary>
     public const int MissesToSleep = 3;
@@ -61,19 +75,31 @@ internal struct SpinBudget
     private int _waits;
     private int _misses;
     private int _catches;
+    private int _debt;
     private int _probeEvery;
     private bool _asleep;
     private bool _probing;
     private bool _follows;
+    private bool _started;
+    private SpinHint? _hint;
+
+    /// <summary>
+    /// The budget of the side that asks, sharing what it learns with the other budgets of <paramref name="hint"/>
+    /// (a new budget whose hint says the machine was crowded starts with spinning off, at the hint's interval).
+    /// </summary>
+    public static SpinBudget Leader(SpinHint? hint = null) => new() { _hint = hint };
 
     /// <summary>The budget of the side that answers: it spins only while its partner is awake (see Design).</summary>
-    public static SpinBudget Follower() => new() { _follows = true };
+    public static SpinBudget Follower(SpinHint? hint = null) => new() { _follows = true, _hint = hint };
 
     /// <summary>The fitted budget in <see cref="Stopwatch"/> ticks; 0 until a spin caught an answer.</summary>
     public readonly long FittedTicks => _ticks;
 
     /// <summary>Whether spinning is off: every wait but a probe sleeps at once.</summary>
     public readonly bool Asleep => _asleep;
+
+    /// <summary>Lost CPUs counted against spinning, in catches; each catch pays one back.</summary>
+    public readonly int LostCpuDebt => _debt;
 
     /// <summary>Waits between two probes now.</summary>
     public readonly int ProbeInterval => _probeEvery == 0 ? ProbeEvery : _probeEvery;
@@ -147,6 +173,11 @@ internal struct SpinBudget
     /// </summary>
     public long NextWait(bool partnerAwake)
     {
+        if (!_started)
+        {
+            Start();
+        }
+
         _probing = ++_waits >= ProbeInterval;
         if (_probing)
         {
@@ -170,10 +201,12 @@ internal struct SpinBudget
         _ticks = Math.Clamp(Math.Max(_ticks, 2 * took), MinTicks, MaxTicks);
         _misses = 0;
         _asleep = false;
+        _debt = Math.Max(0, _debt - 1);
         if (++_catches >= SustainedCatches)
         {
             _catches = 0;
             _probeEvery = Math.Max(ProbeEvery, ProbeInterval / 2);
+            _hint?.Publish(_probeEvery);
         }
     }
 
@@ -200,8 +233,9 @@ internal struct SpinBudget
 
     /// <summary>
     /// A spin lost its CPU (two looks more than <see cref="PreemptedTicks"/> apart): the machine has more runnable
-    /// threads than CPUs, and spinning on it makes things worse. Spinning turns off at once (a probe that lost its
-    /// CPU backs off as a failed one).
+    /// threads than CPUs, and spinning on it makes things worse. A second lost CPU within
+    /// <see cref="LostCpuCatches"/> catches of the first — or the first since spinning came back on — turns spinning
+    /// off; a probe that lost its CPU backs off as a failed one.
     /// </summary>
     public void Preempted()
     {
@@ -209,8 +243,11 @@ internal struct SpinBudget
         if (_asleep)
         {
             Backoff();
+            return;
         }
-        else
+
+        _debt += LostCpuCatches;
+        if (_debt > LostCpuCatches)
         {
             Sleep();
         }
@@ -238,7 +275,20 @@ internal struct SpinBudget
     {
         _asleep = true;
         _misses = 0;
+        _debt = LostCpuCatches; // back on, the first lost CPU within LostCpuCatches catches turns it off again
         Backoff();
+        _hint?.Publish(_probeEvery);
+    }
+
+    /// <summary>A budget's first wait: a hint of a crowded machine (an interval past the first) starts it off.</summary>
+    private void Start()
+    {
+        _started = true;
+        if (_hint?.Interval is > ProbeEvery and var interval)
+        {
+            _asleep = true;
+            _probeEvery = Math.Min(MaxProbeEvery, interval);
+        }
     }
 
     private void Backoff() => _probeEvery = Math.Min(MaxProbeEvery, 2 * ProbeInterval);

@@ -12,7 +12,7 @@ internal sealed unsafe class DoorbellPort : IRingPort
 {
     private readonly Socket _socket;
     private readonly Doorbell _bell;
-    private SpinBudget _budget;
+    private SpinBudget _budget = SpinBudget.Leader(SpinHint.Process);
     private int _sequence;
     private int _busy;
     private bool _broken;

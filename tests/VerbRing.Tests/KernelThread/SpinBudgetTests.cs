@@ -128,16 +128,54 @@ public sealed class SpinBudgetTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Preempted_TurnsSpinningOffAtOnce_AndDoublesTheProbeInterval(bool follower)
+    public void Preempted_TwiceWithinLostCpuCatches_TurnsSpinningOff_AndDoublesTheProbeInterval(bool follower)
     {
         var budget = follower ? SpinBudget.Follower() : default;
         budget.Caught(SpinBudget.MaxTicks);
 
         budget.Preempted();
+        budget.Asleep.ShouldBeFalse("one lost time slice among many catches is not a crowd");
+        budget.LostCpuDebt.ShouldBe(SpinBudget.LostCpuCatches);
+        for (var i = 0; i < SpinBudget.LostCpuCatches - 1; i++)
+        {
+            budget.Caught(0);
+        }
 
-        budget.Asleep.ShouldBeTrue("one spin that lost its CPU says the machine is oversubscribed");
+        budget.Preempted();
+
+        budget.Asleep.ShouldBeTrue("two lost slices within the catches one costs say the machine is oversubscribed");
         budget.ProbeInterval.ShouldBe(2 * SpinBudget.ProbeEvery);
         budget.NextWait(partnerAwake: true).ShouldBe(0);
+    }
+
+    [Fact]
+    public void Preempted_FartherApartThanLostCpuCatches_KeepsSpinning()
+    {
+        var budget = default(SpinBudget);
+
+        for (var round = 0; round < 8; round++)
+        {
+            budget.Preempted();
+            for (var i = 0; i < SpinBudget.LostCpuCatches; i++)
+            {
+                budget.Caught(0);
+            }
+        }
+
+        budget.Asleep.ShouldBeFalse("beside compilers that block now and then, spinning still pays");
+    }
+
+    [Fact]
+    public void Preempted_FirstAfterSpinningCameBackOn_TurnsItOffAgain()
+    {
+        var budget = Crowded();
+        Waits(ref budget, budget.ProbeInterval);
+        budget.Caught(0);
+        budget.Asleep.ShouldBeFalse("the probe caught");
+
+        budget.Preempted();
+
+        budget.Asleep.ShouldBeTrue("back on probation, one lost slice is enough");
     }
 
     [Fact]
@@ -147,8 +185,9 @@ public sealed class SpinBudgetTests
         budget.Caught(0);
 
         budget.Answered(now: 1000 + SpinBudget.PreemptedTicks, start: 900, last: 1000);
+        budget.Answered(now: 3000 + SpinBudget.PreemptedTicks, start: 2900, last: 3000);
 
-        budget.Asleep.ShouldBeTrue("a yield that came back a time slice later caught the answer too late");
+        budget.Asleep.ShouldBeTrue("yields that came back a time slice later caught the answers too late: lost CPUs");
         budget.FittedTicks.ShouldBe(SpinBudget.MinTicks);
     }
 
@@ -271,17 +310,70 @@ public sealed class SpinBudgetTests
         budget.Spin(ref word, seen: 0, partnerOnThisCpu ? Thread.GetCurrentProcessorId() : -1).ShouldBeFalse();
 
         // The spin (tight, or yielding for a partner on this CPU) either ran its whole budget — a miss halves the
-        // maximum — or lost its CPU on this shared machine and turned spinning off; the scheduler picks which.
-        (budget.FittedTicks == SpinBudget.MaxTicks / 2 || budget.Asleep).ShouldBeTrue($"fitted {budget.FittedTicks}, asleep {budget.Asleep}");
+        // maximum — or lost its CPU on this shared machine, a debt of one time slice; the scheduler picks which.
+        (budget.FittedTicks == SpinBudget.MaxTicks / 2 || budget.LostCpuDebt == SpinBudget.LostCpuCatches)
+            .ShouldBeTrue($"fitted {budget.FittedTicks}, debt {budget.LostCpuDebt}");
     }
 
-    /// <summary>A leader whose spinning a lost CPU turned off: the probe interval doubled once, its wait count at zero.</summary>
+    [Fact]
+    public void Leader_WithAFreshHintOfACrowd_StartsWithSpinningOff_AtTheHintsInterval()
+    {
+        var clock = new ManualClock();
+        var hint = new SpinHint(clock);
+        var first = SpinBudget.Leader(hint);
+        first.Caught(0);
+        first.Preempted();
+        first.Preempted();
+        hint.Interval.ShouldBe(2 * SpinBudget.ProbeEvery, "turning off publishes the interval");
+
+        var next = SpinBudget.Leader(hint);
+
+        next.NextWait(partnerAwake: true).ShouldBe(0);
+        next.Asleep.ShouldBeTrue();
+        next.ProbeInterval.ShouldBe(2 * SpinBudget.ProbeEvery);
+    }
+
+    [Fact]
+    public void Leader_WithAStaleHint_StartsSpinning()
+    {
+        var clock = new ManualClock();
+        var hint = new SpinHint(clock);
+        hint.Publish(64);
+        clock.Advance(SpinHint.Lifetime);
+
+        var budget = SpinBudget.Leader(hint);
+
+        budget.NextWait(partnerAwake: true).ShouldBe(SpinBudget.MaxTicks, "a crowd a second ago may have gone");
+        budget.Asleep.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void SustainedCatches_PublishTheShorterInterval()
+    {
+        var hint = new SpinHint(new ManualClock());
+        var budget = SpinBudget.Leader(hint);
+        budget.NextWait(partnerAwake: true);
+        budget.Preempted();
+        budget.Preempted();
+        hint.Interval.ShouldBe(2 * SpinBudget.ProbeEvery);
+
+        for (var i = 0; i < SpinBudget.SustainedCatches; i++)
+        {
+            budget.Caught(0);
+        }
+
+        hint.Interval.ShouldBe(SpinBudget.ProbeEvery);
+        SpinBudget.Leader(hint).NextWait(partnerAwake: true).ShouldBe(SpinBudget.MaxTicks, "the first interval is no crowd");
+    }
+
+    /// <summary>A leader whose spinning two lost CPUs turned off: the probe interval doubled once, its wait count at zero.</summary>
     private static SpinBudget Crowded()
     {
         var budget = default(SpinBudget);
         budget.Caught(0);
         Waits(ref budget, SpinBudget.ProbeEvery - 1);
         budget.NextWait(partnerAwake: true).ShouldBe(SpinBudget.MaxTicks, "the setup ends on a probe");
+        budget.Preempted();
         budget.Preempted();
         budget.Asleep.ShouldBeTrue();
         budget.ProbeInterval.ShouldBe(2 * SpinBudget.ProbeEvery);
