@@ -10,11 +10,10 @@ namespace VerbRing.Kernel;
 // Design: the server's doorbell page (spec/transport.md), inside one process. The user side publishes a request
 // sequence, the kernel side answers by publishing the same sequence as its reply; each side writes the CPU it
 // published from next to its sequence. A side waiting for the other's sequence to move spins within a SpinBudget
-// fitted to the partner's answers — only while spinning pays: not for a partner on its own CPU, not on a machine
-// with more runnable threads than CPUs; the kernel thread follows the user side, spinning while it is awake — then
-// blocks on an event: a pure block costs tens of microseconds
-// per wake on this kind of VM, a pure spin wastes a core on a two-core machine and is a time slice late on a
-// crowded one. A side about to block announces it (Interlocked) and
+// fitted to the partner's answers, and only while spinning pays (not on a machine with more runnable threads than
+// CPUs; the kernel thread follows the user side, spinning only while it is awake), then blocks on an event: a pure
+// block costs tens of microseconds per wake on this kind of VM, a pure spin wastes a core on a two-core machine and
+// is a time slice late on a crowded one. A side about to block announces it (Interlocked) and
 // re-checks; the other side publishes (Interlocked) and then looks for the announcement — both use full fences, so
 // one of them always sees the other and no wake-up is lost.
 internal sealed class KernelThreadPort : IRingPort
