@@ -5,14 +5,21 @@ using VerbRing.Kernel.Benchmarking;
 namespace VerbRing.Cli;
 
 /// <summary>
-/// <c>verbring bench [--kernel K] [--json] [--sample-ms N] [--samples N]</c>: the quick version of the benchmark
-/// suite's chain and per-SQE groups (the same workloads, each checking its own results) on every kernel — the
-/// server one in a <c>verbring serve</c> process of its own. Prints the ratios, a bar chart and where each target
-/// stands, or one JSON object. Exit 0 when it measured, <see cref="CliApp.CheckFailed"/> when a workload saw a wrong
+/// <c>verbring bench [--kernel K] [--json] [--sample-ms N] [--samples N] [--hogs N]</c>: the quick version of the
+/// benchmark suite's chain and per-SQE groups (the same workloads, each checking its own results) on every kernel —
+/// the server one in a <c>verbring serve</c> process of its own, where the chain is also entered over the plain
+/// socket as the handoff's baseline — optionally beside N busy processes that bench starts and always stops.
+/// Prints the ratios, a bar chart and where each target stands, or one JSON object. Exit 0 when it measured, <see cref="CliApp.CheckFailed"/> when a workload saw a wrong
 /// result. Unmet targets are reported, not failures.
 /// </summary>
 internal static class BenchCommand
 {
+    /// <summary>The most hogs bench starts: enough to oversubscribe any machine this runs on several times over.</summary>
+    private const int MaxHogs = 64;
+
+    /// <summary>The longest a hog lives, even if bench itself is killed outright.</summary>
+    private static readonly TimeSpan HogLifetime = TimeSpan.FromMinutes(15);
+
     private static readonly Dictionary<string, BenchKernel[]> KernelChoices = new(StringComparer.Ordinal)
     {
         ["in-process"] = [BenchKernel.InProcess],
@@ -28,21 +35,23 @@ internal static class BenchCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object (measurements and targets) instead of tables." };
         var sampleMs = new Option<int>("--sample-ms") { Description = "Length of one sample in milliseconds.", DefaultValueFactory = _ => 20 };
         var samples = new Option<int>("--samples") { Description = "Samples per measurement (the median is reported).", DefaultValueFactory = _ => 5 };
+        var hogs = new Option<int>("--hogs") { Description = "Busy processes to run beside the measurements (started and stopped by bench).", DefaultValueFactory = _ => 0 };
         var command = new Command("bench", "Measure chain against single calls and the per-SQE cost on each kernel, quickly (see docs/benchmarks.md for the full suite).");
-        foreach (var option in new Option[] { kernel, json, sampleMs, samples })
+        foreach (var option in new Option[] { kernel, json, sampleMs, samples, hogs })
         {
             command.Options.Add(option);
         }
 
         command.SetAction(result => Run(
-            console, KernelChoices[result.GetValue(kernel)!], result.GetValue(json), result.GetValue(sampleMs), result.GetValue(samples)));
+            console, KernelChoices[result.GetValue(kernel)!], result.GetValue(json), result.GetValue(sampleMs), result.GetValue(samples), result.GetValue(hogs)));
         return command;
     }
 
-    internal static int Run(CliConsole console, IReadOnlyList<BenchKernel> kernels, bool json, int sampleMs, int samples)
+    internal static int Run(CliConsole console, IReadOnlyList<BenchKernel> kernels, bool json, int sampleMs, int samples, int hogs)
     {
         var problem = sampleMs is < 1 or > 10_000 ? "--sample-ms must be between 1 and 10000"
             : samples is < 1 or > 1000 ? "--samples must be between 1 and 1000"
+            : hogs is < 0 or > MaxHogs ? $"--hogs must be between 0 and {MaxHogs}"
             : null;
         if (problem is not null)
         {
@@ -50,11 +59,17 @@ internal static class BenchCommand
             return CliApp.BadUsage;
         }
 
-        var bench = new QuickBench(TimeSpan.FromMilliseconds(sampleMs), samples);
+        var bench = new QuickBench(TimeSpan.FromMilliseconds(sampleMs), samples, hogs);
         try
         {
+            using var busy = Hogs.Start(hogs, HogLifetime);
             using var host = new BenchHost(StartServer);
             bench.Run(host, kernels, json || console.Plain ? null : step => console.Error.WriteLine($"measuring {step}"));
+            if (!busy.AllRunning)
+            {
+                console.Error.WriteLine($"verbring bench: a hog ended before the measurements did (each lives at most {HogLifetime.TotalMinutes:0} min)");
+                return CliApp.CheckFailed;
+            }
         }
         catch (BenchmarkCheckException e)
         {

@@ -61,6 +61,7 @@ internal static class BenchOutput
         {
             writer.WriteStartObject();
             writer.WriteString("machine", $"{Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+            writer.WriteNumber("hogs", bench.Hogs);
             writer.WriteStartArray("measurements");
             foreach (var m in bench.Results)
             {

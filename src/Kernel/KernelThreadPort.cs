@@ -10,9 +10,10 @@ namespace VerbRing.Kernel;
 // Design: the server's doorbell page (spec/transport.md), inside one process. The user side publishes a request
 // sequence, the kernel side answers by publishing the same sequence as its reply; each side writes the CPU it
 // published from next to its sequence. A side waiting for the other's sequence to move spins within a SpinBudget
-// fitted to the partner's answers (yielding at once when the partner last ran on its own CPU, where it cannot
-// answer while we spin), then blocks on an event: a pure block costs tens of microseconds per wake on this kind of
-// VM, a pure spin wastes a core on a two-core machine. A side about to block announces it (Interlocked) and
+// fitted to the partner's answers, and only while spinning pays (not on a machine with more runnable threads than
+// CPUs; the kernel thread follows the user side, spinning only while it is awake), then blocks on an event: a pure
+// block costs tens of microseconds per wake on this kind of VM, a pure spin wastes a core on a two-core machine and
+// is a time slice late on a crowded one. A side about to block announces it (Interlocked) and
 // re-checks; the other side publishes (Interlocked) and then looks for the announcement — both use full fences, so
 // one of them always sees the other and no wake-up is lost.
 internal sealed class KernelThreadPort : IRingPort
@@ -21,8 +22,8 @@ internal sealed class KernelThreadPort : IRingPort
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _toKernel = new(false, 0);
     private readonly ManualResetEventSlim _toUser = new(false, 0);
-    private SpinBudget _userBudget; // the user's wait for a reply; one enter at a time uses it
-    private SpinBudget _kernelBudget; // the kernel thread's wait for a request
+    private SpinBudget _userBudget = SpinBudget.Leader(SpinHint.Process); // the user's wait for a reply; one enter at a time
+    private SpinBudget _kernelBudget = SpinBudget.Follower(SpinHint.Process); // the kernel thread's wait for a request
     private int _busy;
     private int _request; // the sequence of the latest request; written by the user side
     private int _reply; // the sequence of the latest request answered; written by the kernel thread
@@ -105,8 +106,8 @@ internal sealed class KernelThreadPort : IRingPort
         var served = 0;
         while (true)
         {
-            // Volatile.Read: the user side's CPU as it rang last (a hint for the spin).
-            if (!_kernelBudget.Spin(ref _request, served, Volatile.Read(ref _userCpu)))
+            // Volatile.Read (both): whether the user side sleeps, and its CPU as it rang last (hints for the spin).
+            if (!_kernelBudget.Spin(ref _request, served, Volatile.Read(ref _userCpu), Volatile.Read(ref _userSleeping) != 0))
             {
                 Block(ref _request, served, ref _stopping, ref _kernelSleeping, _toKernel);
             }

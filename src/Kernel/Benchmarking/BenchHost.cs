@@ -31,9 +31,12 @@ public sealed class BenchHost : IDisposable
     {
         BenchKernel.InProcess => Factory.Create(RingOptions(KernelPlacement.InProcess)),
         BenchKernel.KernelThread => Factory.Create(RingOptions(KernelPlacement.KernelThread)),
-        BenchKernel.Server => RingClient.Connect((_server ??= _startServer()).SocketPath, Entries, Entries, 64 * 1024),
+        BenchKernel.Server => OpenServer(EnterTransport.Doorbell),
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
+
+    /// <summary>A ring on the server kernel whose enters are requests on the plain socket: the handoff's baseline.</summary>
+    public IoRing OpenSocket() => OpenServer(EnterTransport.Socket);
 
     /// <summary>
     /// The namespace that the direct calls of <paramref name="kernel"/>'s comparison use: the ring's own objects
@@ -44,6 +47,9 @@ public sealed class BenchHost : IDisposable
 
     /// <summary>Stops the server process, if one was started.</summary>
     public void Dispose() => _server?.Dispose();
+
+    private IoRing OpenServer(EnterTransport transport) =>
+        RingClient.Connect((_server ??= _startServer()).SocketPath, Entries, Entries, 64 * 1024, transport);
 
     private static RingOptions RingOptions(KernelPlacement placement) => new()
     {

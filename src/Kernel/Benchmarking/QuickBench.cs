@@ -15,13 +15,21 @@ public sealed class QuickBench
     private readonly TimeSpan _sample;
     private readonly int _samples;
 
-    /// <summary>A run whose measurements each take <paramref name="samples"/> samples of about <paramref name="sample"/>.</summary>
-    public QuickBench(TimeSpan sample, int samples = 5)
+    /// <summary>
+    /// A run whose measurements each take <paramref name="samples"/> samples of about <paramref name="sample"/>,
+    /// beside <paramref name="hogs"/> busy processes (which the caller runs; the targets name them).
+    /// </summary>
+    public QuickBench(TimeSpan sample, int samples = 5, int hogs = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(hogs);
         _sample = sample;
         _samples = samples;
+        Hogs = hogs;
     }
+
+    /// <summary>How many busy processes ran beside the measurements.</summary>
+    public int Hogs { get; }
 
     /// <summary>What has been measured so far.</summary>
     public IReadOnlyList<Measurement> Results => _results;
@@ -49,6 +57,11 @@ public sealed class QuickBench
                 Action direct = chain.Direct, singles = chain.SingleCalls, linked = chain.Chain;
                 Group("chain", kernel, "chain", [("direct", n => Repeat(n, direct)), ("single calls", n => Repeat(n, singles)), ("chain", n => Repeat(n, linked))]);
                 chain.Verify();
+                if (kernel == BenchKernel.Server)
+                {
+                    progress?.Invoke($"{kernel}: handoff against the plain socket");
+                    Handoff(host, chain);
+                }
             }
 
             progress?.Invoke($"{kernel}: NOP batches");
@@ -69,6 +82,20 @@ public sealed class QuickBench
         }
 
         return _results;
+    }
+
+    /// <summary>
+    /// The handoff group: the chain entered over the server's plain socket (a request and a reply, a wake-up each
+    /// way — the baseline), against the same chain and its five single enters on the doorbell.
+    /// </summary>
+    private void Handoff(BenchHost host, ChainWorkload doorbell)
+    {
+        using var ring = host.OpenSocket();
+        var socket = new ChainWorkload(ring, host.DirectNamespace(BenchKernel.Server), "/bench-socket.dat");
+        Action viaSocket = socket.Chain, chain = doorbell.Chain, singles = doorbell.SingleCalls;
+        Group("handoff", BenchKernel.Server, "chain", [("socket chain", n => Repeat(n, viaSocket)), ("chain", n => Repeat(n, chain)), ("single calls", n => Repeat(n, singles))]);
+        socket.Verify();
+        doorbell.Verify();
     }
 
     /// <summary>
@@ -118,6 +145,12 @@ public sealed class QuickBench
 
         AddSpeedUp(targets, BenchKernel.KernelThread, 3);
         AddSpeedUp(targets, BenchKernel.Server, 4);
+        var beside = Hogs == 0 ? "idle" : $"beside {Hogs} hog{(Hogs == 1 ? "" : "s")}";
+        if (Find("handoff", "chain", BenchKernel.Server) is { } bell && Find("handoff", "single calls", BenchKernel.Server) is { } singles)
+        {
+            targets.Add(new($"doorbell chain ÷ socket chain (server, {beside})", "×", bell.Ratio, 1.5, AtMost: true));
+            targets.Add(new($"5 single enters ÷ socket chain (server, {beside})", "×", singles.Ratio, 5, AtMost: true));
+        }
         if (Find("nop x256", "unlinked", BenchKernel.Server) is { } server)
         {
             targets.Add(new("server batched NOPs (x256)", "M SQE/s", 1e3 / server.Nanoseconds, 20, AtMost: false));

@@ -108,20 +108,22 @@ internal readonly unsafe struct Doorbell
     }
 
     /// <summary>
-    /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/> (yielding at once when the partner
-    /// last rang from this very CPU, where it cannot answer while we spin), then announces sleep in
-    /// <paramref name="sleeping"/> and sleeps on the word in slices (20 ms, doubling up to 250 ms); before each
-    /// sleep it asks <paramref name="gone"/> whether the partner went away. True once the word moved, false when the
-    /// partner is gone.
+    /// Waits while <c>*word == seen</c>: spins within <paramref name="budget"/> while spinning pays (see
+    /// <see cref="SpinBudget"/>: a follower, which passes <paramref name="partnerSleeping"/>, does not spin while its
+    /// partner announced sleep there), then announces sleep in <paramref name="sleeping"/> and sleeps on the word in
+    /// slices (20 ms, doubling up to 250 ms); before each sleep it asks <paramref name="gone"/> whether the partner went
+    /// away. True once the word moved, false when the partner is gone.
     /// </summary>
     public static bool AwaitChange<TState>(
-        int* word, int seen, int* sleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
+        int* word, int seen, int* sleeping, int* partnerSleeping, ref SpinBudget budget, Func<TState, bool> gone, TState state)
     {
-        // Volatile.Read: the partner's CPU as it rang last; on our own CPU it cannot answer while we spin.
+        // Volatile.Read (both): the partner's CPU as it rang last and, for a follower, its sleeping flag — hints: a
+        // lie only slows the liar.
         var partnerCpu = Volatile.Read(ref *(int*)((byte*)word + CpuAfterSequence));
+        var partnerAsleep = partnerSleeping != null && Volatile.Read(ref *partnerSleeping) != 0;
 
         // Unsafe: the word lies on the page, which the caller keeps mapped while it waits.
-        if (budget.Spin(ref *word, seen, partnerCpu))
+        if (budget.Spin(ref *word, seen, partnerCpu, partnerAsleep))
         {
             return true;
         }

@@ -14,7 +14,7 @@ internal sealed unsafe class DoorbellPort : IRingPort
 {
     private readonly Socket _socket;
     private readonly Doorbell _bell;
-    private SpinBudget _budget;
+    private SpinBudget _budget = SpinBudget.Leader(SpinHint.Process);
     private int _sequence;
     private int _busy;
     private long _answerDeadline = long.MaxValue; // the running enter's (Environment.TickCount64)
@@ -119,7 +119,7 @@ internal sealed unsafe class DoorbellPort : IRingPort
                 return true;
             }
 
-            if (!Doorbell.AwaitChange(_bell.Reply, seen, _bell.UserSleeping, ref _budget, static port => port.ServerGone(), this))
+            if (!Doorbell.AwaitChange(_bell.Reply, seen, _bell.UserSleeping, null, ref _budget, static port => port.ServerGone(), this))
             {
                 return false;
             }

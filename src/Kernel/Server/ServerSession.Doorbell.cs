@@ -25,8 +25,8 @@ internal sealed unsafe partial class ServerSession
         }
 
         Reply(Errno.OK, (uint)region.Layout.TotalSize, Doorbell.Size);
-        var budget = default(SpinBudget);
-        while (Doorbell.AwaitChange(bell.Request, served, bell.KernelSleeping, ref budget, static session => session.ClientHungUp(), this))
+        var budget = SpinBudget.Follower(SpinHint.Process); // the client leads: the session spins while it is awake
+        while (Doorbell.AwaitChange(bell.Request, served, bell.KernelSleeping, bell.UserSleeping, ref budget, static session => session.ClientHungUp(), this))
         {
             // Volatile.Read: acquire, then each field exactly once into a local — the client may rewrite any of them
             // at any moment, so nothing below reads the page again; Enter validates amount, wait and timeout as it would a

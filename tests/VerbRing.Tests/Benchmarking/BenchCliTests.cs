@@ -17,6 +17,9 @@ public sealed class BenchCliTests
         var measurements = json.RootElement.GetProperty("measurements").EnumerateArray().ToList();
         measurements.Select(m => m.GetProperty("kernel").GetString()).Distinct().ShouldBe(["in-process", "kernel thread", "server"]);
         measurements.Count(m => m.GetProperty("group").GetString() == "chain").ShouldBe(9);
+        measurements.Where(m => m.GetProperty("group").GetString() == "handoff").Select(m => m.GetProperty("name").GetString())
+            .ShouldBe(["socket chain", "chain", "single calls"], "the server's chain over the plain socket is the handoff's baseline");
+        json.RootElement.GetProperty("hogs").GetInt32().ShouldBe(0);
         measurements.ShouldAllBe(m => m.GetProperty("ns").GetDouble() > 0);
         measurements.Where(m => m.GetProperty("name").GetString() == "direct" || m.GetProperty("name").GetString() == "unlinked")
             .ShouldAllBe(m => m.GetProperty("ratio").GetDouble() == 1);
@@ -24,7 +27,8 @@ public sealed class BenchCliTests
         targets.ShouldBe(
         [
             "in-process NOP at batch 64", "5 linked NOPs ÷ 5 unlinked (in-process)", "chain ÷ direct calls (in-process)",
-            "single calls ÷ chain (kernel thread)", "single calls ÷ chain (server)", "server batched NOPs (x256)",
+            "single calls ÷ chain (kernel thread)", "single calls ÷ chain (server)",
+            "doorbell chain ÷ socket chain (server, idle)", "5 single enters ÷ socket chain (server, idle)", "server batched NOPs (x256)",
             "allocated in steady state (worst ring measurement)",
         ]);
         json.RootElement.GetProperty("targets").EnumerateArray().ShouldAllBe(t => t.GetProperty("met").ValueKind != JsonValueKind.Undefined);
@@ -56,7 +60,22 @@ public sealed class BenchCliTests
         output.ToString().ShouldContain("╭");
     }
 
+    [Fact]
+    public void Bench_WithHogs_NamesThemInTheHandoffTargets()
+    {
+        var result = CliRunner.Run("bench", "--kernel", "server", "--hogs", "1", "--json", "--sample-ms", "1", "--samples", "1");
+
+        result.ExitCode.ShouldBe(0, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        json.RootElement.GetProperty("hogs").GetInt32().ShouldBe(1);
+        var targets = json.RootElement.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("target").GetString()).ToList();
+        targets.ShouldContain("doorbell chain ÷ socket chain (server, beside 1 hog)");
+        targets.ShouldContain("5 single enters ÷ socket chain (server, beside 1 hog)");
+    }
+
     [Theory]
+    [InlineData("--hogs", "-1", "--hogs must be between 0 and 64")]
+    [InlineData("--hogs", "65", "--hogs must be between 0 and 64")]
     [InlineData("--sample-ms", "0", "--sample-ms must be between 1 and 10000")]
     [InlineData("--samples", "0", "--samples must be between 1 and 1000")]
     [InlineData("--kernel", "gpu", "gpu")]
