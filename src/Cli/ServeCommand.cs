@@ -5,9 +5,10 @@ using VerbRing.Kernel.Server;
 namespace VerbRing.Cli;
 
 /// <summary>
-/// <c>verbring serve --socket PATH [--max-clients N] [--seed DIR | --fs DIR] [--mount ...] [--allow ...] [--deny ...]</c>:
-/// hosts one namespace for many clients, each ring under the same policy, over a Unix domain socket until
-/// interrupted (Ctrl+C, SIGTERM).
+/// <c>verbring serve --socket PATH [--max-clients N] [--socket-mode MODE] [--allow-uid UID] [--allow-gid GID]
+/// [--seed DIR | --fs DIR] [--mount ...] [--allow ...] [--deny ...]</c>: hosts one namespace for many clients, each
+/// ring under the same policy, over a Unix domain socket until interrupted (Ctrl+C, SIGTERM). A path it cannot
+/// listen on is one line and exit 1, the path left as it was.
 /// </summary>
 internal static class ServeCommand
 {
@@ -26,10 +27,28 @@ internal static class ServeCommand
                 r.AddError("--max-clients must be at least 1.");
             }
         });
+        var socketMode = new Option<string>("--socket-mode")
+        {
+            Description = "The socket file's mode, in octal (default 600: only this user can connect; 660 lets a group connect, with --allow-gid to serve it).",
+            DefaultValueFactory = _ => "600",
+        };
+        var allowUid = new Option<string[]>("--allow-uid")
+        {
+            Description = "Serve this user id too (repeatable, or comma-separated); by default only the server's own user is served.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var allowGid = new Option<string[]>("--allow-gid")
+        {
+            Description = "Serve members of this group id too (repeatable, or comma-separated).",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var sandbox = new SandboxOptions();
         var command = new Command("serve", "Host a namespace for clients over a Unix socket, each ring under the policy given here (see spec/transport.md).");
         command.Options.Add(socket);
         command.Options.Add(maxClients);
+        command.Options.Add(socketMode);
+        command.Options.Add(allowUid);
+        command.Options.Add(allowGid);
         sandbox.AddTo(command);
         command.SetAction(result =>
         {
@@ -44,12 +63,34 @@ internal static class ServeCommand
                 return CliApp.BadUsage;
             }
 
-            using var stop = new ManualResetEventSlim(false);
-            using var server = new RingServer(factory, result.GetValue(socket)!.FullName, new RingServerOptions
+            if (!ServeAccess.TryParseMode(result.GetValue(socketMode), out var mode, out var error)
+                || !ServeAccess.TryParseIds("--allow-uid", result.GetValue(allowUid), out var users, out error)
+                || !ServeAccess.TryParseIds("--allow-gid", result.GetValue(allowGid), out var groups, out error))
             {
-                Ring = new RingOptions { Policy = policy },
-                MaxClients = result.GetValue(maxClients),
-            });
+                console.Error.WriteLine($"verbring: {error}");
+                return CliApp.BadUsage;
+            }
+
+            using var stop = new ManualResetEventSlim(false);
+            RingServer server;
+            try
+            {
+                server = new RingServer(factory, result.GetValue(socket)!.FullName, new RingServerOptions
+                {
+                    Ring = new RingOptions { Policy = policy },
+                    MaxClients = result.GetValue(maxClients),
+                    SocketMode = mode,
+                    AllowedUsers = users,
+                    AllowedGroups = groups,
+                });
+            }
+            catch (IOException e)
+            {
+                console.Error.WriteLine($"verbring: {e.Message}");
+                return CliApp.BadUsage;
+            }
+
+            using var serving = server;
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
                 e.Cancel = true;
