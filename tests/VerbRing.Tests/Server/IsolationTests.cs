@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using VerbRing.Kernel;
+using VerbRing.Kernel.Server;
+using VerbRing.Tests.Infrastructure;
+
+namespace VerbRing.Tests.Server;
+
+/// <summary>
+/// A ring belongs to its client alone (spec/transport.md, "Who may connect" and "The ring's memory"): the server,
+/// run as an unprivileged user, hands each ring's memory to its client as a descriptor and is non-dumpable, so
+/// another process of that same user reaches none of it; a peer of another uid is refused unless allowed; the socket
+/// file is 0600 whatever the umask. The attackers and peers run as uid 65534 (root could open anything).
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class IsolationTests : IDisposable
+{
+    private static readonly UnixFileMode Mode0600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private readonly Unprivileged _user = new();
+
+    [Fact]
+    public void Ring_OfAClient_CannotBeReachedThroughTheServer_ByAnotherProcessOfItsUser()
+    {
+        var probe = _user.Compile("proc_probe.c");
+        var socket = Path.Combine(_user.Folder, "s.sock");
+        using var server = Unprivileged.Start("dotnet", Unprivileged.Verbring("serve", "--socket", socket, "--allow-uid", "0"));
+        try
+        {
+            server.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {socket}");
+            File.ReadAllLines($"/proc/{server.Id}/status").ShouldContain($"Uid:\t{Unprivileged.Id}\t{Unprivileged.Id}\t{Unprivileged.Id}\t{Unprivileged.Id}", "the server runs as the unprivileged user");
+
+            // The victim: a client (this process, which the server allows) with a secret in its ring's user memory.
+            using var victim = RingClient.Connect(socket);
+            var secret = $"verbring-secret-{Guid.NewGuid():N}";
+            victim.Memory.Put(secret);
+
+            // Root sees where the server maps rings, and the secret there: the attacker is told exactly where to look.
+            var ranges = File.ReadAllLines($"/proc/{server.Id}/maps").Where(l => l.Contains("memfd:verbring-", StringComparison.Ordinal))
+                .Select(l => l.Split(' ')[0]).ToArray();
+            ranges.ShouldNotBeEmpty("the server maps the victim's ring");
+            ranges.Any(r => Read(server.Id, r).Contains(secret, StringComparison.Ordinal)).ShouldBeTrue("the secret is in the server's mapping of the ring");
+
+            var attack = Unprivileged.Run(probe, ["attack", server.Id.ToString(CultureInfo.InvariantCulture), secret, .. ranges]);
+
+            attack.Code.ShouldBe(0, attack.Error);
+            attack.Out.ShouldBe(
+                "fd folder: Permission denied\nfds opened: 0\nmap_files: Permission denied\nmaps: Permission denied\n" +
+                "mem: Permission denied\nprocess_vm_readv: denied\nsecret: not found\n");
+            victim.Enter(0, 0).IsSuccess.ShouldBeTrue("the victim is served throughout");
+        }
+        finally
+        {
+            Stop(server);
+        }
+    }
+
+    [Fact]
+    public void Probe_OnADumpableProcessOfItsUser_ReadsItsMemory_SoItsFailureAboveMeansSomething()
+    {
+        var probe = _user.Compile("proc_probe.c");
+        var secret = $"verbring-secret-{Guid.NewGuid():N}";
+        using var holder = Unprivileged.Start(probe, "hold", secret);
+        try
+        {
+            holder.StandardOutput.ReadLine().ShouldBe("holding");
+            var ranges = File.ReadAllLines($"/proc/{holder.Id}/maps").Where(l => l.Contains("memfd:probe", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToArray();
+
+            var attack = Unprivileged.Run(probe, ["attack", holder.Id.ToString(CultureInfo.InvariantCulture), secret, .. ranges]);
+
+            attack.Out.ShouldContain("secret read through /proc/PID/fd");
+            attack.Out.ShouldContain("mem: opened");
+            attack.Out.ShouldEndWith("secret: found\n");
+        }
+        finally
+        {
+            holder.StandardInput.Close();
+            holder.WaitForExit();
+        }
+    }
+
+    [Fact]
+    public void Client_OfAnotherUid_IsRefusedByDefault_InOneLine_AndTheCHeaderGetsEacces()
+    {
+        var socket = Path.Combine(_user.Folder, "open.sock");
+        using var server = new RingServer(RingFactory.CreateDefault(), socket, new RingServerOptions { SocketMode = (UnixFileMode)0x1B6 }); // 0666: the mode lets anyone connect
+        var abi = _user.Compile("abi_chain.c");
+
+        var run = Unprivileged.Run("dotnet", Unprivileged.Verbring("run", Repository.PathOf("examples/hello.vr"), "--connect", socket));
+        var c = Unprivileged.Run(abi, "connect", socket);
+
+        run.Code.ShouldNotBe(0);
+        run.Error.ShouldBe($"verbring: --connect {socket}: The server does not serve this user (uid {Unprivileged.Id}, EACCES): it serves its own user and those it allows with --allow-uid or --allow-gid.\n");
+        c.Out.ShouldContain("FAIL: connect: -13");
+        server.WaitForClients(0, TimeSpan.FromSeconds(30)).ShouldBeTrue();
+        server.RingCount.ShouldBe(0, "no ring was made for a refused peer");
+    }
+
+    [Theory]
+    [InlineData("uid")]
+    [InlineData("gid")]
+    public void Client_OfAnAllowedUidOrGid_IsServed(string by)
+    {
+        var socket = Path.Combine(_user.Folder, $"{by}.sock");
+        using var server = new RingServer(RingFactory.CreateDefault(), socket, new RingServerOptions
+        {
+            SocketMode = (UnixFileMode)0x1B6,
+            AllowedUsers = by == "uid" ? [Unprivileged.Id] : [],
+            AllowedGroups = by == "gid" ? [Unprivileged.Id] : [],
+        });
+
+        var run = Unprivileged.Run("dotnet", Unprivileged.Verbring("run", Repository.PathOf("examples/hello.vr"), "--connect", socket));
+
+        run.Code.ShouldBe(0, run.Error);
+        run.Out.ShouldContain("r1=21 r2=21");
+    }
+
+    [Fact]
+    public void Client_OfAnotherUid_CannotEvenConnect_ToTheDefault0600Socket_AndSaysSoInOneLine()
+    {
+        var socket = Path.Combine(_user.Folder, "private.sock");
+        using var server = new RingServer(RingFactory.CreateDefault(), socket, new RingServerOptions { AllowedUsers = [Unprivileged.Id] });
+
+        var run = Unprivileged.Run("dotnet", Unprivileged.Verbring("run", Repository.PathOf("examples/hello.vr"), "--connect", socket));
+
+        File.GetUnixFileMode(socket).ShouldBe(Mode0600);
+        run.Code.ShouldNotBe(0);
+        run.Error.ShouldBe($"verbring: --connect {socket}: Permission denied: the socket's mode does not let this user connect.\n");
+    }
+
+    [Theory]
+    [InlineData(null, 0x180)] // 0600
+    [InlineData("660", 0x1B0)] // 0660
+    [InlineData("0640", 0x1A0)] // 0640
+    public void Serve_SocketMode_IsExactlyWhatWasAsked_WhateverTheUmask(string? asked, int expected)
+    {
+        var socket = Path.Combine(_user.Folder, "m.sock");
+        string[] mode = asked is null ? [] : ["--socket-mode", asked];
+        using var server = Process.Start(new ProcessStartInfo("sh", ["-c", "umask 000 && exec dotnet \"$@\"", "sh", .. Unprivileged.Verbring(["serve", "--socket", socket, .. mode])])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            server.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {socket}");
+            File.GetUnixFileMode(socket).ShouldBe((UnixFileMode)expected);
+        }
+        finally
+        {
+            Stop(server);
+        }
+
+        File.Exists(socket).ShouldBeFalse("the server removes its own socket as it stops");
+    }
+
+    [Fact]
+    public void RingServer_IsNonDumpable_OnceItListens()
+    {
+        using var server = new RingServer(RingFactory.CreateDefault(), Path.Combine(_user.Folder, "d.sock"));
+
+        Isolation.IsDumpable.ShouldBeFalse();
+        File.GetUnixFileMode(server.SocketPath).ShouldBe(Mode0600);
+    }
+
+    public void Dispose() => _user.Dispose();
+
+    /// <summary>Reads a range of the server's memory as root ("start-end" in hex, as /proc/PID/maps shows it).</summary>
+    private static string Read(int pid, string range)
+    {
+        var bounds = range.Split('-').Select(b => long.Parse(b, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToArray();
+        using var mem = File.OpenHandle($"/proc/{pid}/mem");
+        var bytes = new byte[bounds[1] - bounds[0]];
+        var read = RandomAccess.Read(mem, bytes, bounds[0]);
+        return Encoding.Latin1.GetString(bytes, 0, read);
+    }
+
+    private static void Stop(Process server)
+    {
+        if (!server.HasExited)
+        {
+            using var term = Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)]);
+            term.WaitForExit();
+        }
+
+        server.WaitForExit();
+    }
+}
