@@ -14,7 +14,8 @@ internal sealed unsafe partial class SocketFile
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxTypeAndInode = 0x1 | 0x100; // STATX_TYPE | STATX_INO
-    private const int ENOENT = 2, EACCES = 13;
+    private const int ENOENT = 2, EACCES = 13, EADDRINUSE = 98;
+    private const int AfUnix = 1, SockStream = 1, SockCloexec = 0x80000, MaxPath = 108; // sizeof(sun_path)
     private const int FileTypeMask = 0xF000, Socket = 0xC000, Link = 0xA000, Regular = 0x8000, Folder = 0x4000;
 
     private readonly string _path;
@@ -39,13 +40,10 @@ internal sealed unsafe partial class SocketFile
         }
 
         ClearStale(path);
-        var listener = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        var bound = false;
+        var listener = Bind(path); // the file is new: bind makes it, or fails on whatever appeared there meanwhile
+        var ours = true;
         try
         {
-            listener.Bind(EndPoint(path));
-            bound = true;
-
             // The mode is set before listen: until then a connect is refused, so nobody connects under a wider one.
             if (!OperatingSystem.IsWindows()) // the server is Linux-only (memfd, SCM_RIGHTS); this says so to the analyzer
             {
@@ -54,7 +52,7 @@ internal sealed unsafe partial class SocketFile
 
             if (Stat(path, out var type, out var identity) != 0 || type != Socket)
             {
-                bound = false; // not ours any more: left alone
+                ours = false; // not ours any more: left alone
                 throw new RefusalException(path, "it changed while the server made it; it is left as it is");
             }
 
@@ -65,9 +63,9 @@ internal sealed unsafe partial class SocketFile
         catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
         {
             listener.Dispose();
-            if (bound)
+            if (ours)
             {
-                File.Delete(path); // the socket this call made, and nothing else: bind makes a new file or fails
+                File.Delete(path); // the socket this call made: bind makes a new file or fails
             }
 
             throw e as RefusalException ?? new RefusalException(path, Reason(e));
@@ -81,6 +79,43 @@ internal sealed unsafe partial class SocketFile
         {
             File.Delete(_path);
         }
+    }
+
+    /// <summary>
+    /// A socket bound to <paramref name="path"/> by hand: a socket .NET binds deletes its path when disposed, whatever
+    /// is there by then, and this server deletes only what it made (<see cref="Remove"/>).
+    /// </summary>
+    private static System.Net.Sockets.Socket Bind(string path)
+    {
+        var name = System.Text.Encoding.UTF8.GetBytes(path);
+        if (name.Length >= MaxPath)
+        {
+            throw new RefusalException(path, $"the path is too long for a Unix socket (at most {MaxPath - 1} bytes)");
+        }
+
+        var fd = SocketCall(AfUnix, SockStream | SockCloexec, 0);
+        if (fd < 0)
+        {
+            throw new RefusalException(path, $"no socket could be made (errno {Marshal.GetLastPInvokeError()})");
+        }
+
+        var address = stackalloc byte[2 + MaxPath]; // struct sockaddr_un: the family, then the path, NUL-terminated
+        new Span<byte>(address, 2 + MaxPath).Clear();
+        *(ushort*)address = AfUnix; // Unsafe: sun_family, the first two bytes
+        name.CopyTo(new Span<byte>(address + 2, MaxPath));
+        if (BindCall(fd, address, (uint)(2 + name.Length + 1)) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            _ = Close(fd);
+            throw new RefusalException(path, errno switch
+            {
+                EADDRINUSE => "something appeared there while the server started; it is left as it is",
+                EACCES => "permission denied",
+                _ => $"cannot bind there (errno {errno})",
+            });
+        }
+
+        return new System.Net.Sockets.Socket(new SafeSocketHandle(fd, ownsHandle: true));
     }
 
     /// <summary>The endpoint of <paramref name="path"/>, or a refusal when it is too long for a Unix socket.</summary>
@@ -152,7 +187,6 @@ internal sealed unsafe partial class SocketFile
     private static string Reason(Exception e) => e switch
     {
         RefusalException => e.Message,
-        SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => "something appeared there while the server started; it is left as it is",
         SocketException { SocketErrorCode: SocketError.AccessDenied } or UnauthorizedAccessException => "permission denied",
         _ => e.Message.TrimEnd('.'),
     };
@@ -177,6 +211,15 @@ internal sealed unsafe partial class SocketFile
         identity = (((ulong)*(uint*)(buffer + 136) << 32) | *(uint*)(buffer + 140), *(ulong*)(buffer + 32)); // Unsafe: stx_dev_major/minor, stx_ino
         return 0;
     }
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static partial int SocketCall(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    private static partial int BindCall(int socket, byte* address, uint length);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static partial int Statx(int directory, byte* path, int flags, uint mask, byte* buffer);
