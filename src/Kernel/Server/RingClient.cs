@@ -113,7 +113,7 @@ public static class RingClient
 
             if (a != Wire.SetupVersion)
             {
-                throw new IOException($"The server speaks setup version {a}, this client {Wire.SetupVersion} (the ring's memory as a descriptor); use a newer server.");
+                throw new IOException($"The server's setup reply is of another version (a = {a}; this client needs {Wire.SetupVersion}: the memory as a descriptor); use a server as new as the client.");
             }
 
             return memory is null
