@@ -29,7 +29,7 @@ internal static class ServeCommand
         });
         var socketMode = new Option<string>("--socket-mode")
         {
-            Description = "The socket file's mode, in octal (default 600: only this user can connect; 660 lets a group connect, with --allow-gid to serve it).",
+            Description = "The socket file's mode, in octal: 600 lets only this user connect, 660 its group too (serve the group with --allow-gid).",
             DefaultValueFactory = _ => "600",
         };
         var allowUid = new Option<string[]>("--allow-uid")

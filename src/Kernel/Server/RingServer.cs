@@ -80,6 +80,7 @@ public sealed partial class RingServer : IDisposable
         _options = options ?? new RingServerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxClients, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConnectionsInSetup, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((int)_options.SocketMode, 0x1FF, nameof(options)); // 0777: no setuid, setgid, sticky
         ArgumentNullException.ThrowIfNull(_options.AllowedUsers, nameof(options));
         ArgumentNullException.ThrowIfNull(_options.AllowedGroups, nameof(options));
         SocketPath = Path.GetFullPath(socketPath);
