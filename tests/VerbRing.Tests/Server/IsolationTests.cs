@@ -56,6 +56,31 @@ public sealed class IsolationTests : IDisposable
     }
 
     [Fact]
+    public void Serve_RunsWithDotnetsDiagnosticPortClosed_SoNoProcessOfItsUserCanLoadCodeIntoIt()
+    {
+        var socket = Path.Combine(_user.Folder, "p.sock");
+        using var server = Unprivileged.Start("dotnet", Unprivileged.Verbring("serve", "--socket", socket));
+        try
+        {
+            server.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {socket}");
+
+            // The port is a socket file named for the pid; a .NET process with the port open (this one) has one.
+            Ports(server.Id).ShouldBeEmpty("serve restarted itself in place with the port closed: nothing to connect to");
+            Encoding.UTF8.GetString(File.ReadAllBytes($"/proc/{server.Id}/environ")).Split('\0').ShouldContain("DOTNET_EnableDiagnostics=0");
+            if (!DiagnosticsPort.IsClosed)
+            {
+                Ports(Environment.ProcessId).ShouldNotBeEmpty("the control: a .NET process with the port open has this socket file");
+            }
+        }
+        finally
+        {
+            Stop(server);
+        }
+
+        static string[] Ports(int pid) => Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{pid}-*-socket");
+    }
+
+    [Fact]
     public void Probe_OnADumpableProcessOfItsUser_ReadsItsMemory_SoItsFailureAboveMeansSomething()
     {
         var probe = _user.Compile("proc_probe.c");
