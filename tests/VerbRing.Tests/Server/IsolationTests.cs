@@ -188,6 +188,21 @@ public sealed class IsolationTests : IDisposable
         File.GetUnixFileMode(server.SocketPath).ShouldBe(Mode0600);
     }
 
+    [Fact]
+    public void RingMemory_IsHeldOnlyAsMappings_NoDescriptorOfItLeftInServerOrClient()
+    {
+        using var server = new RingServer(RingFactory.CreateDefault(), Path.Combine(_user.Folder, "h.sock"));
+        using var doorbell = RingClient.Connect(server.SocketPath);
+        using var socket = RingClient.Connect(server.SocketPath, transport: EnterTransport.Socket);
+        doorbell.Enter(0, 0).IsSuccess.ShouldBeTrue();
+        socket.Enter(0, 0).IsSuccess.ShouldBeTrue();
+
+        // Server and clients share this process here: every ring's memory is mapped twice, and open nowhere.
+        File.ReadAllLines("/proc/self/maps").Count(l => l.Contains(server.RingName, StringComparison.Ordinal)).ShouldBe(4);
+        Directory.GetFiles("/proc/self/fd").Select(fd => new FileInfo(fd).LinkTarget ?? "")
+            .Where(target => target.Contains(server.RingName, StringComparison.Ordinal)).ShouldBeEmpty();
+    }
+
     public void Dispose() => _user.Dispose();
 
     /// <summary>Reads a range of the server's memory as root ("start-end" in hex, as /proc/PID/maps shows it).</summary>
