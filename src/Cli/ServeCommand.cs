@@ -20,27 +20,20 @@ internal static class ServeCommand
             Description = "Rings at most; a client past it is refused with EAGAIN (connections still setting up do not count).",
             DefaultValueFactory = _ => new RingServerOptions().MaxClients,
         };
-        maxClients.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--max-clients must be at least 1.");
-            }
-        });
         var socketMode = new Option<string>("--socket-mode")
         {
-            Description = "The socket file's mode, in octal: 600 lets only this user connect, 660 its group too (serve the group with --allow-gid).",
-            DefaultValueFactory = _ => "600",
+            Description = "The socket file's mode, in octal: 600 (the default) lets only this user connect, 660 its group too (serve the group with --allow-gid).",
+            Arity = ArgumentArity.ZeroOrOne, // a bare --socket-mode is this command's one-line error, not a parse error
         };
         var allowUid = new Option<string[]>("--allow-uid")
         {
             Description = "Serve this user id too (repeatable, or comma-separated); by default only the server's own user is served.",
-            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.ZeroOrMore,
         };
         var allowGid = new Option<string[]>("--allow-gid")
         {
             Description = "Serve members of this group id too (repeatable, or comma-separated).",
-            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.ZeroOrMore,
         };
         var sandbox = new SandboxOptions();
         var command = new Command("serve", "Host a namespace for clients over a Unix socket, each ring under the policy given here (see spec/transport.md).");
@@ -63,7 +56,16 @@ internal static class ServeCommand
                 return CliApp.BadUsage;
             }
 
-            if (!ServeAccess.TryParseMode(result.GetValue(socketMode), out var mode, out var error)
+            if (result.GetValue(maxClients) < 1)
+            {
+                console.Error.WriteLine("verbring: --max-clients must be at least 1.");
+                return CliApp.BadUsage;
+            }
+
+            var bare = new Option[] { socketMode, allowUid, allowGid }.FirstOrDefault(o => result.GetResult(o) is { Implicit: false, Tokens.Count: 0 });
+            var error = bare is null ? "" : $"{bare.Name} needs a value.";
+            if (bare is not null
+                || !ServeAccess.TryParseMode(result.GetValue(socketMode) ?? "600", out var mode, out error)
                 || !ServeAccess.TryParseIds("--allow-uid", result.GetValue(allowUid), out var users, out error)
                 || !ServeAccess.TryParseIds("--allow-gid", result.GetValue(allowGid), out var groups, out error))
             {

@@ -59,6 +59,21 @@ public sealed class SocketPathTests : IDisposable
         Snapshot(path).ShouldBe("absent");
     }
 
+    [Theory]
+    [InlineData("--socket-mode")]
+    [InlineData("--allow-uid")]
+    [InlineData("--allow-gid")]
+    public void Serve_WithAnAccessOptionButNoValue_PrintsOneLine_ExitsNonZero_AndMakesNoSocket(string option)
+    {
+        var path = Path.Combine(_folder, "s.sock");
+
+        var result = CliRunner.Run("serve", "--socket", path, option);
+
+        result.ExitCode.ShouldBe(1);
+        result.Error.ShouldBe($"verbring: {option} needs a value.\n");
+        Snapshot(path).ShouldBe("absent");
+    }
+
     [Fact]
     public void Serve_OnTheStaleSocketOfAKilledServer_ReplacesIt_AndRemovesItsOwnAtTheEnd()
     {
