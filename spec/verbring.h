@@ -390,7 +390,8 @@ static inline int vr_wire_receive_memory(int fd, uint32_t reply[4], int *memory)
 
 /* Connects to the server at `path` and sets up a ring: the server sends the ring's memory as a descriptor with its
  * reply, which is mapped and closed. Returns 0, or a negative errno value (-VR_EAGAIN: the server is full, try again
- * later; -VR_EINVAL: a shape it does not give; -VR_EACCES: it does not serve this user, or the socket's mode does
+ * later; -VR_EINVAL: a shape it does not give, or more user memory than its --max-user-memory, default 16 MiB;
+ * -VR_EACCES: it does not serve this user, or the socket's mode does
  * not let it connect; -VR_ENOENT: no server there; -VR_EIO: anything else, such as a server of another setup
  * version; see spec/transport.md, "Setup"); on failure nothing is left open or mapped. */
 static inline int vr_connect(vr_client_t *client, const char *path, uint32_t sentries, uint32_t centries, uint32_t user)
@@ -453,7 +454,8 @@ fail:
     return status;
 }
 
-/* Consumes up to `amount` SQEs and waits for `wait` unread CQEs. Returns the number consumed, or -errno. */
+/* Consumes up to `amount` SQEs and waits for `wait` unread CQEs (up to the ring's enter timeout). Returns the number
+ * consumed, or -errno (the count is lost then: vr_enter_timeout keeps it). */
 static inline int64_t vr_enter(vr_client_t *client, uint32_t amount, uint32_t wait)
 {
     uint32_t reply[4];
@@ -461,6 +463,32 @@ static inline int64_t vr_enter(vr_client_t *client, uint32_t amount, uint32_t wa
         return -VR_EPIPE;
     }
     return reply[1] != 0 ? -(int64_t)(int32_t)reply[1] : (int64_t)reply[2];
+}
+
+#define VR_NO_TIMEOUT UINT64_MAX /* vr_enter_timeout: no timeout of its own (unlike an SQE's, 0 means "do not wait") */
+
+/* The enter request's c: 0 for none, else 1 + the timeout in whole microseconds, rounded up (at most UINT32_MAX). */
+static inline uint32_t vr_wire_timeout(uint64_t timeout_ns)
+{
+    if (timeout_ns == VR_NO_TIMEOUT) {
+        return 0;
+    }
+    uint64_t micros = timeout_ns / 1000 + (timeout_ns % 1000 != 0);
+    return micros >= UINT32_MAX - 1 ? UINT32_MAX : (uint32_t)(micros + 1);
+}
+
+/* Like vr_enter, but the wait also ends once `timeout_ns` has passed on the server's clock, or the ring's enter
+ * timeout, whichever is first: -VR_ETIMEDOUT (like io_uring_wait_cqe_timeout). 0 polls: what is there now. Returns 0
+ * or -errno; `*consumed` gets the SQEs consumed either way (each gets exactly one CQE). */
+static inline int vr_enter_timeout(vr_client_t *client, uint32_t amount, uint32_t wait, uint64_t timeout_ns, uint32_t *consumed)
+{
+    uint32_t reply[4];
+    *consumed = 0;
+    if (vr_wire_call(client->socket, VR_WIRE_ENTER, amount, wait, vr_wire_timeout(timeout_ns), reply) != 0) {
+        return -VR_EPIPE;
+    }
+    *consumed = reply[2];
+    return -(int)(int32_t)reply[1];
 }
 
 /* Tears the ring down: the server cancels what is pending and closes the descriptors. */

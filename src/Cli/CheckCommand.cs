@@ -20,15 +20,18 @@ internal static class CheckCommand
                 return CliApp.BadUsage;
             }
 
-            var program = ProgramFiles.Load(result.GetValue(options.File)!, shape, console);
+            var program = ProgramFiles.Load(options, result, shape, console);
             if (program is null)
             {
                 return CliApp.BadProgram;
             }
 
-            console.Out.WriteLine($"ok: {program.Sqes.Length} steps in {program.Chains.Count} chains, {program.Image.Length} bytes of user memory, {program.Warnings.Count} warnings");
+            console.Out.WriteLine($"ok: {Count(program.Sqes.Length, "step")} in {Count(program.Chains.Count, "chain")}, {Count(program.Image.Length, "byte")} of user memory, {Count(program.Warnings.Count, "warning")}");
             return CliApp.Ran;
         });
         return command;
     }
+
+    /// <summary>"1 step", "2 steps", "0 steps".</summary>
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }

@@ -7,15 +7,23 @@ namespace VerbRing.Cli;
 /// <summary>The options every program command shares: the ring's shape, what it may reach, the deadline.</summary>
 internal sealed class CommonOptions
 {
-    public Argument<FileInfo> File { get; } = new("file") { Description = "The .vr program." };
+    public Argument<string> File { get; } = new("file") { Description = "The .vr program (a regular file, or - for standard input)." };
 
-    public Option<uint> Sq { get; } = new("--sq") { Description = "SQ entries (a power of two).", DefaultValueFactory = _ => 64 };
+    public Option<long> MaxProgramBytes { get; } = new Option<long>("--max-program-bytes")
+    {
+        Description = "Refuse a program larger than this many bytes (default 16 MiB).",
+        DefaultValueFactory = _ => ProgramSource.DefaultMaxBytes,
+        HelpName = "bytes",
+        Validators = { result => WithinProgramLimits(result) },
+    };
 
-    public Option<uint> Cq { get; } = new("--cq") { Description = "CQ entries (a power of two).", DefaultValueFactory = _ => 128 };
+    public Option<uint> Sq { get; } = new Option<uint>("--sq") { Description = "SQ entries (a power of two).", DefaultValueFactory = _ => 64 };
 
-    public Option<int> Fds { get; } = new("--fds") { Description = "Open descriptors at most.", DefaultValueFactory = _ => 64 };
+    public Option<uint> Cq { get; } = new Option<uint>("--cq") { Description = "CQ entries (a power of two).", DefaultValueFactory = _ => 128 };
 
-    public Option<uint> Memory { get; } = new("--memory") { Description = "User memory in bytes.", DefaultValueFactory = _ => 64 * 1024 };
+    public Option<int> Fds { get; } = new Option<int>("--fds") { Description = "Open descriptors at most.", DefaultValueFactory = _ => 64 };
+
+    public Option<uint> Memory { get; } = new Option<uint>("--memory") { Description = "User memory in bytes.", HelpName = "bytes", DefaultValueFactory = _ => 64 * 1024 };
 
     /// <summary>What the ring may reach: the namespace and its policy.</summary>
     public SandboxOptions Sandbox { get; } = new();
@@ -25,7 +33,7 @@ internal sealed class CommonOptions
         Description = "How long to wait for completions (e.g. 10s, 500ms).",
         DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
         HelpName = "duration",
-        CustomParser = result => ParseDuration(result.Tokens.Single().Value, result),
+        CustomParser = result => OptionParsers.ParseDuration("--timeout", result),
     };
 
     public Option<bool> VirtualTime { get; } = new("--virtual-time")
@@ -33,20 +41,22 @@ internal sealed class CommonOptions
         Description = "Run on a virtual clock that jumps to the next timer whenever nothing else can happen: timeouts and sleeps cost no real time and traces never depend on the machine's speed.",
     };
 
-    public Option<KernelPlacement> Kernel { get; } = new("--kernel")
+    public Option<string> Kernel { get; } = new Option<string>("--kernel")
     {
-        Description = "Where the kernel runs: InProcess (inside enter) or KernelThread (on a thread of its own, like SQPOLL).",
-        DefaultValueFactory = _ => KernelPlacement.InProcess,
-    };
+        Description = "Where the kernel runs: in-process (inside enter), kernel-thread (on a thread of its own, like SQPOLL) or server (a server in this process, across a Unix socket, as with --connect).",
+        DefaultValueFactory = _ => KernelChoice.InProcess,
+    }.OneOf(KernelChoice.Names);
 
     public Option<FileInfo?> Connect { get; } = new("--connect")
     {
+        HelpName = "socket",
         Description = "Run on the kernel of a 'verbring serve' at this Unix socket instead of in this process (the namespace, the policy, --kernel and --virtual-time are the server's business then).",
     };
 
     public void AddTo(Command command, bool ringShape = true, bool run = false)
     {
         command.Arguments.Add(File);
+        command.Options.Add(MaxProgramBytes);
         if (ringShape)
         {
             command.Options.Add(Sq);
@@ -72,22 +82,14 @@ internal sealed class CommonOptions
         MaxDescriptors = result.GetValue(Fds),
         UserMemorySize = result.GetValue(Memory),
         EnterTimeout = result.GetValue(Timeout),
-        Placement = result.GetValue(Kernel),
+        Placement = result.GetValue(Kernel) == KernelChoice.KernelThread ? KernelPlacement.KernelThread : KernelPlacement.InProcess,
     };
 
-    private static TimeSpan ParseDuration(string text, System.CommandLine.Parsing.ArgumentResult result)
+    private static void WithinProgramLimits(System.CommandLine.Parsing.OptionResult result)
     {
-        var units = new (string Suffix, double Seconds)[] { ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9), ("s", 1) };
-        foreach (var (suffix, seconds) in units)
+        if (result.GetValueOrDefault<long>() is < 0 or > ProgramSource.LargestMaxBytes)
         {
-            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0)
-            {
-                return TimeSpan.FromSeconds(value * seconds);
-            }
+            result.AddError($"--max-program-bytes is a number of bytes from 0 to {ProgramSource.LargestMaxBytes} (512 MiB).");
         }
-
-        result.AddError($"'{text}' is not a duration: write a number with s, ms, us or ns (e.g. 10s).");
-        return default;
     }
 }

@@ -6,7 +6,7 @@ using VerbRing.Kernel.Fuzzing;
 namespace VerbRing.Cli;
 
 /// <summary>
-/// <c>verbring fuzz [--seconds N] [--seed S] [--sqes N] [--rounds N] [--kernel K] [--json]</c>: random and mutated
+/// <c>verbring fuzz [--seconds N] [--start-seed S] [--sqes N] [--rounds N] [--kernel K] [--json]</c>: random and mutated
 /// SQE streams through every kernel, checked after every enter. Prints what ran and, for each failing round, its
 /// seed and the command that runs it again. Exit 0 when nothing failed, <see cref="CliApp.CheckFailed"/> otherwise.
 /// </summary>
@@ -16,24 +16,25 @@ internal static class FuzzCommand
 
     private static readonly Dictionary<string, FuzzKernel[]> KernelChoices = new(StringComparer.Ordinal)
     {
-        ["in-process"] = [FuzzKernel.InProcess],
-        ["kernel-thread"] = [FuzzKernel.KernelThread],
-        ["server"] = [FuzzKernel.Server],
-        ["all"] = [FuzzKernel.InProcess, FuzzKernel.KernelThread, FuzzKernel.Server],
+        [KernelChoice.InProcess] = [FuzzKernel.InProcess],
+        [KernelChoice.KernelThread] = [FuzzKernel.KernelThread],
+        [KernelChoice.Server] = [FuzzKernel.Server],
+        [KernelChoice.All] = [FuzzKernel.InProcess, FuzzKernel.KernelThread, FuzzKernel.Server],
     };
 
     public static Command Create(CliConsole console)
     {
         var seconds = new Option<double?>("--seconds") { Description = $"How long to fuzz (default {DefaultSeconds} s unless --sqes or --rounds is given)." };
-        var seed = new Option<int?>("--seed") { Description = "The master seed (default: random, and printed). Round i runs with seed S+i." };
+        var seed = new Option<int?>("--start-seed") { Description = "The master seed (default: random, and printed). Round i runs with seed S+i." };
+        var oldSeed = new Option<string?>("--seed") { Hidden = true };
+        oldSeed.Validators.Add(r => r.AddError("fuzz --seed is now --start-seed (--seed means a folder to copy in, for run and serve)"));
         var sqes = new Option<long?>("--sqes") { Description = "Stop once this many SQEs ran." };
         var rounds = new Option<int?>("--rounds") { Description = "Stop after this many rounds (--rounds 1 reruns one failing seed)." };
-        var kernel = new Option<string>("--kernel") { Description = "Which kernels take part.", DefaultValueFactory = _ => "all" };
-        kernel.AcceptOnlyFromAmong([.. KernelChoices.Keys]);
+        var kernel = new Option<string>("--kernel") { Description = "Which kernels take part.", DefaultValueFactory = _ => KernelChoice.All }.OneOf(KernelChoices.Keys);
         var dir = new Option<DirectoryInfo?>("--dir") { Description = "Where to make the temporary sandbox (default: the temp folder)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary." };
         var command = new Command("fuzz", "Fuzz every kernel with random and mutated SQE streams, checking every invariant after every enter.");
-        foreach (var option in new Option[] { seconds, seed, sqes, rounds, kernel, dir, json })
+        foreach (var option in new Option[] { seconds, seed, oldSeed, sqes, rounds, kernel, dir, json })
         {
             command.Options.Add(option);
         }

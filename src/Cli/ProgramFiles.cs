@@ -1,30 +1,32 @@
+using System.CommandLine;
 using VerbRing.Kernel;
 using VerbRing.Verbs.Programs;
 
 namespace VerbRing.Cli;
 
-/// <summary>Reads, assembles and checks a program file, printing every diagnostic as file:line:column.</summary>
+/// <summary>Reads (bounded, see <see cref="ProgramSource"/>), assembles and checks a program, printing every diagnostic as file:line:column.</summary>
 internal static class ProgramFiles
 {
-    /// <summary>The linked program, or null after printing why not (then exit with <see cref="CliApp.BadProgram"/>).</summary>
-    public static LinkedProgram? Load(FileInfo file, RingShape shape, CliConsole console)
+    /// <summary>
+    /// The linked program named by the command's <c>file</c> argument (<c>-</c>: standard input), read up to
+    /// <c>--max-program-bytes</c>, or null after printing why not (then exit with <see cref="CliApp.BadProgram"/>).
+    /// </summary>
+    public static LinkedProgram? Load(CommonOptions options, ParseResult result, RingShape shape, CliConsole console)
     {
-        string text;
-        try
+        var path = result.GetValue(options.File)!;
+        var text = ProgramSource.Read(path, result.GetValue(options.MaxProgramBytes), out var error);
+        if (text is not { } bytes)
         {
-            text = System.IO.File.ReadAllText(file.FullName);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            console.Error.WriteLine($"{file.Name}: error: cannot read the program: {e.Message}");
+            console.Error.WriteLine($"{(path == ProgramSource.StandardInput ? DisplayName(path) : path)}: error: {error}");
             return null;
         }
 
-        var name = DisplayName(file);
-        var model = Assembler.Assemble(text, name, out var diagnostics);
+        var model = Assembler.Assemble(bytes.Span, DisplayName(path), out var diagnostics);
+        LinkedProgram? program = null;
         if (!diagnostics.Any(d => d.Severity == Severity.Error))
         {
-            diagnostics.AddRange(Verifier.Check(model, shape));
+            program = ProgramLinker.TryLink(model, shape, out var found);
+            diagnostics.AddRange(found);
         }
 
         foreach (var diagnostic in diagnostics)
@@ -32,7 +34,7 @@ internal static class ProgramFiles
             console.Error.WriteLine(diagnostic);
         }
 
-        return diagnostics.Any(d => d.Severity == Severity.Error) ? null : ProgramLinker.Link(model, shape);
+        return program;
     }
 
     /// <summary>Copies a host folder's regular files into the in-memory namespace (links are skipped).</summary>
@@ -66,9 +68,15 @@ internal static class ProgramFiles
         return true;
     }
 
-    private static string DisplayName(FileInfo file)
+    private static string DisplayName(string path)
     {
-        var relative = Path.GetRelativePath(Environment.CurrentDirectory, file.FullName);
-        return relative.StartsWith("..", StringComparison.Ordinal) ? file.Name : relative.Replace(Path.DirectorySeparatorChar, '/');
+        if (path == ProgramSource.StandardInput)
+        {
+            return "<stdin>";
+        }
+
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFileName(full) : relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 }

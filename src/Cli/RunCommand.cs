@@ -31,7 +31,7 @@ internal static class RunCommand
             return CliApp.BadUsage;
         }
 
-        var program = ProgramFiles.Load(result.GetValue(options.File)!, ProgramHost.ShapeOf(ringOptions), console);
+        var program = ProgramFiles.Load(options, result, ProgramHost.ShapeOf(ringOptions), console);
         if (program is null)
         {
             return CliApp.BadProgram;
@@ -42,6 +42,11 @@ internal static class RunCommand
         if (connect is not null && sandbox.AnyGiven(result))
         {
             console.Error.WriteLine("verbring: --connect runs on the server's namespace and policy: give --seed, --fs, --mount, --allow and --deny to 'verbring serve'");
+            return CliApp.BadUsage;
+        }
+
+        if (!KernelOptionsAgree(options, result, console))
+        {
             return CliApp.BadUsage;
         }
 
@@ -76,7 +81,9 @@ internal static class RunCommand
             }
 
             ringOptions = ringOptions with { Policy = policy };
-            traced = ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout), time);
+            traced = result.GetValue(options.Kernel) == KernelChoice.Server
+                ? LocalServer.Run(factory, program, ringOptions, result.GetValue(options.Timeout))
+                : ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout), time);
         }
 
         if (json)
@@ -90,11 +97,32 @@ internal static class RunCommand
 
         if (!traced.Run.IsComplete)
         {
-            console.Error.WriteLine($"verbring: step {string.Join(", ", traced.Run.MissingSteps)} had not completed after {result.GetValue(options.Timeout).TotalSeconds:0.###} s and {(traced.Run.MissingSteps.Count == 1 ? "was" : "were")} cancelled");
+            console.Error.WriteLine($"verbring: {TraceRenderer.Steps(traced.Run.MissingSteps)} had not completed after {result.GetValue(options.Timeout).TotalSeconds:0.###} s and {(traced.Run.MissingSteps.Count == 1 ? "was" : "were")} cancelled");
             return CliApp.Incomplete;
         }
 
         return CliApp.Ran;
+    }
+
+    /// <summary>
+    /// Whether <c>--kernel</c>, <c>--virtual-time</c> and <c>--connect</c> go together: on someone else's server
+    /// the server chose the kernel and its clock, and a server's clock is real.
+    /// </summary>
+    private static bool KernelOptionsAgree(CommonOptions options, ParseResult result, CliConsole console)
+    {
+        var kernelGiven = result.GetResult(options.Kernel) is { Implicit: false };
+        var virtualTime = result.GetValue(options.VirtualTime);
+        var problem = result.GetValue(options.Connect) is not null && (kernelGiven || virtualTime)
+            ? $"--connect runs on the server's kernel and clock: drop {(kernelGiven && virtualTime ? "--kernel and --virtual-time" : kernelGiven ? "--kernel" : "--virtual-time")}"
+            : virtualTime && result.GetValue(options.Kernel) == KernelChoice.Server
+            ? "--virtual-time needs the kernel in this process: a server's clock is real (use --kernel in-process or kernel-thread)"
+            : null;
+        if (problem is not null)
+        {
+            console.Error.WriteLine($"verbring: {problem}");
+        }
+
+        return problem is null;
     }
 
     internal static bool RingShapeIsValid(RingOptions options, CliConsole console)

@@ -10,10 +10,11 @@ namespace VerbRing.Cli;
 /// </summary>
 internal sealed class SandboxOptions
 {
-    public Option<DirectoryInfo?> Seed { get; } = new("--seed") { Description = "Copy this host folder's files into the in-memory namespace first." };
+    public Option<DirectoryInfo?> Seed { get; } = new("--seed") { Description = "Copy this host folder's files into the in-memory namespace first.", HelpName = "DIR" };
 
     public Option<DirectoryInfo?> Fs { get; } = new("--fs")
     {
+        HelpName = "DIR",
         Description = "Use this host folder as / instead of the in-memory namespace: real files, and no path leaves the folder (EACCES).",
     };
 
@@ -136,27 +137,31 @@ internal sealed class SandboxOptions
             return true;
         }
 
+        // --allow '' would allow nothing: surely a mistake (an empty variable), so it is one. --deny '' denies nothing.
+        if (allow.Length > 0 && allow.All(l => string.IsNullOrWhiteSpace(l.Replace(',', ' '))))
+        {
+            console.Error.WriteLine("verbring: --allow names no verb: write verbs separated by commas (e.g. --allow open,read,close)");
+            return false;
+        }
+
+        if (!TryLookUp(allow, "--allow", verbs, console, out var only) || !TryLookUp(deny, "--deny", verbs, console, out var denied))
+        {
+            return false;
+        }
+
+        if (only.Intersect(denied).Select(op => verbs.Handlers.First(h => h.Op == op).Name.ToLowerInvariant()).ToList() is { Count: > 0 } both)
+        {
+            console.Error.WriteLine($"verbring: --allow and --deny both name {string.Join(", ", both)}: name each verb in one of them");
+            return false;
+        }
+
         var allowed = verbs.Handlers.Select(h => h.Op).ToHashSet();
         if (allow.Length > 0)
         {
-            if (!TryLookUp(allow, "--allow", verbs, console, out var only))
-            {
-                return false;
-            }
-
             allowed.IntersectWith(only);
         }
 
-        if (deny.Length > 0)
-        {
-            if (!TryLookUp(deny, "--deny", verbs, console, out var denied))
-            {
-                return false;
-            }
-
-            allowed.ExceptWith(denied);
-        }
-
+        allowed.ExceptWith(denied);
         policy = new RingPolicy { AllowedVerbs = allowed, HostBytes = budget };
         return true;
     }

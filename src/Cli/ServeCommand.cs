@@ -36,12 +36,14 @@ internal static class ServeCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var sandbox = new SandboxOptions();
+        var limits = new ServerLimits();
         var command = new Command("serve", "Host a namespace for clients over a Unix socket, each ring under the policy given here (see spec/transport.md).");
         command.Options.Add(socket);
         command.Options.Add(maxClients);
         command.Options.Add(socketMode);
         command.Options.Add(allowUid);
         command.Options.Add(allowGid);
+        limits.AddTo(command);
         sandbox.AddTo(command);
         command.SetAction(result =>
         {
@@ -77,14 +79,14 @@ internal static class ServeCommand
             RingServer server;
             try
             {
-                server = new RingServer(factory, result.GetValue(socket)!.FullName, new RingServerOptions
+                server = new RingServer(factory, result.GetValue(socket)!.FullName, limits.Apply(result, new RingServerOptions
                 {
                     Ring = new RingOptions { Policy = policy },
                     MaxClients = result.GetValue(maxClients),
                     SocketMode = mode,
                     AllowedUsers = users,
                     AllowedGroups = groups,
-                });
+                }));
             }
             catch (IOException e)
             {

@@ -34,6 +34,7 @@ internal sealed class KernelThreadPort : IRingPort
     private bool _exited;
     private uint _amount;
     private uint _wait;
+    private TimeSpan _timeout;
     private EnterResult _result;
 
     public KernelThreadPort(RingKernel kernel)
@@ -44,7 +45,7 @@ internal sealed class KernelThreadPort : IRingPort
     }
 
     /// <inheritdoc />
-    public EnterResult Enter(uint amount, uint wait)
+    public EnterResult Enter(uint amount, uint wait, TimeSpan timeout)
     {
         // A verb entering its own ring (on the kernel thread, or on a timer's thread resuming its chain) is EBUSY,
         // and so is a second enter: one at a time (Interlocked).
@@ -63,6 +64,7 @@ internal sealed class KernelThreadPort : IRingPort
 
             _amount = amount;
             _wait = wait;
+            _timeout = timeout;
             var answered = _request; // our own word (the busy flag orders enters); every earlier request was answered
             var sequence = unchecked(answered + 1);
             Publish(ref _request, sequence, ref _userCpu, ref _kernelSleeping, _toKernel);
@@ -109,11 +111,11 @@ internal sealed class KernelThreadPort : IRingPort
                 Block(ref _request, served, ref _stopping, ref _kernelSleeping, _toKernel);
             }
 
-            // Volatile.Read: acquire — amount and wait, written before the request's sequence, are visible with it.
+            // Volatile.Read: acquire — amount, wait and timeout, written before the request's sequence, are visible with it.
             var sequence = Volatile.Read(ref _request);
             if (sequence != served)
             {
-                _result = _kernel.Enter(_amount, _wait);
+                _result = _kernel.Enter(_amount, _wait, _timeout);
                 Publish(ref _reply, sequence, ref _kernelCpu, ref _userSleeping, _toUser);
                 served = sequence;
             }

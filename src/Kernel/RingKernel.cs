@@ -10,14 +10,18 @@ namespace VerbRing.Kernel;
 /// pending operations between enters too. Teardown cancels what is pending and closes every descriptor. Nothing
 /// user space writes into the region can make it throw.
 /// </summary>
+// This file: enter, waiting, teardown. RingKernel.Diagnostics.cs: the self-checks and descriptions tests use.
 // Design: enter = [flush backlog] → [consume: copy the SQEs out, publish shead] → [fast path: run them from the
 // copies while it can] → [the rest: queue into slots, link, run chain heads in order] → [wait].
 // One lock guards every piece of ring state; enter holds it while it works and drops it while it waits, so a timer
 // (on the clock's thread) can complete operations and wake it. The kernel never reads its own cursors back from
 // shared memory, only user space's (stail, chead), and treats those as hostile.
-internal sealed class RingKernel : IRingPort
+internal sealed partial class RingKernel : IRingPort
 {
     private static readonly TimeSpan AbandonCheckInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The longest a timer can be armed for (about 49 days); a longer wait is as good as none.</summary>
+    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private readonly Lock _sync = new();
     private readonly ManualResetEventSlim _progress = new(false);
@@ -50,7 +54,7 @@ internal sealed class RingKernel : IRingPort
         _cqEntries = ring.CqEntries;
         _time = time;
         _enterTimeout = options.EnterTimeout;
-        _pool = new OperationPool(options.EffectiveMaxInFlight);
+        _pool = new OperationPool((int)Math.Max(ring.SqEntries, ring.CqEntries));
         _submissions = new SubmissionReader(ring);
         _completions = new CompletionWriter(ring, _pool);
         _files = new FileTable(options.MaxDescriptors);
@@ -59,7 +63,7 @@ internal sealed class RingKernel : IRingPort
         _batchGeneration = new int[ring.SqEntries];
         var policy = options.Policy ?? throw new ArgumentNullException(nameof(options), "RingOptions.Policy is required.");
         _context = new RingContext(region, _files, policy.View(fileSystem), time) { PipeCapacity = options.PipeCapacity, HostBytes = policy.HostBytes };
-        _runner = new ChainRunner(_pool, _staged, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer);
+        _runner = new ChainRunner(_pool, _staged, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer, options.EffectiveMaxInFlight);
         _context.Runner = _runner;
     }
 
@@ -117,64 +121,20 @@ internal sealed class RingKernel : IRingPort
         }
     }
 
-    /// <summary>What is in flight, one line per operation (for diagnostics and test failures).</summary>
-    public string DescribeInFlight()
-    {
-        lock (_sync)
-        {
-            return _runner.Describe();
-        }
-    }
-
-    /// <summary>
-    /// Checks the interpreter's bookkeeping: the free list holds each free slot once, every completed slot is in
-    /// the backlog, the backlog count matches. Empty when sound (tests call it after every enter).
-    /// </summary>
-    public List<string> FindInconsistencies()
-    {
-        lock (_sync)
-        {
-            var problems = new List<string>();
-            var free = _pool.FreeSlots.ToArray();
-            if (free.Distinct().Count() != free.Length)
-            {
-                problems.Add($"a slot is free twice: {string.Join(",", free.GroupBy(f => f).Where(g => g.Count() > 1).Select(g => g.Key))}");
-            }
-
-            foreach (var index in free.Where(i => _pool[i].State != OperationState.Free))
-            {
-                problems.Add($"free slot #{index} is {_pool[index].State}");
-            }
-
-            var backlog = _completions.BacklogIndices();
-            if (backlog.Count != _completions.BacklogCount)
-            {
-                problems.Add($"backlog has {backlog.Count} entries but counts {_completions.BacklogCount}");
-            }
-
-            for (var i = 0; i < _pool.Capacity; i++)
-            {
-                if (_pool[i].State == OperationState.Completed && !backlog.Contains(i))
-                {
-                    problems.Add($"#{i} is completed but not in the backlog");
-                }
-            }
-
-            return problems;
-        }
-    }
-
     /// <summary>Whether the calling thread is running this ring's kernel right now (a verb, a timer callback).</summary>
     public bool IsRunningOnCurrentThread => _sync.IsHeldByCurrentThread;
 
     /// <inheritdoc />
-    public EnterResult Enter(uint amount, uint wait) => Enter(amount, wait, abandoned: null);
+    public EnterResult Enter(uint amount, uint wait) => Enter(amount, wait, Timeout.InfiniteTimeSpan, abandoned: null);
+
+    /// <inheritdoc />
+    public EnterResult Enter(uint amount, uint wait, TimeSpan timeout) => Enter(amount, wait, timeout, abandoned: null);
 
     /// <summary>
     /// Enter for a kernel serving another process: while it waits, it asks <paramref name="abandoned"/> every
     /// 20 ms whether the caller went away, and if so stops with ECANCELED (the caller then tears the ring down).
     /// </summary>
-    internal EnterResult Enter(uint amount, uint wait, Func<bool>? abandoned)
+    internal EnterResult Enter(uint amount, uint wait, TimeSpan timeout, Func<bool>? abandoned)
     {
         // A verb that enters its own ring is refused, also when a timer (not an enter) is running its chain.
         if (_sync.IsHeldByCurrentThread)
@@ -190,7 +150,7 @@ internal sealed class RingKernel : IRingPort
 
         try
         {
-            if (_closing || wait > _cqEntries)
+            if (_closing || wait > _cqEntries || (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan))
             {
                 return new EnterResult(0, Errno.EINVAL);
             }
@@ -210,7 +170,7 @@ internal sealed class RingKernel : IRingPort
                 satisfied = wait == 0 || _completions.Unread >= wait;
             }
 
-            var waited = satisfied ? Errno.OK : WaitForCompletions(wait, abandoned);
+            var waited = satisfied ? Errno.OK : WaitForCompletions(wait, WaitLimit(timeout), abandoned);
             return new EnterResult(consumed, error != Errno.OK ? error : waited);
         }
         finally
@@ -276,11 +236,12 @@ internal sealed class RingKernel : IRingPort
             return Errno.EINVAL;
         }
 
-        var wanted = Math.Min(amount, queued);
-        var count = Math.Min(wanted, (uint)_pool.FreeCount);
+        // Consumption never waits for a slot: the pool grows, and a verb that would pend past the ring's limit on
+        // waiting operations completes with EAGAIN instead (ChainRunner.TryPark). So nothing queued is ever stuck.
+        var count = Math.Min(amount, queued);
         if (count == 0)
         {
-            return wanted == 0 ? Errno.OK : Errno.EAGAIN;
+            return Errno.OK;
         }
 
         // Each SQE is copied once, all of them before shead is published and before any runs: what user space writes
@@ -327,13 +288,22 @@ internal sealed class RingKernel : IRingPort
         return Errno.OK;
     }
 
-    /// <summary>Blocks until <paramref name="wait"/> CQEs are unread, the enter timeout passes, or nothing more can come.</summary>
-    private Errno WaitForCompletions(uint wait, Func<bool>? abandoned)
+    /// <summary>How long a wait may last: the enter's own timeout or the ring's, whichever is shorter (infinite: none).</summary>
+    private TimeSpan WaitLimit(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan || (_enterTimeout != Timeout.InfiniteTimeSpan && _enterTimeout < timeout) ? _enterTimeout : timeout;
+
+    /// <summary>Blocks until <paramref name="wait"/> CQEs are unread, <paramref name="limit"/> passes, or nothing more can come.</summary>
+    private Errno WaitForCompletions(uint wait, TimeSpan limit, Func<bool>? abandoned)
     {
         // The common case answers at once and allocates nothing; only a wait that must block arms a timer.
         if (CheckWait(wait, expired: null) is { } answer)
         {
             return answer;
+        }
+
+        if (limit == TimeSpan.Zero)
+        {
+            return Errno.ETIMEDOUT; // a zero timeout polls: what is there now, or ETIMEDOUT
         }
 
         var expired = new StrongBox<bool>(false);
@@ -343,7 +313,7 @@ internal sealed class RingKernel : IRingPort
                 Volatile.Write(ref ((StrongBox<bool>)state!).Value, true);
                 _progress.Set();
             },
-            expired, _enterTimeout, Timeout.InfiniteTimeSpan);
+            expired, limit <= MaxTimerDue ? limit : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var lastCheck = Environment.TickCount64;
         while (true)
         {

@@ -28,9 +28,13 @@ public sealed record RingOptions
     /// <summary>Open descriptors at most (EMFILE past it; default 64).</summary>
     public int MaxDescriptors { get; init; } = 64;
 
+    /// <summary>The default of <see cref="MaxInFlight"/>.</summary>
+    public const int DefaultMaxInFlight = 16 * 1024;
+
     /// <summary>
-    /// SQEs in flight at most — consumed and not yet in the CQ (EAGAIN past it, the SQE stays queued).
-    /// 0 means the larger of the two queue sizes.
+    /// Operations that may wait at once — pending, or queued behind a pending one in their chain. A verb that would
+    /// start waiting past it completes with EAGAIN (its LINK successors cancelled); consumption never stops for it.
+    /// 0 means <see cref="DefaultMaxInFlight"/> (16 384). The slots behind it are pooled and grow on demand.
     /// </summary>
     public int MaxInFlight { get; init; }
 
@@ -46,7 +50,7 @@ public sealed record RingOptions
     /// <summary>The verbs this ring may use and how it may reach each mount (default: unrestricted).</summary>
     public RingPolicy Policy { get; init; } = RingPolicy.Unrestricted;
 
-    internal int EffectiveMaxInFlight => MaxInFlight > 0 ? MaxInFlight : (int)Math.Max(SqEntries, CqEntries);
+    internal int EffectiveMaxInFlight => MaxInFlight > 0 ? MaxInFlight : DefaultMaxInFlight;
 }
 
 /// <summary>Kernel-wide settings: the default ring shape and the in-memory namespace's limits.</summary>

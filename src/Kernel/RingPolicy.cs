@@ -7,7 +7,7 @@ namespace VerbRing.Kernel;
 /// What one ring may do, chosen by whoever creates the ring and never by the program it runs: which verbs it may
 /// use (others complete with EPERM), how it may reach each mount (read-only or hidden: EACCES) and how many bytes it
 /// may add to host files (ENOSPC past them). The ring's
-/// limits — descriptors, operations in flight, user memory — are the other half of its capabilities and live on
+/// limits — descriptors, waiting operations, user memory — are the other half of its capabilities and live on
 /// <see cref="RingOptions"/> beside this. The checks and their order are in spec/semantics.md ("Capabilities").
 /// </summary>
 public sealed record RingPolicy

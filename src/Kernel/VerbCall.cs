@@ -55,12 +55,12 @@ public readonly ref struct VerbCall
     /// <summary>On a retry, what the verb resolved when it first parked (a pipe end); null on first dispatch.</summary>
     internal object? Target { get; }
 
-    /// <summary>Parks the operation on <paramref name="queue"/> (null: only a timeout or a cancel ends it).</summary>
-    internal VerbResult Park(WaitQueue? queue, object? target)
-    {
-        Ring.Runner.Park(in this, queue, target);
-        return VerbResult.Pending;
-    }
+    /// <summary>
+    /// Parks the operation on <paramref name="queue"/> (null: only a timeout or a cancel ends it) — or, when the
+    /// ring already has as many waiting operations as it may, parks nothing and answers EAGAIN.
+    /// </summary>
+    internal VerbResult Park(WaitQueue? queue, object? target) =>
+        Ring.Runner.TryPark(in this, queue, target) ? VerbResult.Pending : VerbResult.Fail(Errno.EAGAIN);
 
     /// <summary>
     /// The user memory at <c>[address, address + count)</c>, or EFAULT when any byte of it lies outside the ring's

@@ -8,14 +8,21 @@ public interface IRingPort : IDisposable
 {
     /// <summary>
     /// Consumes up to <paramref name="amount"/> queued SQEs and runs them; with <paramref name="wait"/> &gt; 0,
-    /// returns once at least that many CQEs are unread.
+    /// returns once at least that many CQEs are unread, or with ETIMEDOUT when the ring's enter timeout passes.
     /// </summary>
-    EnterResult Enter(uint amount, uint wait);
+    EnterResult Enter(uint amount, uint wait) => Enter(amount, wait, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// As <see cref="Enter(uint, uint)"/>, but the wait also ends with ETIMEDOUT once <paramref name="timeout"/> has
+    /// passed (on the kernel's clock; <see cref="Timeout.InfiniteTimeSpan"/>: no timeout of its own), whichever of
+    /// the two comes first. The SQEs consumed are counted either way. A negative timeout is EINVAL.
+    /// </summary>
+    EnterResult Enter(uint amount, uint wait, TimeSpan timeout);
 }
 
 /// <summary>What an enter did: how many SQEs it consumed, and the call-level error (OK when none).</summary>
 /// <param name="Consumed">SQEs consumed from the SQ (each gets exactly one CQE).</param>
-/// <param name="Error">OK, or why the call stopped early (EBUSY, EAGAIN, EINVAL, ETIMEDOUT).</param>
+/// <param name="Error">OK, or why the call stopped early (EBUSY, EINVAL, ETIMEDOUT, ECANCELED, EPIPE).</param>
 public readonly record struct EnterResult(uint Consumed, Errno Error)
 {
     /// <summary>Whether the call succeeded.</summary>

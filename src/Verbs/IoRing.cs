@@ -68,6 +68,16 @@ public sealed class IoRing : IDisposable
         return _port.Enter(amount, wait);
     }
 
+    /// <summary>
+    /// Consumes up to <paramref name="amount"/> SQEs and waits for <paramref name="wait"/> unread CQEs, at most
+    /// <paramref name="timeout"/> (ETIMEDOUT past it, the consumed count kept; like <c>io_uring_wait_cqe_timeout</c>).
+    /// </summary>
+    public EnterResult Enter(uint amount, uint wait, TimeSpan timeout)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _port.Enter(amount, wait, timeout);
+    }
+
     /// <summary>Submits everything queued and waits for that many completions.</summary>
     public EnterResult SubmitAndWait()
     {

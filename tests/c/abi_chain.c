@@ -6,7 +6,8 @@
  *   abi_chain check FILE   after a VerbRing kernel entered that ring: pops and checks every CQE, the registers
  *                          and the bytes read back. Prints "N passed, N failed"; exits 1 on any failure.
  *   abi_chain layout SQ CQ USER   prints the SQ, CQ and user-memory offsets and the region size.
- *   abi_chain connect SOCKET     connects to `verbring serve`, pushes the chain, enters it (5, 5) and checks it.
+ *   abi_chain connect SOCKET     connects to `verbring serve`, pushes the chain, enters it (5, 5) and checks it;
+ *                                then a wait with a timeout of its own ends with ETIMEDOUT, the consumed count kept.
  */
 #define _GNU_SOURCE /* SOCK_CLOEXEC, MSG_NOSIGNAL */
 #define VR_TRANSPORT
@@ -153,6 +154,15 @@ int main(int argc, char **argv)
         int64_t consumed = vr_enter(&client, 5, 5);
         expect(consumed == 5, "enter consumed the five SQEs and waited for five CQEs");
         status = check_chain(&client.ring);
+        vr_sqe_t sleep = vr_sqe(VR_OP_NOP, 99); /* a minute's sleep: the wait below cannot be met before its timeout */
+        sleep.timeout = 60000000000ull;
+        sleep.flags = VR_SQE_NONE;
+        uint32_t taken = 99;
+        expect(vr_sqe_push(&client.ring, &sleep), "push the sleep");
+        expect(vr_enter_timeout(&client, 1, 1, 20000000ull, &taken) == -VR_ETIMEDOUT && taken == 1,
+            "a wait with a 20 ms timeout of its own ends with ETIMEDOUT, the SQE it consumed counted");
+        printf("c abi: %d passed, %d failed\n", passed, failed);
+        status |= failed == 0 ? 0 : 1;
         vr_disconnect(&client);
         return status;
     }

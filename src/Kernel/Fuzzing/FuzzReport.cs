@@ -1,7 +1,7 @@
 namespace VerbRing.Kernel.Fuzzing;
 
 /// <summary>One failing round: its seed (which alone reproduces it), its kernel, and what check failed.</summary>
-/// <param name="RoundSeed">The round's seed: <c>verbring fuzz --seed RoundSeed --rounds 1</c> runs it again.</param>
+/// <param name="RoundSeed">The round's seed: <c>verbring fuzz --start-seed RoundSeed --rounds 1</c> runs it again.</param>
 /// <param name="Kernel">The kernel the round ran on (chosen by the seed).</param>
 /// <param name="Message">What went wrong, after which enter.</param>
 public sealed record FuzzFailure(int RoundSeed, FuzzKernel Kernel, string Message);

@@ -118,7 +118,7 @@ internal sealed partial class FuzzRound
 
     private static RingOptions RandomOptions(Random random)
     {
-        var tight = random.Next(5) == 0; // a pool smaller than the SQ: partial consumption, EAGAIN, wedges
+        var tight = random.Next(5) == 0; // a small limit on waiting operations: verbs that would pend complete with EAGAIN
         return new RingOptions
         {
             SqEntries = random.Next(4) == 0 ? 16u : 32u,

@@ -74,7 +74,7 @@ public static class Fuzzer
     public static string ReproduceCommand(FuzzFailure failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        return $"verbring fuzz --seed {failure.RoundSeed} --rounds 1";
+        return $"verbring fuzz --start-seed {failure.RoundSeed} --rounds 1";
     }
 
     private static bool IsSpent(FuzzOptions options, TimeSpan elapsed, long sqes, int rounds) =>

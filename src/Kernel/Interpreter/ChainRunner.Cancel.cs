@@ -18,6 +18,7 @@ internal sealed partial class ChainRunner
     {
         var count = 0;
         var oldest = -1;
+        EnsureOrderScratch();
         for (var i = 0; i < _pool.Capacity; i++)
         {
             ref var operation = ref _pool[i];
@@ -61,6 +62,7 @@ internal sealed partial class ChainRunner
     public void CancelEverything()
     {
         var count = 0;
+        EnsureOrderScratch();
         for (var i = 0; i < _pool.Capacity; i++)
         {
             if (_pool[i].State is OperationState.Pending or OperationState.Queued or OperationState.Running)
@@ -80,6 +82,16 @@ internal sealed partial class ChainRunner
         }
 
         _ready.Clear();
+    }
+
+    /// <summary>The consumption-order scratch follows the pool as it grows (cold: only after a growth).</summary>
+    private void EnsureOrderScratch()
+    {
+        if (_orderKeys.Length < _pool.Capacity)
+        {
+            _orderKeys = new ulong[_pool.Capacity];
+            _orderSlots = new int[_pool.Capacity];
+        }
     }
 
     private void Cancel(int index)

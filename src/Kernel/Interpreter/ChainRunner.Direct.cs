@@ -220,6 +220,8 @@ internal sealed partial class ChainRunner
         var index = _pool.Rent();
         ref var operation = ref _pool[index];
         operation.Sqe = _staged[position];
+        operation.Waits = true; // behind a pending operation: it waits as long as that one does
+        _waiting++;
         _pool[tail].Next = index;
         operation.Prev = tail;
         return SqeFlags.IsLinked(operation.Sqe.Flags) ? index : -1;

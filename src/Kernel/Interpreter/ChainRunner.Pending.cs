@@ -12,15 +12,42 @@ internal sealed partial class ChainRunner
 
     /// <summary>
     /// Called by a handler: the operation waits on <paramref name="queue"/> (or only for its timeout or a cancel).
-    /// An SQE on the fast path gets its slot here, the first moment it needs one.
+    /// An SQE on the fast path gets its slot here, the first moment it needs one. False — nothing parked, the verb
+    /// completes with EAGAIN — when the operation would start waiting while <c>MaxInFlight</c> operations already
+    /// wait: a full ring refuses new waiters, it never stops consuming (spec/semantics.md, "Limits").
     /// </summary>
-    public void Park(in VerbCall call, WaitQueue? queue, object? target)
+    public bool TryPark(in VerbCall call, WaitQueue? queue, object? target)
     {
+        if (_waiting >= _maxWaiting && IsNewWaiter(call.Index))
+        {
+            if (call.Index == DirectIndex)
+            {
+                _counts.Refused++;
+            }
+
+            return false;
+        }
+
         var index = call.Index == DirectIndex ? Adopt(in call) : call.Index;
         ref var operation = ref _pool[index];
         operation.ParkedOn = queue;
         operation.Target = target;
         queue?.Park(index, operation.Generation);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a park would add a waiter: not a retry of a pending operation, nor a member that already waited
+    /// behind one (counted then), nor a second park by the same fast-path call.
+    /// </summary>
+    private bool IsNewWaiter(int index)
+    {
+        if (index != DirectIndex)
+        {
+            return !_pool[index].Waits;
+        }
+
+        return _adopted < 0;
     }
 
     /// <summary>
@@ -71,11 +98,25 @@ internal sealed partial class ChainRunner
     {
         ref var operation = ref _pool[index];
         operation.State = OperationState.Pending;
+        CountWaiting(index);
         if (operation.Timer is null && !Abi.IsNoTimeout(operation.Sqe.Timeout))
         {
             // The clock starts at dispatch, as in PatchworkOS; only a verb that pends has a timer at all.
             operation.Deadline = _time.GetTimestamp() + Ticks(operation.Sqe.Timeout);
             Arm(index);
+        }
+    }
+
+    /// <summary>
+    /// Counts an operation that now pends, and the members queued behind it, among the waiting ones (once each). On
+    /// the general path those members are in slots already; on the fast path each is counted as it queues behind.
+    /// </summary>
+    private void CountWaiting(int index)
+    {
+        for (var i = index; i >= 0 && !_pool[i].Waits; i = _pool[i].Next)
+        {
+            _pool[i].Waits = true;
+            _waiting++;
         }
     }
 

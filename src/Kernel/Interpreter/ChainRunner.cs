@@ -28,13 +28,15 @@ internal sealed partial class ChainRunner
     private readonly TimeProvider _time;
     private readonly Action<int, int> _onTimer;
     private readonly Queue<(int Index, int Generation)> _ready;
-    private readonly ulong[] _orderKeys; // scratch for putting operations in consumption order (CANCEL, teardown)
-    private readonly int[] _orderSlots;
+    private readonly int _maxWaiting;
+    private ulong[] _orderKeys; // scratch for putting operations in consumption order (CANCEL, teardown)
+    private int[] _orderSlots;
+    private int _waiting; // operations that pend, or wait queued behind one that does (Operation.Waits)
     private bool _draining;
 
     public ChainRunner(
         OperationPool pool, Sqe[] staged, CompletionWriter completions, VerbTable verbs, bool[] permitted, RingContext context, RegisterFile registers,
-        IRingObserver? observer, TimeProvider time, Action<int, int> onTimer)
+        IRingObserver? observer, TimeProvider time, Action<int, int> onTimer, int maxWaiting)
     {
         _pool = pool;
         _staged = staged;
@@ -46,10 +48,14 @@ internal sealed partial class ChainRunner
         _observer = observer;
         _time = time;
         _onTimer = onTimer;
+        _maxWaiting = maxWaiting;
         _ready = new Queue<(int, int)>(pool.Capacity * 2);
         _orderKeys = new ulong[pool.Capacity];
         _orderSlots = new int[pool.Capacity];
     }
+
+    /// <summary>Operations that pend or wait behind one that does (the count <c>RingOptions.MaxInFlight</c> bounds).</summary>
+    public int Waiting => _waiting;
 
     /// <summary>Whether any consumed operation has not completed yet (pending, or queued behind one).</summary>
     public bool HasUnfinished => _pool.InFlight > _completions.BacklogCount;
@@ -232,6 +238,7 @@ internal sealed partial class ChainRunner
         var cancelled = result.Error == Errno.ECANCELED && operation.CancelRequested;
         var neverRan = operation.State == OperationState.Queued;
         operation.State = OperationState.Completed;
+        StopWaiting(ref operation);
 
         var flags = operation.Sqe.Flags;
         var next = operation.Next;
@@ -287,6 +294,7 @@ internal sealed partial class ChainRunner
             ref var operation = ref _pool[index];
             var next = operation.Next;
             operation.State = OperationState.Completed;
+            StopWaiting(ref operation);
             if (_observer is not null)
             {
                 Observe(index, neverRan: true, cancelled: true, Errno.ECANCELED, Abi.Err);
@@ -294,6 +302,16 @@ internal sealed partial class ChainRunner
 
             _completions.Post(index, Errno.ECANCELED, Abi.Err);
             index = next;
+        }
+    }
+
+    /// <summary>A completed operation no longer counts among the waiting ones.</summary>
+    private void StopWaiting(ref Operation operation)
+    {
+        if (operation.Waits)
+        {
+            operation.Waits = false;
+            _waiting--;
         }
     }
 

@@ -15,6 +15,9 @@ internal struct FastPathCounts
     /// <summary>SQEs whose verb pended, and so took a slot.</summary>
     public long Adopted;
 
+    /// <summary>SQEs whose verb would have pended with the ring's waiting operations at their limit: EAGAIN, no slot.</summary>
+    public long Refused;
+
     /// <summary>Chain members queued into a slot behind a pending predecessor.</summary>
     public long QueuedBehind;
 

@@ -45,6 +45,9 @@ internal struct Operation
     public bool InReady;
     public bool CancelRequested;
 
+    /// <summary>Counted among the ring's waiting operations: it pended, or is queued behind one that did.</summary>
+    public bool Waits;
+
     /// <summary>What a pending verb waits on (null: only its timeout or a cancel can end it).</summary>
     public WaitQueue? ParkedOn;
 
@@ -60,42 +63,54 @@ internal struct Operation
 }
 
 /// <summary>
-/// A fixed pool of <see cref="Operation"/> slots, the ring's in-flight limit: an SQE holds a slot from the moment
-/// it is consumed until its CQE lands in the CQ. Fixed size means the kernel's memory per ring is bounded.
+/// The pool of <see cref="Operation"/> slots: an SQE holds one from the moment it must outlive its dispatch (it
+/// pends, waits behind one that pends, or its CQE finds the CQ full) until its CQE lands in the CQ. Slots are
+/// fixed-size and pooled; the pool starts at the ring's queue size and grows on demand a chunk at a time, so a
+/// rent never fails. What bounds it is the interpreter's limit on waiting operations (spec/semantics.md, "Limits").
 /// </summary>
+// Design: chunks, never one array that is copied when it grows — the interpreter holds `ref Operation`s across
+// calls that may rent, and a chunk never moves. Steady state allocates nothing: growth only adds chunks.
 internal sealed class OperationPool
 {
-    private readonly Operation[] _operations;
-    private readonly int[] _free;
+    private readonly int _shift;
+    private readonly int _mask;
+    private Operation[][] _chunks;
+    private int _chunkCount;
+    private int[] _free;
     private int _freeCount;
     private ulong _sequence;
 
-    public OperationPool(int capacity)
+    /// <summary>A pool of at least <paramref name="initial"/> slots, grown in chunks of that size (a power of two).</summary>
+    public OperationPool(int initial)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _operations = new Operation[capacity];
-        _free = new int[capacity];
-        for (var i = 0; i < capacity; i++)
-        {
-            _free[i] = capacity - 1 - i; // pop order 0, 1, 2 … keeps traces readable
-        }
-
-        _freeCount = capacity;
+        ArgumentOutOfRangeException.ThrowIfLessThan(initial, 1);
+        var chunk = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)initial);
+        _shift = System.Numerics.BitOperations.Log2((uint)chunk);
+        _mask = chunk - 1;
+        _chunks = new Operation[4][];
+        _free = new int[chunk];
+        Grow();
     }
 
-    public int Capacity => _operations.Length;
+    /// <summary>Slots the pool has now (in use or free); it grows past this on demand.</summary>
+    public int Capacity => _chunkCount << _shift;
 
     public int FreeCount => _freeCount;
 
-    public int InFlight => _operations.Length - _freeCount;
+    public int InFlight => Capacity - _freeCount;
 
-    public ref Operation this[int index] => ref _operations[index];
+    public ref Operation this[int index] => ref _chunks[index >> _shift][index & _mask];
 
-    /// <summary>Takes a free slot for a consumed SQE; the caller checked <see cref="FreeCount"/>.</summary>
+    /// <summary>Takes a free slot, growing the pool when none is left.</summary>
     public int Rent()
     {
+        if (_freeCount == 0)
+        {
+            Grow();
+        }
+
         var index = _free[--_freeCount];
-        ref var operation = ref _operations[index];
+        ref var operation = ref this[index];
         operation.State = OperationState.Queued;
         operation.Sequence = ++_sequence;
         operation.Next = -1;
@@ -115,14 +130,39 @@ internal sealed class OperationPool
     /// </remarks>
     public void Return(int index)
     {
-        ref var operation = ref _operations[index];
+        ref var operation = ref this[index];
         operation.State = OperationState.Free;
         operation.Generation++;
         operation.CancelRequested = false;
         operation.InReady = false;
+        operation.Waits = false;
         operation.ParkedOn = null;
         operation.Target = null;
         operation.Timer = null;
         _free[_freeCount++] = index;
+    }
+
+    /// <summary>Adds a chunk of free slots (cold: the pool only grows when every slot is in use).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void Grow()
+    {
+        if (_chunkCount == _chunks.Length)
+        {
+            Array.Resize(ref _chunks, _chunks.Length * 2);
+        }
+
+        var size = _mask + 1;
+        _chunks[_chunkCount] = new Operation[size];
+        var first = _chunkCount << _shift;
+        _chunkCount++;
+        if (_free.Length < Capacity)
+        {
+            Array.Resize(ref _free, Capacity);
+        }
+
+        for (var i = size - 1; i >= 0; i--)
+        {
+            _free[_freeCount++] = first + i; // pop order first, first + 1 … keeps traces readable
+        }
     }
 }

@@ -33,6 +33,9 @@ internal readonly unsafe struct Doorbell
     /// <summary>Client line: the CPU the client rang from (a hint: the server never spins tightly on it).</summary>
     public const int UserCpuOffset = 16;
 
+    /// <summary>Client line: the request's timeout (u32: 0 none, else 1 + microseconds; as the socket's enter request).</summary>
+    public const int TimeoutOffset = 20;
+
     /// <summary>Server line: the sequence of the latest request answered (u32, the client sleeps on it).</summary>
     public const int ReplyOffset = 64;
 
@@ -70,6 +73,8 @@ internal readonly unsafe struct Doorbell
     public uint* Amount => (uint*)(_page + AmountOffset);
 
     public uint* Wait => (uint*)(_page + WaitOffset);
+
+    public uint* Timeout => (uint*)(_page + TimeoutOffset);
 
     public int* UserSleeping => (int*)(_page + UserSleepingOffset);
 

@@ -6,7 +6,9 @@ namespace VerbRing.Kernel.Server;
 /// <summary>
 /// The client's enter through the doorbell page: write the request, publish its sequence, wake the server only if
 /// it announced sleep, then spin briefly for the answer and sleep on it, asking every slice whether the server is
-/// gone (its end of the socket closed: EPIPE, as on the socket). One enter at a time; a concurrent one is EBUSY.
+/// gone (its end of the socket closed: EPIPE, as on the socket). An enter with a timeout of its own also gives up
+/// on a server that has not answered <see cref="Wire.AnswerSlack"/> after it: EPIPE, and the doorbell is not used
+/// again (a late answer would be taken for the next enter's). One enter at a time; a concurrent one is EBUSY.
 /// </summary>
 internal sealed unsafe class DoorbellPort : IRingPort
 {
@@ -15,6 +17,7 @@ internal sealed unsafe class DoorbellPort : IRingPort
     private SpinBudget _budget;
     private int _sequence;
     private int _busy;
+    private long _answerDeadline = long.MaxValue; // the running enter's (Environment.TickCount64)
     private bool _broken;
     private volatile bool _closing;
 
@@ -29,8 +32,13 @@ internal sealed unsafe class DoorbellPort : IRingPort
     }
 
     /// <inheritdoc />
-    public EnterResult Enter(uint amount, uint wait)
+    public EnterResult Enter(uint amount, uint wait, TimeSpan timeout)
     {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            return new EnterResult(0, Errno.EINVAL);
+        }
+
         // Interlocked: one request in flight on the doorbell; a concurrent or nested enter is EBUSY.
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
@@ -47,6 +55,8 @@ internal sealed unsafe class DoorbellPort : IRingPort
             // Unsafe: our line of the mapped page; plain stores, published with the sequence by Ring's full fence.
             *_bell.Amount = amount;
             *_bell.Wait = wait;
+            *_bell.Timeout = Wire.EncodeTimeout(timeout);
+            _answerDeadline = Wire.AnswerDeadline(timeout);
             var sequence = unchecked(_sequence + 1);
             Doorbell.Ring(_bell.Request, sequence, _bell.KernelSleeping);
             _sequence = sequence;
@@ -93,6 +103,7 @@ internal sealed unsafe class DoorbellPort : IRingPort
         // be missed by a server between its last look and its sleep.
         *_bell.Amount = 0;
         *_bell.Wait = 0;
+        *_bell.Timeout = 0;
         Doorbell.Ring(_bell.Request, unchecked(_sequence + 1), _bell.KernelSleeping);
     }
 
@@ -115,12 +126,15 @@ internal sealed unsafe class DoorbellPort : IRingPort
         }
     }
 
-    /// <summary>The server sends nothing once on the doorbell, so a readable socket means its end closed.</summary>
+    /// <summary>
+    /// The server sends nothing once on the doorbell, so a readable socket means its end closed; one that let the
+    /// enter's answer deadline pass counts as gone too.
+    /// </summary>
     private bool ServerGone()
     {
         try
         {
-            return _closing || _socket.Poll(0, SelectMode.SelectRead);
+            return _closing || Environment.TickCount64 >= _answerDeadline || _socket.Poll(0, SelectMode.SelectRead);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {

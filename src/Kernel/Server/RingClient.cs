@@ -108,7 +108,7 @@ public static class RingClient
             var a = BinaryPrimitives.ReadUInt32LittleEndian(reply[8..]);
             if (errno != Errno.OK)
             {
-                throw new IOException(Refusal(errno, a));
+                throw new IOException(Refusal(errno, a, layout.UserMemorySize));
             }
 
             if (a != Wire.SetupVersion)
@@ -137,8 +137,9 @@ public static class RingClient
     }
 
     /// <summary>What a setup refusal means, in one line (spec/transport.md, "Setup"); a is the reply's a.</summary>
-    private static string Refusal(Errno errno, uint a) => errno switch
+    private static string Refusal(Errno errno, uint a, uint userMemory = 0) => errno switch
     {
+        Errno.EINVAL when a > 0 => $"The server gives a ring at most {a} bytes of user memory, and this one asked for {userMemory} (EINVAL): ask for less, or start the server with a larger --max-user-memory.",
         Errno.EAGAIN when a > 0 => $"The server is full: it serves at most {a} client{(a == 1 ? "" : "s")} at once (EAGAIN); try again later.",
         Errno.EAGAIN => "The server is busy: too many connections are setting up (EAGAIN); try again later.",
         Errno.ETIMEDOUT => "The server closed the connection: setup did not finish within its deadline (ETIMEDOUT).",
@@ -159,13 +160,24 @@ public static class RingClient
         return (Errno)BinaryPrimitives.ReadInt32LittleEndian(reply[4..]);
     }
 
-    /// <summary>Enter as a request on the socket. One at a time: a second, concurrent enter is EBUSY.</summary>
+    /// <summary>
+    /// Enter as a request on the socket. One at a time: a second, concurrent enter is EBUSY. An enter with a timeout
+    /// of its own gives up on a server that has not answered <see cref="Wire.AnswerSlack"/> after it: EPIPE, and the
+    /// socket is not used again (a late answer would be read as the next enter's).
+    /// </summary>
     private sealed class SocketPort(Socket socket) : IRingPort
     {
         private int _busy;
+        private int _receiveTimeoutMs; // the socket's receive timeout now (0: none)
+        private bool _broken;
 
-        public EnterResult Enter(uint amount, uint wait)
+        public EnterResult Enter(uint amount, uint wait, TimeSpan timeout)
         {
+            if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            {
+                return new EnterResult(0, Errno.EINVAL);
+            }
+
             // Interlocked: one request in flight on the socket; a concurrent or nested enter is EBUSY.
             if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             {
@@ -174,15 +186,28 @@ public static class RingClient
 
             try
             {
+                if (_broken)
+                {
+                    return new EnterResult(0, Errno.EPIPE);
+                }
+
+                var limit = timeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Min(Math.Ceiling((timeout + Wire.AnswerSlack).TotalMilliseconds), int.MaxValue);
+                if (limit != _receiveTimeoutMs)
+                {
+                    socket.ReceiveTimeout = limit;
+                    _receiveTimeoutMs = limit;
+                }
+
                 Span<byte> request = stackalloc byte[Wire.RequestSize];
-                Wire.WriteRequest(request, Wire.Enter, amount, wait);
+                Wire.WriteRequest(request, Wire.Enter, amount, wait, Wire.EncodeTimeout(timeout));
                 socket.Send(request);
                 var errno = ReadReply(socket, out var consumed, out _);
                 return new EnterResult(consumed, errno);
             }
             catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
             {
-                return new EnterResult(0, Errno.EPIPE); // the server is gone
+                _broken = true;
+                return new EnterResult(0, Errno.EPIPE); // the server is gone, or as good as: it did not answer
             }
             finally
             {

@@ -148,6 +148,12 @@ public sealed partial class RingServer
             return;
         }
 
+        if (user > _options.MaxUserMemory)
+        {
+            Leave(session, Errno.EINVAL, _options.MaxUserMemory); // a: the limit, so the client can say which one
+            return;
+        }
+
         var errno = session.SetUp(sq, cq, user);
         if (errno != Errno.OK)
         {

@@ -29,12 +29,13 @@ internal sealed unsafe partial class ServerSession
         while (Doorbell.AwaitChange(bell.Request, served, bell.KernelSleeping, ref budget, static session => session.ClientHungUp(), this))
         {
             // Volatile.Read: acquire, then each field exactly once into a local — the client may rewrite any of them
-            // at any moment, so nothing below reads the page again; Enter validates amount and wait as it would a
+            // at any moment, so nothing below reads the page again; Enter validates amount, wait and timeout as it would a
             // socket request's.
             var sequence = Volatile.Read(ref *bell.Request);
             var amount = Volatile.Read(ref *bell.Amount);
             var wait = Volatile.Read(ref *bell.Wait);
-            var result = Enter(amount, wait);
+            var timeout = Volatile.Read(ref *bell.Timeout);
+            var result = Enter(amount, wait, timeout);
 
             // Volatile.Read: the server is ending the session; the client learns it from the socket, not an answer.
             if (Volatile.Read(ref _disposed) || (result.Error == Errno.ECANCELED && ClientHungUp()))

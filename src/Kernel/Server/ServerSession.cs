@@ -80,7 +80,7 @@ internal sealed unsafe partial class ServerSession : IDisposable
                         ServeDoorbell(); // until the client goes: the socket carries nothing more
                         return;
                     case Wire.Enter when _kernel is not null:
-                        var result = Enter(a, b);
+                        var result = Enter(a, b, c);
                         if (result.Error == Errno.ECANCELED && ClientHungUp())
                         {
                             return; // the client died, or broke the protocol, while it waited: tear down (finally)
@@ -158,7 +158,7 @@ internal sealed unsafe partial class ServerSession : IDisposable
     /// well-behaved client sends nothing while it waits, so a readable socket means it closed or broke the
     /// protocol; either way it is noticed at once and its ring torn down.
     /// </summary>
-    private EnterResult Enter(uint amount, uint wait) => _kernel!.Enter(amount, wait, _hungUp);
+    private EnterResult Enter(uint amount, uint wait, uint timeout) => _kernel!.Enter(amount, wait, Wire.DecodeTimeout(timeout), _hungUp);
 
     private bool ClientHungUp()
     {

@@ -30,7 +30,7 @@ internal static class Wire
     /// <summary>ready(): the client mapped the region; the server removes the file. → (errno, 0, 0).</summary>
     public const uint Ready = 2;
 
-    /// <summary>enter(a = amount, b = wait) → (errno, consumed, 0).</summary>
+    /// <summary>enter(a = amount, b = wait, c = 0 or 1 + its timeout in µs) → (errno, consumed, 0).</summary>
     public const uint Enter = 3;
 
     /// <summary>
@@ -38,6 +38,39 @@ internal static class Wire
     /// on the socket carries nothing; anything on it ends the session.
     /// </summary>
     public const uint UseDoorbell = 4;
+
+    /// <summary>
+    /// How much longer than an enter's own timeout a client waits for the server's answer, in wall-clock time (the
+    /// server's clock may be virtual): a server silent past it is treated as gone (EPIPE, then and from then on).
+    /// </summary>
+    public static readonly TimeSpan AnswerSlack = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The wall-clock instant (<see cref="Environment.TickCount64"/>) after which a client stops waiting for the
+    /// answer to an enter with <paramref name="timeout"/>; <see cref="long.MaxValue"/> when it has none.
+    /// </summary>
+    public static long AnswerDeadline(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan ? long.MaxValue
+        : Environment.TickCount64 + (long)Math.Min(timeout.TotalMilliseconds + AnswerSlack.TotalMilliseconds, int.MaxValue);
+
+    /// <summary>
+    /// An enter's timeout as the protocol carries it: 0 means none (<see cref="Timeout.InfiniteTimeSpan"/>), any
+    /// other value is 1 + the timeout in whole microseconds, rounded up (1: zero, answer at once), at most
+    /// u32::MAX (about 71 minutes).
+    /// </summary>
+    public static uint EncodeTimeout(TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return 0;
+        }
+
+        var micros = Math.Ceiling(timeout.TotalMicroseconds);
+        return micros >= uint.MaxValue - 1 ? uint.MaxValue : 1 + (uint)micros;
+    }
+
+    /// <summary>The timeout an enter request carries (see <see cref="EncodeTimeout"/>).</summary>
+    public static TimeSpan DecodeTimeout(uint encoded) => encoded == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMicroseconds(encoded - 1);
 
     public static void WriteRequest(Span<byte> buffer, uint kind, uint a = 0, uint b = 0, uint c = 0)
     {

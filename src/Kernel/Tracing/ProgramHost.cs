@@ -1,3 +1,4 @@
+using VerbRing.Registers;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Programs;
 
@@ -7,7 +8,7 @@ namespace VerbRing.Kernel.Tracing;
 /// <param name="Run">Completions by step and the final registers.</param>
 /// <param name="Trace">Every operation as the kernel finished it.</param>
 /// <param name="Loaded">The program as placed in the ring (addresses, SQEs).</param>
-/// <param name="Remote">The kernel was in another process: arguments are as submitted (register loads show as rN).</param>
+/// <param name="Remote">The kernel was in another process: the trace is rebuilt by the client (<see cref="RemoteTrace"/>).</param>
 public sealed record TracedRun(ProgramRun Run, IReadOnlyList<TraceEntry> Trace, LoadedProgram Loaded, bool Remote = false);
 
 /// <summary>Runs a linked program on a fresh ring of a factory, recording its trace: what <c>verbring run</c> does.</summary>
@@ -28,7 +29,7 @@ public static class ProgramHost
 
     /// <summary>
     /// Runs a linked program once on a ring whose kernel is elsewhere (a server): no kernel observer reaches
-    /// across that boundary, so the trace is rebuilt from the CQEs (arguments as submitted). Disposes the ring.
+    /// across that boundary, so the trace is rebuilt from what the client knows (<see cref="RemoteTrace"/>). Disposes the ring.
     /// </summary>
     public static TracedRun Run(IoRing ring, LinkedProgram program, TimeSpan timeout)
     {
@@ -38,22 +39,7 @@ public static class ProgramHost
         {
             var loaded = program.LoadInto(ring);
             var run = loaded.Run(timeout);
-            var trace = run.Completions.Select(c => new TraceEntry(
-                new TracedOperation
-                {
-                    Data = c.Cqe.Data,
-                    Op = c.Cqe.Op,
-                    Outcome = c.Error == Errno.ECANCELED ? TracedOutcome.Cancelled : TracedOutcome.Ran,
-                    Arg0 = loaded.Sqes[c.Step].Arg0,
-                    Arg1 = loaded.Sqes[c.Step].Arg1,
-                    Arg2 = loaded.Sqes[c.Step].Arg2,
-                    Arg3 = loaded.Sqes[c.Step].Arg3,
-                    Arg4 = loaded.Sqes[c.Step].Arg4,
-                    Error = c.Error,
-                    Result = c.Result,
-                },
-                [])).ToList();
-            return new TracedRun(run, trace, loaded, Remote: true);
+            return new TracedRun(run, RemoteTrace.Rebuild(loaded, run, ring.Region), loaded, Remote: true);
         }
     }
 

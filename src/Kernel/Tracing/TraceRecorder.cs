@@ -6,7 +6,8 @@ namespace VerbRing.Kernel.Tracing;
 /// <summary>One finished operation as a trace shows it: what ran, and the first bytes READ or WRITE moved.</summary>
 /// <param name="Operation">The kernel's record (arguments after register loads, outcome).</param>
 /// <param name="Bytes">For a successful READ or WRITE, up to <see cref="TraceRecorder.PreviewLength"/> bytes moved; else empty.</param>
-public sealed record TraceEntry(TracedOperation Operation, byte[] Bytes);
+/// <param name="UnresolvedLoads">A bit per argument whose register load is not known (a remote run): shown as the register.</param>
+public sealed record TraceEntry(TracedOperation Operation, byte[] Bytes, int UnresolvedLoads = 0);
 
 /// <summary>
 /// Records every operation of one ring, in completion order, for traces and snapshot tests. It copies the bytes a
@@ -45,7 +46,8 @@ public sealed class TraceRecorder : IRingObserver
         _entries.Add(new TraceEntry(operation, bytes));
     }
 
-    private static byte[] Preview(RingRegion region, ulong address, ulong count)
+    /// <summary>Up to <paramref name="count"/> bytes of user memory at <paramref name="address"/>; empty when outside it.</summary>
+    internal static byte[] Preview(RingRegion region, ulong address, ulong count)
     {
         var offset = address - RingLayout.UserBase;
         var size = (ulong)region.Layout.UserMemorySize;

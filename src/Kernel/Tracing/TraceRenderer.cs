@@ -26,38 +26,41 @@ public static class TraceRenderer
     public static readonly TraceRow Header = new("step", "verb", "arguments", "result", "errno", "bytes");
 
     /// <summary>One row per completion in CQE order, then one per missing step.</summary>
-    public static List<TraceRow> Rows(TracedRun traced)
+    public static List<TraceRow> Rows(TracedRun traced) =>
+        [.. Lines(traced).Select(line => line.Entry is not { } entry
+            ? new TraceRow($"{line.Step}*", VerbCatalogue.NameOf(traced.Loaded.Sqes[line.Step].Op), "(never completed)", "", "", "")
+            : new TraceRow(
+                line.Late ? $"{line.Step}*" : line.Step.ToString(CultureInfo.InvariantCulture),
+                VerbCatalogue.NameOf(entry.Operation.Op),
+                entry.Operation.Outcome == TracedOutcome.Cancelled ? "(not run)" : Arguments(traced, entry, line.Step),
+                entry.Operation.Error == Errno.OK ? entry.Operation.Result.ToString(CultureInfo.InvariantCulture) : "ERR",
+                entry.Operation.Error.ToString(),
+                Preview(entry)))];
+
+    /// <summary>
+    /// The trace's lines, which every form (text, table, JSON) shows: each of the program's completions in CQE order
+    /// with its step (Late: cancelled at the deadline), then each missing step whose completion never came (no entry).
+    /// </summary>
+    private static List<(int Step, bool Late, TraceEntry? Entry)> Lines(TracedRun traced)
     {
         ArgumentNullException.ThrowIfNull(traced);
-        var program = traced.Run.Program;
-        var rows = new List<TraceRow>();
         var cancelledLate = traced.Run.MissingSteps.ToHashSet();
-        var matcher = program.NewMatcher();
+        var matcher = traced.Run.Program.NewMatcher();
+        var lines = new List<(int Step, bool Late, TraceEntry? Entry)>();
+        var completed = new HashSet<int>();
         foreach (var entry in traced.Trace)
         {
-            var op = entry.Operation;
-            if (matcher.Match(op.Data) is not { } s)
+            if (matcher.Match(entry.Operation.Data, entry.Operation.Op) is not { } step)
             {
                 continue; // the runner's own CANCELs at the deadline
             }
 
-            rows.Add(new TraceRow(
-                cancelledLate.Contains(s) ? $"{s}*" : s.ToString(CultureInfo.InvariantCulture),
-                VerbCatalogue.NameOf(op.Op),
-                op.Outcome == TracedOutcome.Cancelled ? "(not run)" : Arguments(traced, op, s),
-                op.Error == Errno.OK ? op.Result.ToString(CultureInfo.InvariantCulture) : "ERR",
-                op.Error.ToString(),
-                Preview(entry)));
+            lines.Add((step, cancelledLate.Contains(step), entry));
+            completed.Add(step);
         }
 
-        var seen = traced.Trace.Select(t => t.Operation.Data).ToHashSet();
-        foreach (var missing in traced.Run.MissingSteps.Where(m => !seen.Contains(traced.Loaded.Sqes[m].Data)))
-        {
-            var sqe = traced.Loaded.Sqes[missing];
-            rows.Add(new TraceRow($"{missing}*", VerbCatalogue.NameOf(sqe.Op), "(never completed)", "", "", ""));
-        }
-
-        return rows;
+        lines.AddRange(traced.Run.MissingSteps.Where(m => !completed.Contains(m)).Select(m => (m, true, (TraceEntry?)null)));
+        return lines;
     }
 
     /// <summary>The trace as aligned plain text, then the registers.</summary>
@@ -82,10 +85,37 @@ public static class TraceRenderer
         text.Append('\n').Append(Registers(traced.Run)).Append('\n');
         if (!traced.Run.IsComplete)
         {
-            text.Append(CultureInfo.InvariantCulture, $"* had not completed at the deadline and was cancelled: step {string.Join(", ", traced.Run.MissingSteps)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"* had not completed at the deadline and was cancelled: {Steps(traced.Run.MissingSteps)}\n");
         }
 
         return text.ToString();
+    }
+
+    /// <summary>"step 4", or "steps 1, 2, 5-3000": <see cref="StepList"/> with the noun in the right number.</summary>
+    public static string Steps(IReadOnlyList<int> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        return $"{(steps.Count == 1 ? "step" : "steps")} {StepList(steps)}";
+    }
+
+    /// <summary>Step numbers, ascending, with runs of three or more written as a range: "1, 2, 5-3000".</summary>
+    public static string StepList(IReadOnlyList<int> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var parts = new List<string>();
+        for (var i = 0; i < steps.Count;)
+        {
+            var end = i;
+            while (end + 1 < steps.Count && steps[end + 1] == steps[end] + 1)
+            {
+                end++;
+            }
+
+            parts.Add(end - i >= 2 ? $"{steps[i]}-{steps[end]}" : steps[i].ToString(CultureInfo.InvariantCulture));
+            i = end - i >= 2 ? end + 1 : i + 1;
+        }
+
+        return string.Join(", ", parts);
     }
 
     /// <summary>The final registers on one line.</summary>
@@ -96,8 +126,9 @@ public static class TraceRenderer
     }
 
     /// <summary>
-    /// <c>{"completions":[{"step":0,"verb":"OPEN","data":0,"error":0,"errno":"OK","result":3}, …],"registers":[…]}</c>:
-    /// completions in CQE order, numbers as unsigned integers; missing steps under "missing".
+    /// <c>{"completions":[{"step":0,"verb":"OPEN","data":0,"error":0,"errno":"OK","result":3,"arguments":…,"bytes":…,
+    /// "cancelledAtDeadline":false}, …],"registers":[…],"missing":[…]}</c>: the rows of the text trace (the steps
+    /// cancelled at the deadline too) in CQE order, numbers as unsigned integers; missing steps under "missing".
     /// </summary>
     public static string RenderJson(TracedRun traced)
     {
@@ -107,15 +138,25 @@ public static class TraceRenderer
         {
             json.WriteStartObject();
             json.WriteStartArray("completions");
-            foreach (var completion in traced.Run.Completions)
+            var rows = Rows(traced);
+            var lines = Lines(traced);
+            for (var i = 0; i < lines.Count; i++)
             {
+                if (lines[i].Entry is not { Operation: var op })
+                {
+                    continue; // a step that never completed: only under "missing"
+                }
+
                 json.WriteStartObject();
-                json.WriteNumber("step", completion.Step);
-                json.WriteString("verb", VerbCatalogue.NameOf(completion.Cqe.Op));
-                json.WriteNumber("data", completion.Cqe.Data);
-                json.WriteNumber("error", completion.Cqe.Error);
-                json.WriteString("errno", completion.Error.ToString());
-                json.WriteNumber("result", completion.Result);
+                json.WriteNumber("step", lines[i].Step);
+                json.WriteString("verb", VerbCatalogue.NameOf(op.Op));
+                json.WriteNumber("data", op.Data);
+                json.WriteNumber("error", (int)op.Error);
+                json.WriteString("errno", op.Error.ToString());
+                json.WriteNumber("result", op.Result);
+                json.WriteString("arguments", rows[i].Arguments);
+                json.WriteString("bytes", rows[i].Bytes);
+                json.WriteBoolean("cancelledAtDeadline", lines[i].Late);
                 json.WriteEndObject();
             }
 
@@ -140,8 +181,9 @@ public static class TraceRenderer
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static string Arguments(TracedRun traced, TracedOperation op, int step)
+    private static string Arguments(TracedRun traced, TraceEntry entry, int step)
     {
+        var op = entry.Operation;
         var loaded = traced.Loaded;
         if (op.Outcome == TracedOutcome.Refused || VerbCatalogue.Find(op.Op) is not { } verb)
         {
@@ -150,7 +192,8 @@ public static class TraceRenderer
 
         ulong[] args = [op.Arg0, op.Arg1, op.Arg2, op.Arg3, op.Arg4];
         var flags = loaded.Sqes[step].Flags;
-        return string.Join(" ", verb.Params.Select(p => (traced.Remote || op.Outcome == TracedOutcome.Denied) && SqeFlags.LoadOf(flags, p.Arg) != SqeFlags.RegNone
+        var asSubmitted = op.Outcome == TracedOutcome.Denied ? ~0 : entry.UnresolvedLoads; // loads shown as the register
+        return string.Join(" ", verb.Params.Select(p => (asSubmitted & (1 << p.Arg)) != 0 && SqeFlags.LoadOf(flags, p.Arg) != SqeFlags.RegNone
             ? $"{p.Name}=r{SqeFlags.LoadOf(flags, p.Arg)}{Half(args[p.Arg])}"
             : $"{p.Name}={Format(loaded, p, args)}"));
     }

@@ -16,6 +16,8 @@ public static partial class Assembler
         "r0", "r1", "r2", "r3", "r4", "r5", "r6",
     };
 
+    private static readonly HashSet<string> Modifiers = new(["link", "hardlink", "timeout", "tag"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The verb a raw <c>op N a0, a1, a2, a3, a4</c> step uses: five plain values, all optional (0).</summary>
     internal static VerbInfo RawVerb(uint op) => new(op, $"op {op}", [.. Enumerable.Range(0, 5).Select(i => new VerbParam($"arg{i}", ParamKind.Value, i, 0))]);
 
@@ -25,11 +27,15 @@ public static partial class Assembler
         ArgumentNullException.ThrowIfNull(text);
         diagnostics = [];
         var program = new ProgramModel { File = file };
-        var lines = text.Split('\n');
-        for (var n = 0; n < lines.Length; n++)
+        var number = 0;
+        var tokens = new List<Token>(); // one list, refilled line by line
+        for (var start = 0; start <= text.Length;)
         {
-            var line = new LineParser(program, file, n + 1, lines[n].TrimEnd('\r'), diagnostics);
+            var end = text.IndexOf('\n', start);
+            end = end < 0 ? text.Length : end;
+            var line = new LineParser(program, file, ++number, text.AsSpan(start, end - start).TrimEnd('\r').ToString(), tokens, diagnostics);
             line.Parse();
+            start = end + 1;
         }
 
         ResolveSymbols(program, diagnostics);
@@ -50,9 +56,11 @@ public static partial class Assembler
     {
         foreach (var step in program.Steps)
         {
-            foreach (var arg in step.Args.DistinctBy(a => (a.Symbol, a.Where)))
+            var args = step.Args;
+            for (var i = 0; i < args.Length; i++)
             {
-                if (arg.Symbol is { } name && program.FindSymbol(name) is null)
+                var arg = args[i];
+                if (arg.Symbol is { } name && program.FindSymbol(name) is null && !SameNameEarlier(args, i))
                 {
                     diagnostics.Add(new Diagnostic(Severity.Error, arg.Where, $"unknown name '{name}': expected a buffer or data declared in this program"));
                 }
@@ -60,16 +68,30 @@ public static partial class Assembler
         }
     }
 
-    /// <summary>Parses one line: directives, steps, modifiers (arguments in Assembler.Arguments.cs).</summary>
-    private sealed partial class LineParser(ProgramModel program, string file, int lineNumber, string text, List<Diagnostic> diagnostics)
+    /// <summary>Whether an earlier argument names the same symbol at the same place (a path fills two: one error).</summary>
+    private static bool SameNameEarlier(StepArg[] args, int i)
     {
-        private List<Token> _tokens = [];
+        for (var j = 0; j < i; j++)
+        {
+            if (args[j].Symbol == args[i].Symbol && args[j].Where == args[i].Where)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Parses one line: directives, steps, modifiers (arguments in Assembler.Arguments.cs).</summary>
+    private sealed partial class LineParser(ProgramModel program, string file, int lineNumber, string text, List<Token> tokens, List<Diagnostic> diagnostics)
+    {
+        private readonly List<Token> _tokens = tokens;
         private int _next;
 
         public void Parse()
         {
             var before = diagnostics.Count;
-            _tokens = Lexer.Tokenize(text, Error, diagnostics);
+            Lexer.Tokenize(text, _tokens, Error, diagnostics);
             if (diagnostics.Count > before || Peek.Kind == TokenKind.End)
             {
                 return;
@@ -225,7 +247,7 @@ public static partial class Assembler
 
                     ParseArgument(verb.Params[given++], args);
                 }
-                while (Peek.Kind == TokenKind.Comma && Take() is not null);
+                while (Peek.Kind == TokenKind.Comma && Take().Kind == TokenKind.Comma);
             }
 
             if (given < verb.RequiredCount)
@@ -233,9 +255,9 @@ public static partial class Assembler
                 throw Fail(Peek, $"{verb.Name} needs {verb.RequiredCount} argument{(verb.RequiredCount == 1 ? "" : "s")} ({Signature(verb)}); expected '{verb.Params[given].Name}' here");
             }
 
-            foreach (var param in verb.Params.Skip(given))
+            for (var i = given; i < verb.Params.Count; i++)
             {
-                args[param.Arg] ??= StepArg.Immediate(param.Default!.Value, At(Peek.Column));
+                args[verb.Params[i].Arg] ??= StepArg.Immediate(verb.Params[i].Default!.Value, At(Peek.Column));
             }
 
             var save = Reg.None;
@@ -246,7 +268,7 @@ public static partial class Assembler
             }
 
             var link = SqeLink.None;
-            var timeout = 0UL;
+            ulong? timeout = null;
             ulong? tag = null;
             while (IsModifier(Peek))
             {
@@ -262,9 +284,11 @@ public static partial class Assembler
                         link = modifier.Text.Equals("link", StringComparison.OrdinalIgnoreCase) ? SqeLink.Link : SqeLink.HardLink;
                         break;
                     case "timeout":
+                        OnlyOnce(modifier, timeout is not null);
                         timeout = ParseDuration();
                         break;
                     default:
+                        OnlyOnce(modifier, tag is not null);
                         var value = Expect(TokenKind.Number, "a tag value");
                         if (value.Negative || value.Suffix.Length > 0)
                         {
@@ -279,18 +303,39 @@ public static partial class Assembler
             program.Steps.Add(new ProgramStep
             {
                 Verb = verb,
-                Args = [.. args.Select(a => a ?? StepArg.Immediate(0, At(head.Column)))],
+                Args = FillUnused(args, At(head.Column)),
                 Save = save,
                 Link = link,
-                Timeout = timeout,
+                Timeout = timeout ?? 0,
                 Tag = tag,
                 IsRaw = raw,
                 Where = At(head.Column),
             });
         }
 
+        /// <summary>Refuses a second 'timeout' or 'tag' on one step: the first value would be silently dropped.</summary>
+        private void OnlyOnce(Token modifier, bool given)
+        {
+            if (given)
+            {
+                throw Fail(modifier, $"a step has at most one '{modifier.Text.ToLowerInvariant()}'");
+            }
+        }
+
+        /// <summary>The arguments, in place, with the ones no parameter fills set to 0 (one shared instance: a step is small).</summary>
+        private static StepArg[] FillUnused(StepArg?[] args, SourceSpan where)
+        {
+            StepArg? zero = null;
+            for (var i = 0; i < args.Length; i++)
+            {
+                args[i] ??= zero ??= StepArg.Immediate(0, where);
+            }
+
+            return args!; // every slot is set now
+        }
+
         private static bool IsModifier(Token token) =>
-            token.Kind == TokenKind.Identifier && token.Text.ToLowerInvariant() is "link" or "hardlink" or "timeout" or "tag";
+            token.Kind == TokenKind.Identifier && Modifiers.Contains(token.Text);
 
         private static string Signature(VerbInfo verb) =>
             verb.Params.Count == 0 ? "none" : string.Join(", ", verb.Params.Select(p => p.Default is null ? p.Name : $"[{p.Name}]"));

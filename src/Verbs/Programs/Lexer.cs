@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -21,7 +22,7 @@ internal enum TokenKind
 /// One token: its text, its column, and for numbers the value and any unit suffix (<c>10ms</c>), for strings the
 /// decoded bytes.
 /// </summary>
-internal sealed record Token(TokenKind Kind, string Text, int Column, ulong Number = 0, bool Negative = false, string Suffix = "", byte[]? Bytes = null);
+internal readonly record struct Token(TokenKind Kind, string Text, int Column, ulong Number = 0, bool Negative = false, string Suffix = "", byte[]? Bytes = null);
 
 /// <summary>
 /// Splits one line of a <c>.vr</c> program into tokens. <c>#</c> starts a comment outside strings. Strings are
@@ -29,9 +30,10 @@ internal sealed record Token(TokenKind Kind, string Text, int Column, ulong Numb
 /// </summary>
 internal static class Lexer
 {
-    public static List<Token> Tokenize(string line, Func<int, string, Diagnostic> error, List<Diagnostic> diagnostics)
+    /// <summary>Replaces the contents of <paramref name="tokens"/> with the tokens of <paramref name="line"/>.</summary>
+    public static void Tokenize(string line, List<Token> tokens, Func<int, string, Diagnostic> error, List<Diagnostic> diagnostics)
     {
-        var tokens = new List<Token>();
+        tokens.Clear();
         var i = 0;
         while (i < line.Length)
         {
@@ -73,22 +75,22 @@ internal static class Lexer
             else if (c == '"')
             {
                 var token = ReadString(line, ref i, error, diagnostics);
-                if (token is null)
+                if (token is not { } text)
                 {
-                    return tokens; // the rest of the line cannot be trusted
+                    return; // the rest of the line cannot be trusted
                 }
 
-                tokens.Add(token);
+                tokens.Add(text);
             }
             else if (char.IsAsciiDigit(c) || (c == '-' && i + 1 < line.Length && char.IsAsciiDigit(line[i + 1])))
             {
                 var token = ReadNumber(line, ref i, error, diagnostics);
-                if (token is null)
+                if (token is not { } number)
                 {
-                    return tokens;
+                    return;
                 }
 
-                tokens.Add(token);
+                tokens.Add(number);
             }
             else if (char.IsAsciiLetter(c) || c == '_')
             {
@@ -102,13 +104,12 @@ internal static class Lexer
             }
             else
             {
-                diagnostics.Add(error(column, $"unexpected character '{c}'"));
-                return tokens;
+                diagnostics.Add(error(column, char.IsSurrogate(c) ? $"a lone UTF-16 surrogate (U+{(int)c:X4}) is not a character" : $"unexpected character '{c}'"));
+                return;
             }
         }
 
         tokens.Add(new Token(TokenKind.End, "", line.Length + 1));
-        return tokens;
     }
 
     private static Token? ReadNumber(string line, ref int i, Func<int, string, Diagnostic> error, List<Diagnostic> diagnostics)
@@ -167,16 +168,23 @@ internal static class Lexer
         {
             if (line[i] != '\\')
             {
-                var rune = Rune.GetRuneAt(line, i);
+                // A lone surrogate (only a C# string can hold one; files are decoded strictly) is no character.
+                if (Rune.DecodeFromUtf16(line.AsSpan(i), out var rune, out var length) != OperationStatus.Done)
+                {
+                    diagnostics.Add(error(i + 1, $"a lone UTF-16 surrogate (U+{(int)line[i]:X4}) is not a character; use \\xNN for raw bytes"));
+                    return null;
+                }
+
                 var n = rune.EncodeToUtf8(utf8);
                 bytes.AddRange(utf8[..n]);
-                i += rune.Utf16SequenceLength;
+                i += length;
                 continue;
             }
 
             if (i + 1 >= line.Length)
             {
-                break;
+                diagnostics.Add(error(i + 1, "unterminated string: the line ends in '\\', which escapes nothing (write \\\\ for a backslash, then the closing '\"')"));
+                return null;
             }
 
             var escape = line[i + 1];

@@ -10,17 +10,19 @@ public sealed class LinkedProgram
 {
     private readonly byte[] _image;
     private readonly Sqe[] _sqes;
+    private readonly Dictionary<uint, LinkedSymbol> _byOffset;
+    private IReadOnlyDictionary<ulong, IReadOnlyList<int>>? _stepsByTag;
 
     internal LinkedProgram(ProgramModel source, IReadOnlyList<LinkedSymbol> symbols, byte[] image, Sqe[] sqes, IReadOnlyList<Diagnostic> warnings)
     {
         Source = source;
         Symbols = symbols;
+        _byOffset = symbols.DistinctBy(s => s.Offset).ToDictionary(s => s.Offset);
         _image = image;
         _sqes = sqes;
         Warnings = warnings;
         Chains = Verifier.Chains(source.Steps);
-        StepsByTag = sqes.Select((sqe, step) => (sqe.Data, step)).GroupBy(x => x.Data)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<int>)[.. g.Select(x => x.step)]);
+        Tags = TagIndex.Of(sqes.Length, step => sqes[step].Data);
     }
 
     /// <summary>The program as written.</summary>
@@ -36,10 +38,15 @@ public sealed class LinkedProgram
     public IReadOnlyList<(int Start, int Count)> Chains { get; }
 
     /// <summary>The steps each data tag belongs to, in submission order (tags are unique unless the program shares them).</summary>
-    public IReadOnlyDictionary<ulong, IReadOnlyList<int>> StepsByTag { get; }
+    public IReadOnlyDictionary<ulong, IReadOnlyList<int>> StepsByTag =>
+        _stepsByTag ??= Enumerable.Range(0, Tags.Count).Select(Tags.At).GroupBy(e => e.Tag)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<int>)[.. g.Select(e => e.Step)]);
+
+    /// <summary>Every step's tag, sorted, for lookups that cost no dictionary per tag.</summary>
+    internal TagIndex Tags { get; }
 
     /// <summary>Whether <paramref name="tag"/> belongs to a step of this program.</summary>
-    public bool HasTag(ulong tag) => StepsByTag.ContainsKey(tag);
+    public bool HasTag(ulong tag) => Tags.First(tag) >= 0;
 
     /// <summary>A fresh matcher of completions to steps.</summary>
     public StepMatcher NewMatcher() => new(this);
@@ -63,13 +70,14 @@ public sealed class LinkedProgram
     }
 
     /// <summary>The symbol at image offset <paramref name="offset"/>, if one starts there.</summary>
-    public LinkedSymbol? SymbolAt(uint offset) => Symbols.FirstOrDefault(s => s.Offset == offset);
+    public LinkedSymbol? SymbolAt(uint offset) => _byOffset.GetValueOrDefault(offset);
 
     /// <summary>Reserves the image in <paramref name="ring"/>'s user memory and relocates the SQEs to it, once.</summary>
     public LoadedProgram LoadInto(IoRing ring)
     {
         ArgumentNullException.ThrowIfNull(ring);
-        var image = ring.Memory.Reserve(Math.Max(1u, (uint)_image.Length), 64);
+        // An empty image takes no memory (alignment 1 cannot fail): a program of no buffers runs on --memory 0.
+        var image = ring.Memory.Reserve((uint)_image.Length, _image.Length == 0 ? 1u : 64u);
         var delta = image.Address - RingLayout.UserBase;
         var relocated = new Sqe[_sqes.Length];
         for (var i = 0; i < _sqes.Length; i++)

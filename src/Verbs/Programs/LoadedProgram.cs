@@ -41,10 +41,18 @@ public sealed class LoadedProgram
         _image.Address + (Program.Symbols.FirstOrDefault(s => s.Name == symbol) ?? throw new ArgumentException($"No symbol '{symbol}'.", nameof(symbol))).Offset;
 
     /// <summary>
+    /// How long after its deadline <see cref="Run"/> may still take: cancelling what is left and reaping it, and — on
+    /// a server that stopped answering — the client's wait for an answer (at most 1 s past the enter's timeout, then
+    /// the server counts as gone). Measured on the wall clock; on a <see cref="ISteppableClock"/> no time passes.
+    /// </summary>
+    public static TimeSpan DeadlineSlack { get; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Runs the program once and collects every completion. Steps still missing when <paramref name="timeout"/>
     /// has passed (measured on <paramref name="time"/>) are cancelled and reported in
-    /// <see cref="ProgramRun.MissingSteps"/>. On a <see cref="ISteppableClock"/> the run never blocks: when nothing
-    /// else moves, it steps the clock to the next timer.
+    /// <see cref="ProgramRun.MissingSteps"/>; the run returns by then plus <see cref="DeadlineSlack"/>, whatever the
+    /// kernel does. On a <see cref="ISteppableClock"/> the run never blocks: when nothing else moves, it steps the
+    /// clock to the next timer.
     /// </summary>
     public ProgramRun Run(TimeSpan? timeout = null, TimeProvider? time = null)
     {
@@ -72,8 +80,15 @@ public sealed class LoadedProgram
                 }
             }
 
-            var progressed = _ring.Enter(_ring.SqPending, 0).Consumed > 0;
+            // Every enter carries the time left, so that a server that stops answering cannot hold the run past it.
+            var entered = _ring.Enter(_ring.SqPending, 0, Remaining(time, deadline));
+            var progressed = entered.Consumed > 0;
             progressed |= Reap(matcher, byStep, order, stray);
+            if (IsGone(entered.Error))
+            {
+                break;
+            }
+
             if (progressed || order.Count == _sqes.Length)
             {
                 continue;
@@ -86,20 +101,17 @@ public sealed class LoadedProgram
                 {
                     break;
                 }
-            }
-            else
-            {
-                // Blocks until a completion arrives or the ring's enter timeout passes.
-                var waited = time.GetTimestamp() < deadline ? _ring.Enter(0, 1) : new EnterResult(0, Errno.ETIMEDOUT);
-                if (!Reap(matcher, byStep, order, stray) && (waited.Error == Errno.ETIMEDOUT || time.GetTimestamp() >= deadline))
-                {
-                    break;
-                }
 
+                Reap(matcher, byStep, order, stray);
                 continue;
             }
 
-            Reap(matcher, byStep, order, stray);
+            // Blocks until a completion arrives or the time left (or the ring's enter timeout) passes.
+            var waited = time.GetTimestamp() < deadline ? _ring.Enter(0, 1, Remaining(time, deadline)) : new EnterResult(0, Errno.ETIMEDOUT);
+            if (!Reap(matcher, byStep, order, stray) && (waited.Error == Errno.ETIMEDOUT || IsGone(waited.Error) || time.GetTimestamp() >= deadline))
+            {
+                break;
+            }
         }
 
         var missing = Enumerable.Range(0, _sqes.Length).Where(i => byStep[i] is null).ToList();
@@ -108,42 +120,61 @@ public sealed class LoadedProgram
         return new ProgramRun(Program, order, registers, missing, stray);
     }
 
+    /// <summary>The time left until <paramref name="deadline"/> on <paramref name="time"/>, never negative.</summary>
+    private static TimeSpan Remaining(TimeProvider time, long deadline)
+    {
+        var left = deadline - time.GetTimestamp();
+        return left <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)left / time.TimestampFrequency);
+    }
+
+    /// <summary>Whether an enter's error means the ring can do nothing more (torn down, or its server gone).</summary>
+    private static bool IsGone(Errno error) => error is Errno.EPIPE or Errno.EINVAL or Errno.ECANCELED;
+
     /// <summary>
     /// Cancels the steps still missing at the deadline (CANCEL ALL by tag; the CANCELs carry tags the program does
-    /// not use) and reaps until they have completed, so that nothing of this run is left in the ring.
+    /// not use) and reaps until they have completed, so that nothing of this run is left in the ring. A CANCEL is
+    /// always consumed and completes at once, so this ends after a few enters; it stops early when the ring is
+    /// gone, and after a few rounds in which nothing moved (a server that stopped answering gives up on its own).
     /// </summary>
     private void CancelLeftovers(List<ulong> missingTags, List<Cqe> stray)
     {
+        const int IdleRounds = 2;
         var tag = ulong.MaxValue;
-        foreach (var target in missingTags)
+        var next = 0;
+        for (var idle = 0; idle < IdleRounds;)
         {
-            while (Program.HasTag(tag))
+            while (next < missingTags.Count && _ring.SqSpace > 0)
             {
-                tag--;
+                while (Program.HasTag(tag))
+                {
+                    tag--;
+                }
+
+                _ring.Push(VerbRing.Verbs.Sqes.Cancel(missingTags[next++], (ulong)CancelMode.All, data: tag--));
             }
 
-            while (!_ring.TryPush(VerbRing.Verbs.Sqes.Cancel(target, (ulong)CancelMode.All, data: tag)))
+            // A zero timeout: the enter never waits (wait is 0), and a silent server is given up on soonest.
+            var entered = _ring.Enter(_ring.SqPending, 0, TimeSpan.Zero);
+            var popped = Drain(stray);
+            if (IsGone(entered.Error))
             {
-                _ring.Enter(_ring.SqPending, 0);
-                Drain(stray);
+                return;
             }
 
-            tag--;
-        }
-
-        for (var rounds = 0; rounds < 4 && (_ring.SqPending > 0 || rounds == 0); rounds++)
-        {
-            _ring.Enter(_ring.SqPending, 0);
-            Drain(stray);
+            idle = entered.Consumed == 0 && !popped ? idle + 1 : 0;
         }
     }
 
-    private void Drain(List<Cqe> stray)
+    private bool Drain(List<Cqe> stray)
     {
+        var any = false;
         while (_ring.TryPop(out var cqe))
         {
             stray.Add(cqe);
+            any = true;
         }
+
+        return any;
     }
 
     private bool Reap(StepMatcher matcher, Cqe?[] byStep, List<StepCompletion> order, List<Cqe> stray)
@@ -152,7 +183,7 @@ public sealed class LoadedProgram
         while (_ring.TryPop(out var cqe))
         {
             any = true;
-            if (matcher.Match(cqe.Data) is { } step)
+            if (matcher.Match(cqe.Data, cqe.Op) is { } step)
             {
                 byStep[step] = cqe;
                 order.Add(new StepCompletion(step, cqe));

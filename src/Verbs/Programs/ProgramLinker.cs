@@ -22,11 +22,18 @@ public static class ProgramLinker
     /// <summary>Checks <paramref name="program"/> against <paramref name="shape"/> and links it; throws on errors.</summary>
     public static LinkedProgram Link(ProgramModel program, RingShape shape)
     {
+        return TryLink(program, shape, out var diagnostics) ?? throw new ProgramException(diagnostics);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="program"/> against <paramref name="shape"/> once and links it; null when the verifier
+    /// finds an error. <paramref name="diagnostics"/> holds every finding either way.
+    /// </summary>
+    public static LinkedProgram? TryLink(ProgramModel program, RingShape shape, out List<Diagnostic> diagnostics)
+    {
         ArgumentNullException.ThrowIfNull(program);
-        var diagnostics = Verifier.Check(program, shape);
-        return diagnostics.Any(d => d.Severity == Severity.Error)
-            ? throw new ProgramException(diagnostics)
-            : LinkUnchecked(program, diagnostics);
+        diagnostics = Verifier.Check(program, shape);
+        return diagnostics.Any(d => d.Severity == Severity.Error) ? null : LinkUnchecked(program, diagnostics);
     }
 
     /// <summary>Links without the verifier (for tools that study programs the verifier would refuse).</summary>
@@ -40,7 +47,12 @@ public static class ProgramLinker
         }
 
         var byName = symbols.ToDictionary(s => s.Name);
-        var sqes = program.Steps.Select((step, index) => Encode(step, index, byName)).ToArray();
+        var sqes = new Sqe[program.Steps.Count];
+        for (var i = 0; i < sqes.Length; i++)
+        {
+            sqes[i] = Encode(program.Steps[i], i, byName);
+        }
+
         return new LinkedProgram(program, symbols, image, sqes, diagnostics);
     }
 
@@ -73,38 +85,34 @@ public static class ProgramLinker
 
     private static Sqe Encode(ProgramStep step, int index, Dictionary<string, LinkedSymbol> symbols)
     {
-        var loads = new byte[5];
-        var values = new ulong[5];
-        for (var i = 0; i < 5; i++)
-        {
-            var arg = step.Args[i];
-            loads[i] = arg.Kind == ArgKind.Register ? arg.Register.Specifier : SqeFlags.RegNone;
-            values[i] = arg.Kind switch
-            {
-                ArgKind.Immediate or ArgKind.Register => arg.Value, // a load's immediate is its modifier
-                ArgKind.Address => RingLayout.UserBase + symbols[arg.Symbol!].Offset,
-                ArgKind.Length => symbols[arg.Symbol!].Size,
-                _ => 0,
-            };
-        }
-
         var link = step.Link switch
         {
             SqeLink.Link => SqeFlags.Link,
             SqeLink.HardLink => SqeFlags.HardLink,
             _ => 0u,
         };
+        var args = step.Args;
         return new Sqe
         {
             Timeout = step.Timeout,
             Data = step.Tag ?? (ulong)index,
             Op = step.Verb.Op,
-            Flags = SqeFlags.Compose(loads[0], loads[1], loads[2], loads[3], loads[4], step.Save.Specifier, link),
-            Arg0 = values[0],
-            Arg1 = values[1],
-            Arg2 = values[2],
-            Arg3 = values[3],
-            Arg4 = values[4],
+            Flags = SqeFlags.Compose(LoadOf(args[0]), LoadOf(args[1]), LoadOf(args[2]), LoadOf(args[3]), LoadOf(args[4]), step.Save.Specifier, link),
+            Arg0 = ValueOf(args[0], symbols),
+            Arg1 = ValueOf(args[1], symbols),
+            Arg2 = ValueOf(args[2], symbols),
+            Arg3 = ValueOf(args[3], symbols),
+            Arg4 = ValueOf(args[4], symbols),
         };
     }
+
+    private static byte LoadOf(StepArg arg) => arg.Kind == ArgKind.Register ? arg.Register.Specifier : SqeFlags.RegNone;
+
+    private static ulong ValueOf(StepArg arg, Dictionary<string, LinkedSymbol> symbols) => arg.Kind switch
+    {
+        ArgKind.Immediate or ArgKind.Register => arg.Value, // a load's immediate is its modifier
+        ArgKind.Address => RingLayout.UserBase + symbols[arg.Symbol!].Offset,
+        ArgKind.Length => symbols[arg.Symbol!].Size,
+        _ => 0,
+    };
 }

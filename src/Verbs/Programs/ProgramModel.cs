@@ -9,8 +9,8 @@ public sealed class ProgramModel
     /// <summary>The file the program came from (or "builder").</summary>
     public required string File { get; init; }
 
-    /// <summary>Buffers and data, in declaration order.</summary>
-    public List<SymbolDecl> Symbols { get; } = [];
+    /// <summary>Buffers and data, in declaration order, indexed by name.</summary>
+    public SymbolTable Symbols { get; } = [];
 
     /// <summary>Registers set before the program runs.</summary>
     public List<RegisterInit> Sets { get; } = [];
@@ -19,7 +19,7 @@ public sealed class ProgramModel
     public List<ProgramStep> Steps { get; } = [];
 
     /// <summary>The symbol named <paramref name="name"/>, or null.</summary>
-    public SymbolDecl? FindSymbol(string name) => Symbols.FirstOrDefault(s => s.Name == name);
+    public SymbolDecl? FindSymbol(string name) => Symbols.Find(name);
 }
 
 /// <summary>A named range of user memory: a zeroed buffer, or data with initial bytes.</summary>

@@ -9,7 +9,9 @@ public sealed record RingShape(uint SqEntries = 64, uint UserMemorySize = 64 * 1
 /// Checks a program before anything runs. Errors: a register loaded that no earlier step saves and no <c>set</c>
 /// defines; a register loaded in one chain and saved by another that can interleave with it (a race); a chain
 /// longer than the SQ; a count larger than the buffer it goes with; more user memory than the ring has. Warnings:
-/// <c>link</c> on the last step (links never span enters), two steps with one tag, a CANCEL of a tag no step has.
+/// <c>link</c> on the last step (links never span enters), two steps with one tag, a CANCEL of a tag no step has, no
+/// steps at all.
+/// Each check is one pass over the program (or one sort of its tags), so checking is linear in its size.
 /// </summary>
 public static class Verifier
 {
@@ -23,9 +25,15 @@ public static class Verifier
         CheckRegisters(program, chains, diagnostics);
         CheckChains(program, chains, shape, diagnostics);
         CheckBuffers(program, diagnostics);
-        CheckTags(program, diagnostics);
-        CheckCancels(program, diagnostics);
+        var tags = TagIndex.Of(program.Steps.Count, i => program.Steps[i].Tag ?? (ulong)i);
+        CheckTags(program, tags, diagnostics);
+        CheckCancels(program, tags, diagnostics);
         CheckMemory(program, shape, diagnostics);
+        if (program.Steps.Count == 0)
+        {
+            diagnostics.Add(new Diagnostic(Severity.Warning, new SourceSpan(program.File, 1, 1), "the program has no steps: running it submits nothing"));
+        }
+
         diagnostics.Sort((a, b) => (a.Where.Line, a.Where.Column).CompareTo((b.Where.Line, b.Where.Column)));
         return diagnostics;
     }
@@ -50,25 +58,36 @@ public static class Verifier
 
     private static void CheckRegisters(ProgramModel program, List<(int Start, int Count)> chains, List<Diagnostic> diagnostics)
     {
-        var defined = program.Sets.Select(s => s.Register.Index).ToHashSet();
+        var savers = RegisterSavers.Of(program.Steps, chains);
+        var defined = 0;
+        foreach (var set in program.Sets)
+        {
+            defined |= 1 << set.Register.Index;
+        }
+
         for (var c = 0; c < chains.Count; c++)
         {
             var (start, count) = chains[c];
-            var savedInChain = new HashSet<int>();
+            var savedInChain = 0;
+            var pendedBefore = false; // whether a step of this chain before the current one may pend
             for (var i = start; i < start + count; i++)
             {
                 var step = program.Steps[i];
-                foreach (var arg in step.Args.Where(a => a.Kind == ArgKind.Register))
+                foreach (var arg in step.Args)
                 {
+                    if (arg.Kind != ArgKind.Register || arg.Register.IsNone)
+                    {
+                        continue;
+                    }
+
                     var register = arg.Register;
-                    var racing = RacingSaver(program, chains, c, i, register);
-                    var savedEarlier = Enumerable.Range(0, c).Any(o => SaverIn(program, chains[o], register) is not null);
-                    if (racing is { } saver)
+                    var bit = 1 << register.Index;
+                    if (savers.Racing(register.Index, c, pendedBefore) is { } saver)
                     {
                         diagnostics.Add(new Diagnostic(Severity.Error, arg.Where,
-                            $"{register} is also saved by another chain ({saver.Where}), and one of the two chains may wait, letting the other run in between: which value this step loads is a race — link the steps into one chain or use another register"));
+                            $"{register} is also saved by another chain ({program.Steps[saver].Where}), and one of the two chains may wait, letting the other run in between: which value this step loads is a race — link the steps into one chain or use another register"));
                     }
-                    else if (!savedInChain.Contains(register.Index) && !savedEarlier && !defined.Contains(register.Index))
+                    else if ((savedInChain & bit) == 0 && !savers.SavedBefore(register.Index, c) && (defined & bit) == 0)
                     {
                         diagnostics.Add(new Diagnostic(Severity.Error, arg.Where,
                             $"{register} is loaded here, but no earlier step saves it and no 'set {register}' defines it"));
@@ -77,50 +96,19 @@ public static class Verifier
 
                 if (!step.Save.IsNone)
                 {
-                    savedInChain.Add(step.Save.Index);
+                    savedInChain |= 1 << step.Save.Index;
                 }
+
+                pendedBefore |= MayPend(step);
             }
         }
-    }
-
-    /// <summary>
-    /// A save into <paramref name="register"/> by another chain that can interleave with the load at step
-    /// <paramref name="step"/> of chain <paramref name="chain"/>. Chains start in order and run without a pause
-    /// until a step pends, so an earlier chain's save is settled if that chain cannot pend before it, and a later
-    /// chain's save cannot come first if this chain cannot pend before the load.
-    /// </summary>
-    private static ProgramStep? RacingSaver(ProgramModel program, List<(int Start, int Count)> chains, int chain, int step, Reg register)
-    {
-        var loaderPendsFirst = Enumerable.Range(chains[chain].Start, step - chains[chain].Start).Any(j => MayPend(program.Steps[j]));
-        for (var other = 0; other < chains.Count; other++)
-        {
-            if (other == chain || SaverIn(program, chains[other], register) is not { } saver)
-            {
-                continue;
-            }
-
-            var (start, count) = chains[other];
-            var lastSave = Enumerable.Range(start, count).Last(j => program.Steps[j].Save == register);
-            var settled = other < chain
-                ? !Enumerable.Range(start, lastSave - start + 1).Any(j => MayPend(program.Steps[j]))
-                : !loaderPendsFirst;
-            if (!settled)
-            {
-                return saver;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>Whether a step's verb can wait (and so let other chains run in between).</summary>
-    private static bool MayPend(ProgramStep step) =>
+    internal static bool MayPend(ProgramStep step) =>
         step.IsRaw
         || step.Verb.Op is (uint)Op.Read or (uint)Op.Write or (uint)Op.Poll
         || (step.Verb.Op == (uint)Op.Nop && !Abi.IsNoTimeout(step.Timeout));
-
-    private static ProgramStep? SaverIn(ProgramModel program, (int Start, int Count) chain, Reg register) =>
-        Enumerable.Range(chain.Start, chain.Count).Select(j => program.Steps[j]).FirstOrDefault(s => s.Save == register && !register.IsNone);
 
     private static void CheckChains(ProgramModel program, List<(int Start, int Count)> chains, RingShape shape, List<Diagnostic> diagnostics)
     {
@@ -164,35 +152,33 @@ public static class Verifier
         }
     }
 
-    private static void CheckTags(ProgramModel program, List<Diagnostic> diagnostics)
+    private static void CheckTags(ProgramModel program, TagIndex tags, List<Diagnostic> diagnostics)
     {
-        var seen = new Dictionary<ulong, int>();
-        for (var i = 0; i < program.Steps.Count; i++)
+        for (var position = 1; position < tags.Count; position++)
         {
-            var tag = program.Steps[i].Tag ?? (ulong)i;
-            if (seen.TryGetValue(tag, out var first))
+            var (tag, step) = tags.At(position);
+            if (tags.At(position - 1).Tag != tag)
             {
-                diagnostics.Add(new Diagnostic(Severity.Warning, program.Steps[i].Where,
-                    $"tag {tag} is also the tag of step {first} ({program.Steps[first].Where}); one CANCEL reaches both, and their completions are matched to steps oldest first"));
+                continue;
             }
-            else
-            {
-                seen[tag] = i;
-            }
+
+            var first = tags.At(tags.First(tag)).Step;
+            diagnostics.Add(new Diagnostic(Severity.Warning, program.Steps[step].Where,
+                $"tag {tag} is also the tag of step {first} ({program.Steps[first].Where}); one CANCEL reaches both, and a completion is matched to the oldest step of its verb with that tag not yet completed"));
         }
     }
 
-    private static void CheckCancels(ProgramModel program, List<Diagnostic> diagnostics)
+    private static void CheckCancels(ProgramModel program, TagIndex tags, List<Diagnostic> diagnostics)
     {
-        var tags = program.Steps.Select((s, i) => s.Tag ?? (ulong)i).ToHashSet();
-        foreach (var step in program.Steps.Where(s => !s.IsRaw && s.Verb.Op == (uint)Op.Cancel))
+        foreach (var step in program.Steps)
         {
-            var target = step.Args[0];
-            if (target.Kind == ArgKind.Immediate && !tags.Contains(target.Value))
+            if (step.IsRaw || step.Verb.Op != (uint)Op.Cancel || step.Args[0] is not { Kind: ArgKind.Immediate } target || tags.First(target.Value) >= 0)
             {
-                diagnostics.Add(new Diagnostic(Severity.Warning, target.Where,
-                    $"cancel targets tag {target.Value}, which no step of this program has; it will complete with ENOENT"));
+                continue;
             }
+
+            diagnostics.Add(new Diagnostic(Severity.Warning, target.Where,
+                $"cancel targets tag {target.Value}, which no step of this program has; it will complete with ENOENT"));
         }
     }
 

@@ -43,7 +43,7 @@ public sealed class CAbiTests : IDisposable
         var socket = Path.Combine(_folder, "server.sock");
         using var server = new VerbRing.Kernel.Server.RingServer(RingFactory.CreateDefault(fileSystem: files), socket);
 
-        Run(program, "connect", socket).ShouldContain("c abi: 28 passed, 0 failed");
+        Run(program, "connect", socket).ShouldContain("c abi: 30 passed, 0 failed");
 
         files.ReadFile("/hello.txt").ShouldBe("Hello from the ring!\n"u8.ToArray());
         server.WaitForClients(0, TimeSpan.FromSeconds(30)).ShouldBeTrue("the server noticed the C client leave");

@@ -147,4 +147,69 @@ public sealed class AllocationTests
         (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0L);
         files.OpenHandles.ShouldBe(0);
     }
+
+    [Fact]
+    public void Enter_ManyPendingPollsOnAnEightEntryRing_GrowThePoolOnceThenAllocateNothing()
+    {
+        const int Polls = 512;
+        using var ring = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new ManualClock())
+            .Create(new RingOptions { SqEntries = 8, CqEntries = 8 });
+        var buffer = ring.Memory.Reserve(8);
+        ring.Push(Sqes.Pipe(save: Reg.R0));
+        ring.SubmitAndWait();
+        ring.TryPop(out var piped).ShouldBeTrue();
+        piped.Error.ShouldBe(0);
+
+        void Expect(bool condition, string what)
+        {
+            if (!condition)
+            {
+                throw new InvalidOperationException(what);
+            }
+        }
+
+        // 512 POLLs pend on an 8-slot start (the pool grows), one WRITE wakes them all, their CQEs pass through an
+        // 8-entry CQ by way of the backlog, and a READ empties the pipe for the next round.
+        void Round()
+        {
+            for (var pushed = 0; pushed < Polls; pushed += 8)
+            {
+                for (var i = 0; i < 8; i++)
+                {
+                    ring.Push(Sqes.Poll(Reg.R0.Low, PollEvents.Read));
+                }
+
+                Expect(ring.Enter(8, 0) == new EnterResult(8, Errno.OK), "the POLLs were consumed");
+            }
+
+            ring.Push(Sqes.Write(Reg.R0.High, buffer, 1));
+            Expect(ring.Enter(1, 0) == new EnterResult(1, Errno.OK), "the WRITE was consumed");
+            for (var seen = 0; seen < Polls + 1;)
+            {
+                while (ring.TryPop(out var cqe))
+                {
+                    Expect(cqe.Error == 0, "a POLL or the WRITE failed");
+                    seen++;
+                }
+
+                ring.Enter(0, 0); // flushes the backlog into the CQ slots just freed
+            }
+
+            ring.Push(Sqes.Read(Reg.R0.Low, buffer, 8));
+            Expect(ring.SubmitAndWait() == new EnterResult(1, Errno.OK) && ring.TryPop(out var read) && read.Result == 1, "the READ emptied the pipe");
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            Round(); // warm up: JIT, tiering, and the pool's, wait queue's and ready queue's growth
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 50; i++)
+        {
+            Round();
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0L);
+    }
 }

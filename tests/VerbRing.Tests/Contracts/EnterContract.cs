@@ -95,16 +95,67 @@ public abstract class EnterContract : KernelContract
     }
 
     [Fact]
-    public void Enter_InFlightLimit_ConsumesOnlyWhatFits()
+    public void Enter_WaitingLimitReached_VerbThatWouldPendFailsWithEagainAndConsumptionGoesOn()
     {
         using var ring = NewRing(new RingOptions { SqEntries = 16, CqEntries = 4, MaxInFlight = 4 });
-        for (var i = 0; i < 10; i++)
+        var (read, write) = ring.Pipe(Reg.R0);
+        var message = ring.Put("x");
+        for (var i = 0; i < 4; i++)
         {
-            ring.Ring.Push(Sqes.Nop(data: (ulong)i));
+            ring.Ring.Push(Sqes.Poll(read, (ulong)PollEvents.Read, data: (ulong)i));
         }
 
-        ring.Ring.Enter(10, 0).ShouldBe(new EnterResult(4, Errno.OK));
-        ring.Ring.SqPending.ShouldBe(6u);
+        // The fifth would wait past the limit: EAGAIN at once, and its LINK successor is cancelled. A NOP, a CANCEL
+        // and the WRITE that wakes the four are consumed in the same enter all the same.
+        ring.Ring.Push(Sqes.Poll(read, (ulong)PollEvents.Read, link: SqeLink.Link, data: 4));
+        ring.Ring.Push(Sqes.Nop(data: 5));
+        ring.Ring.Push(Sqes.Cancel(3, data: 6));
+        ring.Ring.Push(Sqes.Write(write, message.Address, 1, data: 7));
+        ring.Ring.Enter(8, 0).ShouldBe(new EnterResult(8, Errno.OK));
+
+        var cqes = new List<Cqe>();
+        while (cqes.Count < 8)
+        {
+            cqes.AddRange(ring.PopAll());
+            ring.Ring.Enter(0, 0).Error.ShouldBeOneOf(Errno.OK, Errno.EBUSY);
+        }
+
+        cqes.Select(c => (c.Data, c.ErrorCode())).ShouldBe(
+            [(4UL, Errno.EAGAIN), (5UL, Errno.ECANCELED), (6UL, Errno.OK), (3UL, Errno.ECANCELED), (7UL, Errno.OK), (0UL, Errno.OK), (1UL, Errno.OK), (2UL, Errno.OK)]);
+        ring.InFlight.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Enter_ThousandsOfPollsPendingOnAnEightEntryRing_AllConsumedAndAllCancellable()
+    {
+        using var ring = NewRing(new RingOptions { SqEntries = 8, CqEntries = 8 });
+        var (read, _) = ring.Pipe(Reg.R0);
+        const int Polls = 3000;
+        for (var pushed = 0; pushed < Polls;)
+        {
+            while (pushed < Polls && ring.Ring.TryPush(Sqes.Poll(read, (ulong)PollEvents.Read, data: 1)))
+            {
+                pushed++;
+            }
+
+            ring.Ring.Enter(ring.Ring.SqPending, 0).Error.ShouldBe(Errno.OK, "a pending operation never holds up the SQ");
+        }
+
+        ring.InFlight.ShouldBe(Polls, "every POLL pends in a slot of its own: the pool grew");
+        ring.PopAll().ShouldBeEmpty();
+
+        ring.Ring.Push(Sqes.Cancel(1, data: 2));
+        ring.Ring.Enter(1, 0).ShouldBe(new EnterResult(1, Errno.OK), "a CANCEL always gets through");
+        var cqes = new List<Cqe>();
+        while (cqes.Count < Polls + 1)
+        {
+            cqes.AddRange(ring.PopAll());
+            ring.Ring.Enter(0, 0).Error.ShouldBeOneOf(Errno.OK, Errno.EBUSY);
+        }
+
+        (cqes[0].Data, cqes[0].ErrorCode(), cqes[0].Result).ShouldBe((2UL, Errno.OK, (ulong)Polls), "the CANCEL found every one");
+        cqes.Skip(1).ShouldAllBe(c => c.Data == 1 && c.Error == (int)Errno.ECANCELED);
+        ring.InFlight.ShouldBe(0);
     }
 
     [Fact]
@@ -159,33 +210,35 @@ public abstract class EnterContract : KernelContract
     [Fact]
     public void Enter_ThousandSqesIntoAnEightEntryCqWithoutReaping_DeliversAllInOrderWithBoundedMemory()
     {
-        using var ring = NewRing(new RingOptions { SqEntries = 1024, CqEntries = 8, MaxInFlight = 64 });
+        using var ring = NewRing(new RingOptions { SqEntries = 1024, CqEntries = 8 });
         for (var i = 0; i < 1000; i++)
         {
             ring.Ring.Push(Sqes.Nop(link: i % 5 == 4 ? SqeLink.None : SqeLink.Link, data: (ulong)i));
         }
 
         // Enter again and again without reaping: the CQ fills, completions wait in the backlog, and enter refuses
-        // new work (EBUSY) instead of letting the backlog grow; the in-flight limit bounds the kernel's memory.
+        // new work (EBUSY) instead of letting the backlog grow: it holds at most one enter's SQEs.
         var first = ring.Ring.Enter(1000, 0);
-        first.ShouldBe(new EnterResult(64, Errno.OK));
+        first.ShouldBe(new EnterResult(1000, Errno.OK));
+        ring.InFlight.ShouldBe(992, "what did not fit in the CQ waits in the backlog");
+        ring.Ring.Push(Sqes.Nop(data: 1000));
         for (var i = 0; i < 10; i++)
         {
             ring.Ring.Enter(1000, 0).ShouldBe(new EnterResult(0, Errno.EBUSY));
-            ring.InFlight.ShouldBeLessThanOrEqualTo(64);
+            ring.InFlight.ShouldBe(992);
         }
 
         ring.Ring.CqUnread.ShouldBe(8u);
         var seen = new List<ulong>();
-        while (seen.Count < 1000)
+        while (seen.Count < 1001)
         {
             seen.AddRange(ring.PopAll().Select(c => c.Data));
             var entered = ring.Ring.Enter(1000, 0);
             entered.Error.ShouldBeOneOf(Errno.OK, Errno.EBUSY);
-            ring.InFlight.ShouldBeLessThanOrEqualTo(64);
+            ring.InFlight.ShouldBeLessThanOrEqualTo(992);
         }
 
-        seen.ShouldBe(Enumerable.Range(0, 1000).Select(i => (ulong)i), "every CQE, once, in order");
+        seen.ShouldBe(Enumerable.Range(0, 1001).Select(i => (ulong)i), "every CQE, once, in order");
     }
 
     [Fact]

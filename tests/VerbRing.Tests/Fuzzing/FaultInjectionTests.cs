@@ -34,7 +34,7 @@ public sealed class FaultInjectionTests
         failure.RoundSeed.ShouldBe(seed);
         failure.Kernel.ShouldBe(FuzzRound.KernelOf(seed));
         failure.Message.ShouldMatch(pattern);
-        Fuzzer.ReproduceCommand(failure).ShouldBe($"verbring fuzz --seed {seed} --rounds 1");
+        Fuzzer.ReproduceCommand(failure).ShouldBe($"verbring fuzz --start-seed {seed} --rounds 1");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class FuzzCliTests
     [Fact]
     public void Fuzz_FixedSeedAndSqeBudget_ExitsZeroAndPrintsTheSeed()
     {
-        var result = CliRunner.Run("fuzz", "--sqes", "5000", "--seed", "7");
+        var result = CliRunner.Run("fuzz", "--sqes", "5000", "--start-seed", "7");
 
         result.ExitCode.ShouldBe(0, result.Out + result.Error);
         result.Out.ShouldContain("seed 7");
@@ -23,7 +23,7 @@ public sealed class FuzzCliTests
     [Fact]
     public void Fuzz_Json_IsOneObject()
     {
-        var result = CliRunner.Run("fuzz", "--rounds", "2", "--seed", "7", "--kernel", "kernel-thread", "--json");
+        var result = CliRunner.Run("fuzz", "--rounds", "2", "--start-seed", "7", "--kernel", "kernel-thread", "--json");
 
         result.ExitCode.ShouldBe(0, result.Error);
         using var json = JsonDocument.Parse(result.Out);
@@ -40,7 +40,8 @@ public sealed class FuzzCliTests
     [InlineData("--rounds", "-3", "--rounds must be positive")]
     [InlineData("--dir", "/no/such/folder", "no such folder")]
     [InlineData("--kernel", "quantum", "quantum")]
-    [InlineData("--seed", "many", "many")]
+    [InlineData("--start-seed", "many", "--start-seed many: write a whole number")]
+    [InlineData("--seed", "7", "fuzz --seed is now --start-seed")]
     public void Fuzz_BadInput_ExitsOneWithAClearMessage(string option, string value, string message)
     {
         var result = CliRunner.Run("fuzz", option, value);
@@ -61,7 +62,7 @@ public sealed class FuzzCliTests
 
         code.ShouldBe(CliApp.CheckFailed);
         output.ToString().ShouldContain("FAILED round seed 44 (server): ");
-        output.ToString().ShouldContain("  reproduce: verbring fuzz --seed 44 --rounds 1");
+        output.ToString().ShouldContain("  reproduce: verbring fuzz --start-seed 44 --rounds 1");
         output.ToString().ShouldContain("failures: 1");
     }
 }

@@ -9,7 +9,7 @@ namespace VerbRing.Tests.InProcess;
 /// <summary>
 /// The fast path (SQEs run straight from the enter's copies, no slot unless one pends or finds the CQ full) is only
 /// an optimisation: random programs — chains that pend on pipes, break, cancel each other, overflow a small CQ and a
-/// small in-flight pool, time out — complete exactly alike with it on and off. Same enter results, same CQEs in the
+/// small limit on waiting operations (EAGAIN), time out — complete exactly alike with it on and off. Same enter results, same CQEs in the
 /// same order, same registers, same user memory, and sound bookkeeping after every step.
 /// </summary>
 public sealed class FastPathTests
@@ -29,6 +29,7 @@ public sealed class FastPathTests
             counts.CancelledMembers += run.Counts.CancelledMembers;
             counts.Adopted += run.Counts.Adopted;
             counts.QueuedBehind += run.Counts.QueuedBehind;
+            counts.Refused += run.Counts.Refused;
             counts.Backlogged += run.Counts.Backlogged;
             counts.HandedOverAtACancel += run.Counts.HandedOverAtACancel;
             counts.HandedOverAfterAWake += run.Counts.HandedOverAfterAWake;
@@ -39,6 +40,7 @@ public sealed class FastPathTests
         counts.Ran.ShouldBeGreaterThan(consumed * 2 / 5, "a large share ran on the fast path (about half: these programs are full of CANCELs and wakes, which hand the rest of their enter over)");
         counts.Adopted.ShouldBeGreaterThan(0, "verbs pended on the fast path");
         counts.QueuedBehind.ShouldBeGreaterThan(0, "chain members waited behind them");
+        counts.Refused.ShouldBeGreaterThan(0, "verbs that would have waited past the limit completed with EAGAIN");
         counts.Backlogged.ShouldBeGreaterThan(0, "completions found the CQ full");
         counts.HandedOverAtACancel.ShouldBeGreaterThan(0, "CANCELs took the rest of an enter to the general path");
         counts.HandedOverAfterAWake.ShouldBeGreaterThan(0, "wakes took the rest of an enter to the general path");
@@ -122,6 +124,68 @@ public sealed class FastPathTests
         }
 
         recorder.Entries.Select(e => (e.Operation.Data, e.Operation.Error)).ShouldBe([(7UL, Errno.ECANCELED), (8UL, Errno.ECANCELED)]);
+    }
+
+    [Fact]
+    public void ThousandsPendingOnAnEightEntryRing_GrowThePoolAndRefusePastTheLimitAlikeOnBothPaths()
+    {
+        // Chains that pend (POLL → NOP), lone POLLs and sleeps, far past the pool's first chunk of eight slots and
+        // then past a limit of 1 000 waiting operations: both paths grow alike, refuse the same SQEs with EAGAIN
+        // (cancelling the same successors), and complete the same way once a CANCEL and a WRITE end it all.
+        var options = new RingOptions { SqEntries = 8, CqEntries = 8, MaxInFlight = 1000 };
+        using var fast = Ring(options, fastPath: true);
+        using var general = Ring(options, fastPath: false);
+        var message = fast.Put("x");
+        general.Put("x").Address.ShouldBe(message.Address);
+        Both(fast, general, [Sqes.Pipe(save: Reg.R0)], "the pipe");
+        var peak = 0;
+        for (var round = 0; round < 200; round++)
+        {
+            var tag = (ulong)(round % 7);
+            Both(fast, general, [
+                Sqes.Poll(Reg.R0.Low, PollEvents.Read, link: SqeLink.Link, data: tag),
+                Sqes.Nop(data: tag),
+                Sqes.Poll(Reg.R0.Low, PollEvents.Read, link: SqeLink.HardLink, data: tag),
+                Sqes.Nop(data: tag, timeout: 60_000_000_000),
+                Sqes.Poll(Reg.R0.Low, PollEvents.Read, data: tag),
+                Sqes.Poll(Reg.R0.Low, PollEvents.Read, link: SqeLink.Link, data: tag),
+                Sqes.Nop(link: SqeLink.Link, data: tag),
+                Sqes.Nop(data: tag)], $"round {round}");
+            peak = Math.Max(peak, fast.InFlight);
+        }
+
+        peak.ShouldBeGreaterThanOrEqualTo(1000, "the pool grew far past its first eight slots, up to the limit");
+        fast.FastPathCounts.Refused.ShouldBeGreaterThan(0, "the limit of waiting operations was reached");
+        Both(fast, general, [Sqes.Cancel(3, data: 100), Sqes.Write(Reg.R0.High, message, 1, data: 101)], "the CANCEL and the WRITE");
+        for (var i = 0; fast.InFlight > 0 && i < 10_000; i++)
+        {
+            Both(fast, general, [], "draining");
+        }
+
+        fast.Clock.Advance(TimeSpan.FromMinutes(1));
+        general.Clock.Advance(TimeSpan.FromMinutes(1));
+        Compare(fast, general, reap: int.MaxValue, "the sleeps");
+        for (var i = 0; fast.InFlight > 0 && i < 10_000; i++)
+        {
+            Both(fast, general, [], "draining the sleeps");
+        }
+
+        fast.InFlight.ShouldBe(0);
+    }
+
+    /// <summary>Pushes <paramref name="sqes"/> into both rings, enters both for all of them, and compares everything.</summary>
+    private static void Both(RingHarness fast, RingHarness general, Sqe[] sqes, string context)
+    {
+        foreach (var sqe in sqes)
+        {
+            fast.Ring.Push(sqe);
+            general.Ring.Push(sqe);
+        }
+
+        var entered = fast.Ring.Enter((uint)sqes.Length, 0);
+        general.Ring.Enter((uint)sqes.Length, 0).ShouldBe(entered, context);
+        entered.Consumed.ShouldBe((uint)sqes.Length, context);
+        Compare(fast, general, reap: 8, context);
     }
 
     private static (long Consumed, FastPathCounts Counts) RunBoth(int seed)

@@ -35,6 +35,11 @@ public sealed class InProcessWaitingTests : WaitingContract
     protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
 }
 
+public sealed class InProcessDeadlineTests : DeadlineContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+}
+
 public sealed class InProcessReentryTests : ReentryContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;

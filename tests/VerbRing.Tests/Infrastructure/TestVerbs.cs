@@ -66,3 +66,30 @@ public sealed class ThrowingVerb : IVerbHandler
 
     public VerbResult Execute(in VerbCall call) => throw new InvalidOperationException("a custom verb's bug");
 }
+
+/// <summary>A verb that blocks the kernel running it until released: a server that stops answering.</summary>
+public sealed class HangVerb : IVerbHandler, IDisposable
+{
+    public const uint Code = 104;
+
+    private readonly ManualResetEventSlim _released = new(false);
+
+    public uint Op => Code;
+
+    public string Name => "HANG";
+
+    public VerbResult Execute(in VerbCall call)
+    {
+        _released.Wait();
+        return VerbResult.Ok(0);
+    }
+
+    /// <summary>Lets every blocked call return.</summary>
+    public void Release() => _released.Set();
+
+    public void Dispose()
+    {
+        Release();
+        _released.Dispose();
+    }
+}

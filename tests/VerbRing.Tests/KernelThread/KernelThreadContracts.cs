@@ -35,6 +35,11 @@ public sealed class KernelThreadWaitingTests : WaitingContract
     protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
 }
 
+public sealed class KernelThreadDeadlineTests : DeadlineContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+}
+
 public sealed class KernelThreadReentryTests : ReentryContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;

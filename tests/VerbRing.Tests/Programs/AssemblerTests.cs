@@ -96,6 +96,10 @@ public sealed class AssemblerTests
     [InlineData("nop timeout 5", 1, 13, "with a unit")]
     [InlineData("nop tag x", 1, 9, "expected a tag value")]
     [InlineData("nop link hardlink", 1, 10, "at most one")]
+    [InlineData("nop tag 1 tag 2", 1, 11, "at most one 'tag'")]
+    [InlineData("nop timeout 1ms timeout 2ms", 1, 17, "at most one 'timeout'")]
+    [InlineData("nop TAG 1 link Tag 2", 1, 16, "at most one 'tag'")]
+    [InlineData("open \"/x\\", 1, 9, "unterminated string: the line ends in '\\'")]
     [InlineData("open r1", 1, 6, "not a register")]
     [InlineData("data s \"unterminated", 1, 8, "unterminated string")]
     [InlineData("data s \"\\q\"", 1, 9, "unknown escape")]
@@ -113,6 +117,13 @@ public sealed class AssemblerTests
         error.Where.ShouldBe(new SourceSpan("bad.vr", line, column));
         error.Message.ShouldContain(message);
         error.ToString().ShouldStartWith($"bad.vr:{line}:{column}: error: ");
+    }
+
+    [Fact]
+    public void Assemble_LoneSurrogateInAString_IsAnErrorAtItsColumn()
+    {
+        Assembler.Assemble("data d \"a\ud800b\"", "bad.vr", out var diagnostics);
+        diagnostics.ShouldHaveSingleItem().ToString().ShouldStartWith("bad.vr:1:10: error: a lone UTF-16 surrogate (U+D800)");
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class CliTests
     public void Run_OnTheKernelThread_GivesTheSameTrace()
     {
         var inProcess = CliRunner.Run("run", Hello);
-        var threaded = CliRunner.Run("run", Hello, "--kernel", "KernelThread");
+        var threaded = CliRunner.Run("run", Hello, "--kernel", "kernel-thread");
         threaded.ExitCode.ShouldBe(0, threaded.Error);
         threaded.Out.ShouldBe(inProcess.Out);
     }
@@ -91,7 +91,7 @@ public sealed class CliTests
             var result = CliRunner.Run("check", file);
             result.ExitCode.ShouldBe(0);
             result.Error.ShouldContain("warning: 'link' on the last step");
-            result.Out.ShouldStartWith("ok: 1 steps in 1 chains");
+            result.Out.ShouldStartWith("ok: 1 step in 1 chain,");
         }
         finally
         {
@@ -157,9 +157,19 @@ public sealed class CliTests
     }
 
     [Fact]
-    public void NoCommand_RunsTheDemo()
+    public void NoCommand_PrintsTheCommandsAndPointsAtTheDemo()
     {
         var result = CliRunner.Run();
+        result.ExitCode.ShouldBe(0);
+        result.Out.ShouldContain("Usage: verbring <command>");
+        result.Out.ShouldContain("'verbring demo'");
+        result.Out.ShouldNotContain("read back:", customMessage: "the demo itself runs only when asked for");
+    }
+
+    [Fact]
+    public void Demo_RunsTheDesignCardsChain()
+    {
+        var result = CliRunner.Run("demo");
         result.ExitCode.ShouldBe(0);
         result.Out.ShouldContain("read back: \"Hello from the ring!\\n\"");
     }

@@ -21,7 +21,7 @@ public sealed class VerifierTests
     [InlineData("buffer b 8\nread 0, b, 9", "read moves 9 bytes but 'b' holds 8")]
     [InlineData("buffer b 8\nbuffer c 9\nwrite 0, b, len(c)", "write moves 9 bytes but 'b' holds 8")]
     [InlineData("write 0, \"abc\", 4", "write moves 4 bytes but 'the string' holds 3")]
-    [InlineData("buffer big 5000", "need 5000 bytes of user memory; the ring has 4096")]
+    [InlineData("buffer big 5000\nnop", "need 5000 bytes of user memory; the ring has 4096")]
     public void Check_Error_IsReported(string text, string message)
     {
         var error = Check(text, sq: 3, memory: 4096).ShouldHaveSingleItem();
@@ -43,7 +43,7 @@ public sealed class VerifierTests
     [InlineData("buffer b 8\nread 0, b, 8 -> r1 link\nread 0, b, r1 -> r1")]
     [InlineData("set r1 100\nbuffer b 8\nread 0, b, r1")]
     [InlineData("nop tag 5\nnop")]
-    [InlineData("buffer ok 4096")]
+    [InlineData("buffer ok 4096\nnop")]
     public void Check_CloseCall_IsClean(string text) => Check(text, sq: 3, memory: 4096).ShouldBeEmpty();
 
     [Fact]
@@ -64,6 +64,14 @@ public sealed class VerifierTests
         var warning = Check(text).ShouldHaveSingleItem();
         warning.Severity.ShouldBe(Severity.Warning);
         warning.Message.ShouldContain(message);
+    }
+
+    [Fact]
+    public void Check_ThreeStepsSharingATag_WarnsAtTheLaterTwoNamingTheFirst()
+    {
+        var warnings = Check("nop tag 9\nnop tag 30\nnop tag 9\ncancel 9\nnop tag 9");
+        warnings.Select(w => (w.Where.Line, w.Message[..30])).ShouldBe([(3, "tag 9 is also the tag of step "), (5, "tag 9 is also the tag of step ")]);
+        warnings.ShouldAllBe(w => w.Message.Contains("step 0 (v.vr:1:1)"));
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class SandboxCliTests : IDisposable
     [Fact]
     public void Run_AllowAndDeny_CombineIntoTheRingsVerbs()
     {
-        var result = CliRunner.Run("run", Repository.PathOf("examples/hello.vr"), "--allow", "open,write,seek,read,close", "--deny", "READ", "--json");
+        var result = CliRunner.Run("run", Repository.PathOf("examples/hello.vr"), "--allow", "open,write,seek,close", "--deny", "FSYNC", "--json");
         result.ExitCode.ShouldBe(0, result.Error);
         result.Out.ShouldContain("\"verb\":\"WRITE\",\"data\":1,\"error\":0");
         result.Out.ShouldContain("\"verb\":\"READ\",\"data\":3,\"error\":1,\"errno\":\"EPERM\"");

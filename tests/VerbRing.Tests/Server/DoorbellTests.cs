@@ -34,7 +34,8 @@ public sealed unsafe class DoorbellTests : IDisposable
         client.Switch.ShouldBe((0, (uint)client.Layout.TotalSize, 4096u), "errno, offset = the ring's page-rounded size, one page");
 
         // spec/transport.md, "The doorbell page": the client's line, then the server's.
-        (Doorbell.RequestOffset, Doorbell.AmountOffset, Doorbell.WaitOffset, Doorbell.UserSleepingOffset, Doorbell.UserCpuOffset).ShouldBe((0, 4, 8, 12, 16));
+        (Doorbell.RequestOffset, Doorbell.AmountOffset, Doorbell.WaitOffset, Doorbell.UserSleepingOffset, Doorbell.UserCpuOffset, Doorbell.TimeoutOffset)
+            .ShouldBe((0, 4, 8, 12, 16, 20));
         (Doorbell.ReplyOffset, Doorbell.ConsumedOffset, Doorbell.ErrnoOffset, Doorbell.KernelSleepingOffset, Doorbell.KernelCpuOffset).ShouldBe((64, 68, 72, 76, 80));
         (Doorbell.Size, Doorbell.SliceMs, Doorbell.MaxSliceMs).ShouldBe((4096, 20, 250));
     }

@@ -35,6 +35,11 @@ public sealed class ServerWaitingTests : WaitingContract
     protected override KernelUnderTest Kernel => KernelUnderTest.Server;
 }
 
+public sealed class ServerDeadlineTests : DeadlineContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
+
 public sealed class ServerPolicyTests : PolicyContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.Server;

@@ -36,7 +36,6 @@ public sealed class SetupTests : IDisposable
     [InlineData(new uint[] { 0x31515256, 3, 1, 1, 0 })]  // enter before setup
     [InlineData(new uint[] { 0x31515256, 4, 0, 0, 0 })]  // doorbell before setup
     [InlineData(new uint[] { 0x31515256, 1, 3, 8, 0 })]  // setup with an SQ that is not a power of two
-    [InlineData(new uint[] { 0x31515256, 1, 8, 8, 0x7FFFFFFF })] // more user memory than allowed
     public void Setup_MalformedFirstRequest_IsAnsweredEinvalAndClosedAtOnce(uint[] words)
     {
         var server = Serve();
@@ -90,6 +89,23 @@ public sealed class SetupTests : IDisposable
         (server.RingCount, server.ConnectionsInSetup, server.SessionThreads).ShouldBe((1, 0, 1), "one ring, one thread, nothing left in setup");
         _clock.Advance(TimeSpan.FromMinutes(1));
         ring.Enter(0, 0).ShouldBe(new EnterResult(0, Errno.OK), "the deadline ended with setup: an idle ring may wait as long as it likes");
+    }
+
+    [Fact]
+    public void Setup_PastMaxUserMemory_IsRefusedWithEinvalAndTheLimit_AndTheClientSaysWhichLimit()
+    {
+        var server = Serve(new RingServerOptions { Time = _clock, MaxUserMemory = 1u << 20 });
+        using (var socket = Connect(server))
+        {
+            socket.Send(Words([0x31515256, 1, 8, 8, 2u << 20]));
+            ReadReply(socket).ShouldBe((Errno.EINVAL, 1u << 20), "refused, with the limit it passed");
+            socket.Receive(new byte[1]).ShouldBe(0, "and closed");
+        }
+
+        Should.Throw<IOException>(() => RingClient.Connect(server.SocketPath, 8, 8, (1u << 20) + 1)).Message
+            .ShouldBe("The server gives a ring at most 1048576 bytes of user memory, and this one asked for 1048577 (EINVAL): ask for less, or start the server with a larger --max-user-memory.");
+        using var within = RingClient.Connect(server.SocketPath, 8, 8, 1u << 20);
+        within.Enter(0, 0).ShouldBe(new EnterResult(0, Errno.OK), "a ring at the limit is served");
     }
 
     [Fact]

@@ -1,0 +1,68 @@
+namespace VerbRing.Kernel;
+
+/// <summary>
+/// The kernel's diagnostics: what is in flight, and a self-check of the interpreter's bookkeeping (the free list,
+/// the backlog, the count of waiting operations) that the tests run after every step.
+/// </summary>
+internal sealed partial class RingKernel
+{
+    /// <summary>What is in flight, one line per operation (for diagnostics and test failures).</summary>
+    public string DescribeInFlight()
+    {
+        lock (_sync)
+        {
+            return _runner.Describe();
+        }
+    }
+
+    /// <summary>
+    /// Checks the interpreter's bookkeeping: the free list holds each free slot once, every completed slot is in
+    /// the backlog, the backlog count matches. Empty when sound (tests call it after every enter).
+    /// </summary>
+    public List<string> FindInconsistencies()
+    {
+        lock (_sync)
+        {
+            var problems = new List<string>();
+            var free = _pool.FreeSlots.ToArray();
+            if (free.Distinct().Count() != free.Length)
+            {
+                problems.Add($"a slot is free twice: {string.Join(",", free.GroupBy(f => f).Where(g => g.Count() > 1).Select(g => g.Key))}");
+            }
+
+            foreach (var index in free.Where(i => _pool[i].State != OperationState.Free))
+            {
+                problems.Add($"free slot #{index} is {_pool[index].State}");
+            }
+
+            var backlog = _completions.BacklogIndices();
+            var inBacklog = backlog.ToHashSet();
+            if (backlog.Count != _completions.BacklogCount)
+            {
+                problems.Add($"backlog has {backlog.Count} entries but counts {_completions.BacklogCount}");
+            }
+
+            var waits = 0;
+            for (var i = 0; i < _pool.Capacity; i++)
+            {
+                waits += _pool[i].Waits ? 1 : 0;
+                if (_pool[i].Waits && _pool[i].State is not (OperationState.Pending or OperationState.Queued or OperationState.Running))
+                {
+                    problems.Add($"#{i} is {_pool[i].State} but counted as waiting");
+                }
+
+                if (_pool[i].State == OperationState.Completed && !inBacklog.Contains(i))
+                {
+                    problems.Add($"#{i} is completed but not in the backlog");
+                }
+            }
+
+            if (waits != _runner.Waiting)
+            {
+                problems.Add($"{waits} slots are marked waiting but the runner counts {_runner.Waiting}");
+            }
+
+            return problems;
+        }
+    }
+}

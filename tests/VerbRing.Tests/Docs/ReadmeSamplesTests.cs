@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using VerbRing.Tests.Infrastructure;
+
+namespace VerbRing.Tests.Docs;
+
+/// <summary>
+/// The README's C# samples compile as written — their own <c>using</c> lines and nothing else of ours — in a fresh
+/// console project that references the library, the way a reader would paste them.
+/// </summary>
+public sealed partial class ReadmeSamplesTests : IDisposable
+{
+    private static readonly TimeSpan BuildLimit = TimeSpan.FromMinutes(4);
+    private readonly string _project = Directory.CreateTempSubdirectory("verbring-readme-").FullName;
+
+    [Fact]
+    public void ReadmeSamples_EachOpensWithTheUsingLinesItNeeds()
+    {
+        var samples = Samples();
+
+        samples.Count.ShouldBeGreaterThanOrEqualTo(2);
+        samples.ShouldAllBe(s => Directives(s).Any(), "every sample says which namespaces it needs");
+    }
+
+    [Fact]
+    public void ReadmeSamples_CompileAgainstTheLibrary()
+    {
+        var samples = Samples();
+        for (var i = 0; i < samples.Count; i++)
+        {
+            File.WriteAllText(Path.Combine(_project, $"Sample{i}.cs"), Wrapped(samples[i], $"Sample{i}"));
+        }
+
+        File.WriteAllText(Path.Combine(_project, "Program.cs"), "return 0;\n");
+        File.WriteAllText(Path.Combine(_project, "Samples.csproj"), Project());
+
+        var (exitCode, output) = Build();
+
+        exitCode.ShouldBe(0, output);
+    }
+
+    public void Dispose() => Directory.Delete(_project, recursive: true);
+
+    /// <summary>Every ```csharp block of README.md.</summary>
+    private static List<string> Samples() =>
+        [.. CSharpBlock().Matches(File.ReadAllText(Repository.PathOf("README.md")).ReplaceLineEndings("\n")).Select(m => m.Groups[1].Value)];
+
+    private static IEnumerable<string> Directives(string sample) =>
+        sample.Split('\n').TakeWhile(l => l.Length == 0 || UsingDirective().IsMatch(l)).Where(l => l.Length > 0);
+
+    /// <summary>A sample's statements as a method's body, its using directives above: each sample a file of its own.</summary>
+    private static string Wrapped(string sample, string name)
+    {
+        var directives = Directives(sample).ToList();
+        var body = sample.Split('\n').Skip(sample.Split('\n').TakeWhile(l => l.Length == 0 || UsingDirective().IsMatch(l)).Count());
+        var text = new StringBuilder();
+        directives.ForEach(d => text.Append(d).Append('\n'));
+        text.Append($"\ninternal static class {name}\n{{\n    public static void Run()\n    {{\n");
+        foreach (var line in body)
+        {
+            text.Append("        ").Append(line).Append('\n');
+        }
+
+        return text.Append("    }\n}\n").ToString();
+    }
+
+    /// <summary>A console project as <c>dotnet new console</c> makes it, referencing the library the tests were built with.</summary>
+    private static string Project()
+    {
+        var references = new[] { "VerbRing.Kernel.dll", "VerbRing.Verbs.dll", "VerbRing.Registers.dll" }
+            .Concat(Directory.GetFiles(AppContext.BaseDirectory, "Microsoft.Extensions.*.dll").Select(Path.GetFileName).OfType<string>())
+            .Select(dll => $"    <Reference Include=\"{Path.Combine(AppContext.BaseDirectory, dll)}\" />\n");
+        return "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <OutputType>Exe</OutputType>\n"
+            + "    <TargetFramework>net10.0</TargetFramework>\n    <ImplicitUsings>enable</ImplicitUsings>\n    <Nullable>enable</Nullable>\n"
+            + "  </PropertyGroup>\n  <ItemGroup>\n" + string.Concat(references) + "  </ItemGroup>\n</Project>\n";
+    }
+
+    private (int ExitCode, string Output) Build()
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _project, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "build", "--disable-build-servers", "-nologo", "-clp:NoSummary", "-v:q" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // The test host's MSBuild settings belong to its own build, not to this one.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(BuildLimit))
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, $"dotnet build did not finish in {BuildLimit}");
+        }
+
+        return (process.ExitCode, output.Result + error.Result);
+    }
+
+    [GeneratedRegex(@"^```csharp\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex CSharpBlock();
+
+    [GeneratedRegex(@"^using\s+[\w.]+\s*;")]
+    private static partial Regex UsingDirective();
+}
