@@ -203,6 +203,39 @@ public sealed class IsolationTests : IDisposable
             .Where(target => target.Contains(server.RingName, StringComparison.Ordinal)).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task RingClient_AgainstASetupVersion1Server_RefusesInOneSentence_AndOpensNoPath()
+    {
+        var path = Path.Combine(_user.Folder, "v1.sock");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        listener.Listen(1);
+        var oldServer = Task.Run(() =>
+        {
+            // Version 1: errno 0, a = 0, then a u16 length and a /proc path to open, which a client must not follow.
+            using var connection = listener.Accept();
+            Wire.ReadExactly(connection, new byte[Wire.RequestSize]).ShouldBeTrue();
+            var file = Encoding.UTF8.GetBytes("/proc/self/fd/0");
+            var reply = new byte[Wire.ReplySize + 2 + file.Length];
+            Wire.WriteReply(reply, 0);
+            BitConverter.GetBytes((ushort)file.Length).CopyTo(reply, Wire.ReplySize);
+            file.CopyTo(reply, Wire.ReplySize + 2);
+            connection.Send(reply);
+            try
+            {
+                return connection.Receive(new byte[64]); // 0: the client hung up without asking for more
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionReset)
+            {
+                return 0; // it hung up with the path unread: the same
+            }
+        });
+
+        Should.Throw<IOException>(() => RingClient.Connect(path)).Message
+            .ShouldBe("The server's setup reply is of another version (a = 0; this client needs 2: the memory as a descriptor); use a server as new as the client.");
+        (await oldServer.WaitAsync(TimeSpan.FromSeconds(30))).ShouldBe(0);
+    }
+
     public void Dispose() => _user.Dispose();
 
     /// <summary>Reads a range of the server's memory as root ("start-end" in hex, as /proc/PID/maps shows it).</summary>
