@@ -298,6 +298,7 @@ static inline vr_sqe_t vr_sqe(uint32_t op, uint64_t data)
 #define VR_WIRE_SETUP 1u
 #define VR_WIRE_READY 2u
 #define VR_WIRE_ENTER 3u
+#define VR_WIRE_SETUP_VERSION 2u /* the setup reply's a: the ring's memory comes as a descriptor (SCM_RIGHTS) */
 
 typedef struct vr_client {
     int socket;
@@ -335,10 +336,64 @@ static inline int vr_wire_call(int fd, uint32_t kind, uint32_t a, uint32_t b, ui
     return reply[0] == VR_WIRE_REPLY ? 0 : -1;
 }
 
-/* Connects to the server at `path` and sets up a ring. Returns 0, or a negative errno value (-VR_EAGAIN: the
- * server is full, try again later; -VR_EINVAL: a shape it does not give, or more user memory than its
- * --max-user-memory, default 16 MiB; see spec/transport.md, "Setup"); on
- * failure nothing is left open or mapped. */
+/* Receives the 16-byte setup reply and the descriptor that comes with it (SCM_RIGHTS, spec/transport.md); *memory
+ * is -1 if none came. Descriptors past the first are closed at once. 0 or -1 (*memory then closed). */
+static inline int vr_wire_receive_memory(int fd, uint32_t reply[4], int *memory)
+{
+    uint8_t *p = (uint8_t *)reply;
+    size_t length = 16;
+    *memory = -1;
+    while (length > 0) {
+        union {
+            struct cmsghdr align;
+            char bytes[CMSG_SPACE(8 * sizeof(int))];
+        } control;
+        struct iovec vector;
+        struct msghdr message;
+        memset(&message, 0, sizeof(message));
+        vector.iov_base = p;
+        vector.iov_len = length;
+        message.msg_iov = &vector;
+        message.msg_iovlen = 1;
+        message.msg_control = control.bytes;
+        message.msg_controllen = sizeof(control.bytes);
+        ssize_t n = recvmsg(fd, &message, MSG_CMSG_CLOEXEC);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        for (struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&message) : NULL; c != NULL; c = CMSG_NXTHDR(&message, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                for (size_t i = 0; i < count; i++) {
+                    int received;
+                    memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                    if (*memory < 0) {
+                        *memory = received;
+                    } else {
+                        close(received);
+                    }
+                }
+            }
+        }
+        if (n <= 0) {
+            if (*memory >= 0) {
+                close(*memory);
+            }
+            *memory = -1;
+            return -1;
+        }
+        p += n;
+        length -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Connects to the server at `path` and sets up a ring: the server sends the ring's memory as a descriptor with its
+ * reply, which is mapped and closed. Returns 0, or a negative errno value (-VR_EAGAIN: the server is full, try again
+ * later; -VR_EINVAL: a shape it does not give, or more user memory than its --max-user-memory, default 16 MiB;
+ * -VR_EACCES: it does not serve this user, or the socket's mode does
+ * not let it connect; -VR_ENOENT: no server there; -VR_EIO: anything else, such as a server of another setup
+ * version; see spec/transport.md, "Setup"); on failure nothing is left open or mapped. */
 static inline int vr_connect(vr_client_t *client, const char *path, uint32_t sentries, uint32_t centries, uint32_t user)
 {
     struct sockaddr_un address;
@@ -353,42 +408,42 @@ static inline int vr_connect(vr_client_t *client, const char *path, uint32_t sen
     strcpy(address.sun_path, path);
     int status = -VR_EIO;
     uint32_t reply[4];
-    uint16_t length;
-    char file[1025];
+    uint32_t request[5] = { VR_WIRE_REQUEST, VR_WIRE_SETUP, sentries, centries, user };
+    int fd = -1;
     client->socket = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (client->socket < 0 || connect(client->socket, (struct sockaddr *)&address, sizeof(address)) != 0) {
-        status = -VR_ENOENT;
+        status = errno == EACCES ? -VR_EACCES : -VR_ENOENT;
         goto fail;
     }
-    if (vr_wire_call(client->socket, VR_WIRE_SETUP, sentries, centries, user, reply) != 0) {
+    /* A send that fails may mean the server refused and closed already: its reply, read next, says why. */
+    (void)vr_wire_exact(client->socket, request, sizeof(request), 0);
+    if (vr_wire_receive_memory(client->socket, reply, &fd) != 0 || reply[0] != VR_WIRE_REPLY) {
         goto fail;
     }
     if (reply[1] != 0) {
         status = -(int)reply[1];
         goto fail;
     }
-    if (vr_wire_exact(client->socket, &length, 2, 1) != 0 || length > 1024 || vr_wire_exact(client->socket, file, length, 1) != 0) {
-        goto fail;
+    if (reply[2] != VR_WIRE_SETUP_VERSION || fd < 0) {
+        goto fail; /* a server of another setup version, or no memory came (this process had no descriptor free) */
     }
-    file[length] = 0;
     client->region_size = (size_t)vr_region_size(sentries, centries, user);
-    int fd = open(file, O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
-        goto fail;
-    }
     struct stat info;
     if (fstat(fd, &info) != 0 || (uint64_t)info.st_size < client->region_size) {
-        close(fd);
         goto fail;
     }
     client->region = mmap(NULL, client->region_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     close(fd);
+    fd = -1;
     if (client->region == MAP_FAILED || vr_wire_call(client->socket, VR_WIRE_READY, 0, 0, 0, reply) != 0 || reply[1] != 0) {
         goto fail;
     }
     vr_ring_init(&client->ring, client->region, sentries, centries, user);
     return 0;
 fail:
+    if (fd >= 0) {
+        close(fd);
+    }
     if (client->region != MAP_FAILED) {
         munmap(client->region, client->region_size);
     }

@@ -1,2 +1,10 @@
 // The verbring tool's entry point; everything else is in CliApp.
+// `serve` hands out memory: its runtime must start with .NET's diagnostic port closed, or any process of its user
+// could load code into it (DiagnosticsPort). It restarts itself in place, once, to get that.
+if (args is ["serve", ..] && !VerbRing.Kernel.Server.DiagnosticsPort.IsClosed)
+{
+    Console.Error.WriteLine($"verbring: {VerbRing.Kernel.Server.DiagnosticsPort.RestartClosed()}");
+    return 1;
+}
+
 return VerbRing.Cli.CliApp.Run(args, Console.Out, Console.Error);

@@ -5,9 +5,10 @@ using VerbRing.Kernel.Server;
 namespace VerbRing.Cli;
 
 /// <summary>
-/// <c>verbring serve --socket PATH [--max-clients N] [--seed DIR | --fs DIR] [--mount ...] [--allow ...] [--deny ...]</c>:
-/// hosts one namespace for many clients, each ring under the same policy, over a Unix domain socket until
-/// interrupted (Ctrl+C, SIGTERM).
+/// <c>verbring serve --socket PATH [--max-clients N] [--socket-mode MODE] [--allow-uid UID] [--allow-gid GID]
+/// [--seed DIR | --fs DIR] [--mount ...] [--allow ...] [--deny ...]</c>: hosts one namespace for many clients, each
+/// ring under the same policy, over a Unix domain socket until interrupted (Ctrl+C, SIGTERM). A path it cannot
+/// listen on is one line and exit 1, the path left as it was.
 /// </summary>
 internal static class ServeCommand
 {
@@ -19,18 +20,29 @@ internal static class ServeCommand
             Description = "Rings at most; a client past it is refused with EAGAIN (connections still setting up do not count).",
             DefaultValueFactory = _ => new RingServerOptions().MaxClients,
         };
-        maxClients.Validators.Add(r =>
+        var socketMode = new Option<string>("--socket-mode")
         {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--max-clients must be at least 1.");
-            }
-        });
+            Description = "The socket file's mode, in octal: 600 (the default) lets only this user connect, 660 its group too (serve the group with --allow-gid).",
+            Arity = ArgumentArity.ZeroOrOne, // a bare --socket-mode is this command's one-line error, not a parse error
+        };
+        var allowUid = new Option<string[]>("--allow-uid")
+        {
+            Description = "Serve this user id too (repeatable, or comma-separated); by default only the server's own user is served.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var allowGid = new Option<string[]>("--allow-gid")
+        {
+            Description = "Serve members of this group id too (repeatable, or comma-separated).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var sandbox = new SandboxOptions();
         var limits = new ServerLimits();
         var command = new Command("serve", "Host a namespace for clients over a Unix socket, each ring under the policy given here (see spec/transport.md).");
         command.Options.Add(socket);
         command.Options.Add(maxClients);
+        command.Options.Add(socketMode);
+        command.Options.Add(allowUid);
+        command.Options.Add(allowGid);
         limits.AddTo(command);
         sandbox.AddTo(command);
         command.SetAction(result =>
@@ -46,12 +58,43 @@ internal static class ServeCommand
                 return CliApp.BadUsage;
             }
 
-            using var stop = new ManualResetEventSlim(false);
-            using var server = new RingServer(factory, result.GetValue(socket)!.FullName, limits.Apply(result, new RingServerOptions
+            if (result.GetValue(maxClients) < 1)
             {
-                Ring = new RingOptions { Policy = policy },
-                MaxClients = result.GetValue(maxClients),
-            }));
+                console.Error.WriteLine("verbring: --max-clients must be at least 1.");
+                return CliApp.BadUsage;
+            }
+
+            var bare = new Option[] { socketMode, allowUid, allowGid }.FirstOrDefault(o => result.GetResult(o) is { Implicit: false, Tokens.Count: 0 });
+            var error = bare is null ? "" : $"{bare.Name} needs a value.";
+            if (bare is not null
+                || !ServeAccess.TryParseMode(result.GetValue(socketMode) ?? "600", out var mode, out error)
+                || !ServeAccess.TryParseIds("--allow-uid", result.GetValue(allowUid), out var users, out error)
+                || !ServeAccess.TryParseIds("--allow-gid", result.GetValue(allowGid), out var groups, out error))
+            {
+                console.Error.WriteLine($"verbring: {error}");
+                return CliApp.BadUsage;
+            }
+
+            using var stop = new ManualResetEventSlim(false);
+            RingServer server;
+            try
+            {
+                server = new RingServer(factory, result.GetValue(socket)!.FullName, limits.Apply(result, new RingServerOptions
+                {
+                    Ring = new RingOptions { Policy = policy },
+                    MaxClients = result.GetValue(maxClients),
+                    SocketMode = mode,
+                    AllowedUsers = users,
+                    AllowedGroups = groups,
+                }));
+            }
+            catch (IOException e)
+            {
+                console.Error.WriteLine($"verbring: {e.Message}");
+                return CliApp.BadUsage;
+            }
+
+            using var serving = server;
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
                 e.Cancel = true;

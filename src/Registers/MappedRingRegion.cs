@@ -1,22 +1,21 @@
 using System.IO.MemoryMappedFiles;
+using Microsoft.Win32.SafeHandles;
 
 namespace VerbRing.Registers;
 
 /// <summary>
 /// A ring region in mapped memory, so that two processes — or two languages — share the very same bytes: sealed
-/// anonymous memory a server creates, or an existing file mapped as it is, the region starting <c>offset</c> bytes
-/// in. A trailer — bytes mapped right after the region, such as the server's doorbell page — may come with it. One
-/// owner: Dispose unmaps and closes, and never deletes a file.
+/// anonymous memory a server creates and hands over as a descriptor, or an existing file mapped as it is, the region
+/// starting <c>offset</c> bytes in. A trailer — bytes mapped right after the region, such as the server's doorbell
+/// page — may come with it. One owner: Dispose unmaps and closes, and never deletes a file.
 /// </summary>
 public sealed unsafe class MappedRingRegion : RingRegion
 {
-    private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
 
-    private MappedRingRegion(RingLayout layout, MemoryMappedFile file, MemoryMappedViewAccessor view, byte* pointer, long trailerSize)
+    private MappedRingRegion(RingLayout layout, MemoryMappedViewAccessor view, byte* pointer, long trailerSize)
         : base(layout, pointer)
     {
-        _file = file;
         _view = view;
         TrailerSize = trailerSize;
 
@@ -31,55 +30,48 @@ public sealed unsafe class MappedRingRegion : RingRegion
     public long TrailerSize { get; }
 
     /// <summary>
-    /// Creates the region in sealed anonymous memory (Linux): nobody can resize it, nothing is on disk. Another
-    /// process of the same user maps it through <paramref name="path"/>, <c>/proc/PID/fd/N</c>, while this region lives.
+    /// Creates the region in sealed anonymous memory (Linux): nobody can resize it, nothing is on disk.
+    /// <paramref name="memory"/> is its descriptor, the caller's to pass to another process (SCM_RIGHTS) and then
+    /// close: the mapping does not need it, and a descriptor nobody holds cannot be reached through /proc.
     /// <paramref name="trailerSize"/> zeroed bytes follow the region in the same memory (see <see cref="Trailer"/>).
     /// </summary>
-    public static MappedRingRegion CreateSealed(string name, RingLayout layout, long trailerSize, out string path)
+    public static MappedRingRegion CreateSealed(string name, RingLayout layout, long trailerSize, out SafeFileHandle memory)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentOutOfRangeException.ThrowIfNegative(trailerSize);
         var size = layout.TotalSize + trailerSize;
-        var handle = SealedMemory.Create(name, size);
-        path = $"/proc/{Environment.ProcessId}/fd/{handle.DangerousGetHandle()}";
-        FileStream? stream = null;
-        MemoryMappedFile? file = null;
-        MemoryMappedViewAccessor? view = null;
-        var acquired = false;
+        memory = SealedMemory.Create(name, size);
         try
         {
-            stream = new FileStream(handle, FileAccess.ReadWrite);
-            file = MemoryMappedFile.CreateFromFile(stream, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
-            view = file.CreateViewAccessor(0, size, MemoryMappedFileAccess.ReadWrite);
-            byte* pointer = null;
-
-            // Unsafe: the pointer stays valid until ReleasePointer in Release(); the view is ours alone.
-            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-            acquired = true;
-            return new MappedRingRegion(layout, file, view, pointer + view.PointerOffset, trailerSize);
+            return Map(memory, layout, size, 0, trailerSize);
         }
         catch
         {
-            if (acquired)
-            {
-                view!.SafeMemoryMappedViewHandle.ReleasePointer();
-            }
-
-            view?.Dispose();
-            if (file is not null)
-            {
-                file.Dispose();
-            }
-            else if (stream is not null)
-            {
-                stream.Dispose();
-            }
-            else
-            {
-                handle.Dispose();
-            }
-
+            memory.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Maps the region from a descriptor another process passed over (the server's sealed memory), with
+    /// <paramref name="trailerSize"/> bytes after it, and closes the descriptor: once mapped, this process holds the
+    /// memory only as a mapping. Throws when the memory is too small for both.
+    /// </summary>
+    public static MappedRingRegion FromDescriptor(SafeFileHandle memory, RingLayout layout, long trailerSize = 0)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentOutOfRangeException.ThrowIfNegative(trailerSize);
+        using (memory)
+        {
+            var size = layout.TotalSize + trailerSize;
+            var length = RandomAccess.GetLength(memory); // fstat: what was passed, not what it claims to be
+            if (length < size)
+            {
+                throw new InvalidDataException($"The ring's memory holds {length} bytes; the ring needs {size}.");
+            }
+
+            return Map(memory, layout, size, 0, trailerSize);
         }
     }
 
@@ -93,46 +85,42 @@ public sealed unsafe class MappedRingRegion : RingRegion
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(trailerSize);
         var size = offset + layout.TotalSize + trailerSize;
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        var length = RandomAccess.GetLength(file); // fstat: the length of what is open
+        if (length < size)
+        {
+            throw new InvalidDataException($"'{path}' holds {length} bytes; the ring needs {size}.");
+        }
 
-        // The length of what is open (fstat), not of the path: /proc/PID/fd/N is a link whose own size means nothing.
-        var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-        MemoryMappedFile? file = null;
-        MemoryMappedViewAccessor? view = null;
+        return Map(file, layout, size, offset, trailerSize);
+    }
+
+    /// <summary>
+    /// Maps <paramref name="size"/> bytes of <paramref name="memory"/> (already checked to hold them) and lets go of
+    /// the file object at once: the view stays mapped without it, and the descriptor stays the caller's.
+    /// </summary>
+    private static MappedRingRegion Map(SafeFileHandle memory, RingLayout layout, long size, long offset, long trailerSize)
+    {
+        using var file = MemoryMappedFile.CreateFromFile(memory, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
+        var view = file.CreateViewAccessor(0, size, MemoryMappedFileAccess.ReadWrite);
         var acquired = false;
         try
         {
-            if (stream.Length < size)
-            {
-                throw new InvalidDataException($"'{path}' holds {stream.Length} bytes; the ring needs {size}.");
-            }
-
-            file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
-            view = file.CreateViewAccessor(0, size, MemoryMappedFileAccess.ReadWrite);
             byte* pointer = null;
 
             // Unsafe: the pointer stays valid until ReleasePointer in Release(); the view is ours alone.
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
             acquired = true;
-            return new MappedRingRegion(layout, file, view, pointer + view.PointerOffset + offset, trailerSize);
+            return new MappedRingRegion(layout, view, pointer + view.PointerOffset + offset, trailerSize);
         }
         catch
         {
-            // A partial construction frees what it took, in reverse order.
             if (acquired)
             {
-                view!.SafeMemoryMappedViewHandle.ReleasePointer();
+                view.SafeMemoryMappedViewHandle.ReleasePointer();
             }
 
-            view?.Dispose();
-            if (file is not null)
-            {
-                file.Dispose();
-            }
-            else
-            {
-                stream.Dispose();
-            }
-
+            view.Dispose();
             throw;
         }
     }
@@ -142,6 +130,5 @@ public sealed unsafe class MappedRingRegion : RingRegion
     {
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
-        _file.Dispose();
     }
 }

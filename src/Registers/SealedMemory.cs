@@ -5,8 +5,8 @@ namespace VerbRing.Registers;
 
 /// <summary>
 /// Anonymous shared memory that nobody can resize (Linux memfd with F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL):
-/// a process given the memory — through <c>/proc/PID/fd/N</c> — can map it, but cannot shrink it under the
-/// owner's mapping (which would fault the owner), and nothing of it ever exists on disk.
+/// a process given the memory — its descriptor, passed over a Unix socket — can map it, but cannot shrink it under
+/// the owner's mapping (which would fault the owner), and nothing of it ever exists on disk.
 /// </summary>
 internal static partial class SealedMemory
 {

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Text;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
@@ -20,8 +19,8 @@ public enum EnterTransport
 }
 
 /// <summary>
-/// The client side of <c>verbring serve</c>: connects, asks for a ring, maps the memory the server made, and gives
-/// back an ordinary <see cref="IoRing"/> whose enter rings the doorbell (or, if asked, is a request on the socket).
+/// The client side of <c>verbring serve</c>: connects, asks for a ring, maps the memory the server hands over with
+/// its reply (the descriptor closed once mapped), and gives back an ordinary <see cref="IoRing"/> whose enter rings the doorbell (or, if asked, is a request on the socket).
 /// Programs run unchanged on it.
 /// </summary>
 public static class RingClient
@@ -36,7 +35,7 @@ public static class RingClient
         MappedRingRegion? region = null;
         try
         {
-            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+            ConnectTo(socket, socketPath);
             Span<byte> request = stackalloc byte[Wire.RequestSize];
             Wire.WriteRequest(request, Wire.Setup, sqEntries, cqEntries, userMemory);
             try
@@ -48,21 +47,7 @@ public static class RingClient
                 // The server may have refused this connection and closed it already: its reply, read next, says why.
             }
 
-            var errno = ReadReply(socket, out var limit, out _);
-            if (errno != Errno.OK)
-            {
-                throw new IOException(Refusal(errno, limit, userMemory));
-            }
-
-            Span<byte> length = stackalloc byte[2];
-            var pathLength = Wire.ReadExactly(socket, length) ? BinaryPrimitives.ReadUInt16LittleEndian(length) : Wire.MaxPath + 1;
-            var path = new byte[pathLength <= Wire.MaxPath ? pathLength : throw new IOException("The server sent a malformed reply.")];
-            if (!Wire.ReadExactly(socket, path))
-            {
-                throw new IOException("The server closed the connection.");
-            }
-
-            region = MappedRingRegion.Open(Encoding.UTF8.GetString(path), layout, trailerSize: doorbell ? Doorbell.Size : 0);
+            region = MapMemory(socket, layout, doorbell ? Doorbell.Size : 0);
             Wire.WriteRequest(request, Wire.Ready);
             socket.Send(request);
             if (ReadReply(socket, out _, out _) is var ready and not Errno.OK)
@@ -80,6 +65,63 @@ public static class RingClient
         }
     }
 
+    /// <summary>Connects, or says in one sentence why nobody can be reached at <paramref name="socketPath"/>.</summary>
+    private static void ConnectTo(Socket socket, string socketPath)
+    {
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+        }
+        catch (SocketException e)
+        {
+            throw new IOException(
+                !Path.Exists(socketPath) ? "No server: nothing is there." : e.SocketErrorCode switch
+                {
+                    SocketError.ConnectionRefused => "No server answers there (it is a stale socket, or not a socket).",
+                    SocketError.AccessDenied => "Permission denied: the socket's mode does not let this user connect.",
+                    _ => $"Cannot connect: {e.Message}",
+                },
+                e);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new IOException("The path is too long for a Unix socket (at most 107 bytes).", e);
+        }
+    }
+
+    /// <summary>
+    /// Reads the setup reply and maps the memory that came with it (SCM_RIGHTS), with <paramref name="trailerSize"/>
+    /// bytes after the region; the descriptor is closed once mapped. A refusal becomes one sentence.
+    /// </summary>
+    private static MappedRingRegion MapMemory(Socket socket, RingLayout layout, long trailerSize)
+    {
+        Span<byte> reply = stackalloc byte[Wire.ReplySize];
+        if (!DescriptorPassing.Receive(socket, reply, out var memory, out var cutOff) || BinaryPrimitives.ReadUInt32LittleEndian(reply) != Wire.ReplyMagic)
+        {
+            memory?.Dispose();
+            throw new IOException("The server closed the connection or sent a malformed reply.");
+        }
+
+        using (memory)
+        {
+            var errno = (Errno)BinaryPrimitives.ReadInt32LittleEndian(reply[4..]);
+            var a = BinaryPrimitives.ReadUInt32LittleEndian(reply[8..]);
+            if (errno != Errno.OK)
+            {
+                throw new IOException(Refusal(errno, a, layout.UserMemorySize));
+            }
+
+            if (a != Wire.SetupVersion)
+            {
+                throw new IOException($"The server's setup reply is of another version (a = {a}; this client needs {Wire.SetupVersion}: the memory as a descriptor); use a server as new as the client.");
+            }
+
+            return memory is null
+                ? throw new IOException(cutOff ? "The ring's memory could not be received: this process has no descriptor free." : "The server sent no memory with its reply.")
+                : MappedRingRegion.FromDescriptor(memory, layout, trailerSize);
+        }
+    }
+
     /// <summary>Asks the server to take enters from the doorbell page; it answers with where the page lies.</summary>
     private static unsafe DoorbellPort SwitchToDoorbell(Socket socket, MappedRingRegion region)
     {
@@ -94,13 +136,14 @@ public static class RingClient
         return new DoorbellPort(socket, region.Trailer);
     }
 
-    /// <summary>What a setup refusal means, in one line (spec/transport.md, "Setup").</summary>
-    private static string Refusal(Errno errno, uint limit, uint userMemory = 0) => errno switch
+    /// <summary>What a setup refusal means, in one line (spec/transport.md, "Setup"); a is the reply's a.</summary>
+    private static string Refusal(Errno errno, uint a, uint userMemory = 0) => errno switch
     {
-        Errno.EINVAL when limit > 0 => $"The server gives a ring at most {limit} bytes of user memory, and this one asked for {userMemory} (EINVAL): ask for less, or start the server with a larger --max-user-memory.",
-        Errno.EAGAIN when limit > 0 => $"The server is full: it serves at most {limit} client{(limit == 1 ? "" : "s")} at once (EAGAIN); try again later.",
+        Errno.EINVAL when a > 0 => $"The server gives a ring at most {a} bytes of user memory, and this one asked for {userMemory} (EINVAL): ask for less, or start the server with a larger --max-user-memory.",
+        Errno.EAGAIN when a > 0 => $"The server is full: it serves at most {a} client{(a == 1 ? "" : "s")} at once (EAGAIN); try again later.",
         Errno.EAGAIN => "The server is busy: too many connections are setting up (EAGAIN); try again later.",
         Errno.ETIMEDOUT => "The server closed the connection: setup did not finish within its deadline (ETIMEDOUT).",
+        Errno.EACCES => $"The server does not serve this user (uid {a}, EACCES): it serves its own user and those it allows with --allow-uid or --allow-gid.",
         _ => $"The server refused the ring: {errno}.",
     };
 

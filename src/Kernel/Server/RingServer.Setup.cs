@@ -7,7 +7,7 @@ namespace VerbRing.Kernel.Server;
 /// <summary>
 /// The setup loop: one thread polls the listening socket and every connection in setup at once, reads what each
 /// has sent without blocking on any, and gives a connection a thread only once its ring exists and its first
-/// request after setup has arrived. Each connection has one deadline for its whole setup, on the server's clock;
+/// request after setup has arrived. A peer of a user it does not serve is refused as it is accepted. Each connection has one deadline for its whole setup, on the server's clock;
 /// a malformed request, a ring past <see cref="RingServerOptions.MaxClients"/>, or the deadline ends it with a reply
 /// that says why (spec/transport.md, "Setup").
 /// </summary>
@@ -178,15 +178,40 @@ public sealed partial class RingServer
             return;
         }
 
+        var session = new ServerSession(client, _factory, _options, _name, ++_nextId); // ids: this thread alone makes sessions
+        if (!Admits(client, out var uid))
+        {
+            session.Drop(Errno.EACCES, uid); // a user the server does not serve: told so, closed at once
+            return;
+        }
+
         if (_settingUp.Count >= _options.MaxConnectionsInSetup)
         {
             Leave(_settingUp[0], Errno.EAGAIN);
         }
 
-        var session = new ServerSession(client, _factory, _options, _name, ++_nextId); // ids: this thread alone makes sessions
         session.Deadline = _options.Time.CreateTimer(_onDeadline, session, _options.SetupTimeout, Timeout.InfiniteTimeSpan);
         _settingUp.Add(session);
         CountInSetup(+1); // after the deadline is armed: whoever sees the count sees the deadline running
+    }
+
+    /// <summary>
+    /// Whether the peer is a user the server serves (spec/transport.md, "Who may connect"); <paramref name="uid"/>
+    /// is the peer's, as the kernel saw it at connect. A peer whose credentials cannot be read is not admitted.
+    /// </summary>
+    private bool Admits(Socket client, out uint uid)
+    {
+        try
+        {
+            var peer = Isolation.PeerOf(client);
+            uid = peer.Uid;
+            return Isolation.Allows(_options, peer);
+        }
+        catch (SocketException)
+        {
+            uid = uint.MaxValue;
+            return false;
+        }
     }
 
     /// <summary>A deadline's timer, on whatever thread the clock fires it: hands the session to the loop.</summary>

@@ -31,19 +31,33 @@ public sealed record RingServerOptions
 
     /// <summary>The clock of the setup deadlines (default the system's; tests drive a manual one).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The socket file's mode (default 0600: only the server's user can connect). A group that needs the server
+    /// gets 0660 here and its gid in <see cref="AllowedGroups"/>: the mode lets it connect, the list lets it in.
+    /// </summary>
+    public UnixFileMode SocketMode { get; init; } = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Users besides the server's own whose connections it serves (checked with SO_PEERCRED).</summary>
+    public IReadOnlyCollection<uint> AllowedUsers { get; init; } = [];
+
+    /// <summary>Groups whose members it serves too: a peer's group or any of its supplementary groups.</summary>
+    public IReadOnlyCollection<uint> AllowedGroups { get; init; } = [];
 }
 
 /// <summary>
 /// <c>verbring serve</c>: hosts one namespace for many clients over a Unix domain socket. Each client asks for a
-/// ring and gets a file both map; enter is a small request on the socket (spec/transport.md). Clients share the
-/// namespace, as processes share a file system, and nothing else. One thread accepts and sets up every connection
-/// (RingServer.Setup.cs); a ring, once it exists, gets a session thread of its own.
+/// ring and is handed its memory as a descriptor (SCM_RIGHTS) that only it receives; the server is non-dumpable, so
+/// no other process reaches a ring through it (spec/transport.md). Clients share the namespace, as processes share a
+/// file system, and nothing else. One thread accepts and sets up every connection (RingServer.Setup.cs); a ring,
+/// once it exists, gets a session thread of its own.
 /// </summary>
 public sealed partial class RingServer : IDisposable
 {
     private readonly RingFactory _factory;
     private readonly RingServerOptions _options;
     private readonly Socket _listener;
+    private readonly SocketFile _socketFile;
     private readonly Thread _setupThread;
     private readonly string _name = $"verbring-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly List<ServerSession> _sessions = [];
@@ -53,7 +67,11 @@ public sealed partial class RingServer : IDisposable
     private int _inSetup;
     private volatile bool _stopping;
 
-    /// <summary>Listens on <paramref name="socketPath"/> (replacing a stale socket file) and starts accepting.</summary>
+    /// <summary>
+    /// Listens on <paramref name="socketPath"/> — a new socket file of mode <see cref="RingServerOptions.SocketMode"/>,
+    /// replacing only a socket nobody answers on — makes this process non-dumpable, and starts accepting. Throws
+    /// <see cref="IOException"/> with one sentence naming the path when the path is taken; then nothing changed.
+    /// </summary>
     public RingServer(RingFactory factory, string socketPath, RingServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
@@ -62,18 +80,20 @@ public sealed partial class RingServer : IDisposable
         _options = options ?? new RingServerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxClients, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConnectionsInSetup, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((int)_options.SocketMode, 0x1FF, nameof(options)); // 0777: no setuid, setgid, sticky
+        ArgumentNullException.ThrowIfNull(_options.AllowedUsers, nameof(options));
+        ArgumentNullException.ThrowIfNull(_options.AllowedGroups, nameof(options));
         SocketPath = Path.GetFullPath(socketPath);
-        RemoveStaleSocket(SocketPath);
-        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        _listener = SocketFile.Listen(SocketPath, _options.SocketMode, out _socketFile);
         try
         {
-            _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
-            _listener.Listen(64);
+            Isolation.MakeUndumpable(); // before the first ring exists: /proc and ptrace reach nothing of this process
             _wake = new Readiness.WakeEvent();
         }
         catch
         {
             _listener.Dispose();
+            _socketFile.Remove();
             throw;
         }
 
@@ -112,7 +132,7 @@ public sealed partial class RingServer : IDisposable
         }
     }
 
-    /// <summary>The name every ring's memory of this server carries (in /proc/PID/maps: "/memfd:NAME-N").</summary>
+    /// <summary>The name every ring's memory of this server carries (in /proc/PID/maps: "/memfd:NAME-N (deleted)").</summary>
     public string RingName => _name;
 
     /// <summary>Session threads still running (each ends with its client).</summary>
@@ -142,7 +162,7 @@ public sealed partial class RingServer : IDisposable
         }
     }
 
-    /// <summary>Stops accepting, ends every session (cancelling its work), removes the socket.</summary>
+    /// <summary>Stops accepting, ends every session (cancelling its work), removes the socket file if it is still its own.</summary>
     public void Dispose()
     {
         _stopping = true;
@@ -169,7 +189,7 @@ public sealed partial class RingServer : IDisposable
             spin.SpinOnce();
         }
 
-        File.Delete(SocketPath);
+        _socketFile.Remove(); // only if it is still this server's socket
     }
 
     /// <summary>Waits, under the sessions' lock, until <paramref name="condition"/> holds or the limit passes.</summary>
@@ -234,32 +254,5 @@ public sealed partial class RingServer : IDisposable
             }
         })
         { IsBackground = true, Name = "verbring-session" }.Start();
-    }
-
-    /// <summary>Removes a socket file left by a server that is gone; refuses a path in use or that is not a socket.</summary>
-    private static void RemoveStaleSocket(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return;
-        }
-
-        if ((File.GetAttributes(path) & FileAttributes.Normal) != 0 && new FileInfo(path).Length > 0)
-        {
-            throw new IOException($"'{path}' exists and is not a socket.");
-        }
-
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
-        }
-        catch (SocketException)
-        {
-            File.Delete(path); // nobody answers: a stale socket
-            return;
-        }
-
-        throw new IOException($"'{path}' is in use by another server.");
     }
 }

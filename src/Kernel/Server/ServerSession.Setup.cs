@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Text;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
@@ -80,8 +79,9 @@ internal sealed unsafe partial class ServerSession
     }
 
     /// <summary>
-    /// Makes the ring — sealed memory, a kernel over it — and replies with the path to map; or refuses a shape the
-    /// server does not give (EINVAL, no reply sent: the caller sends it). Throws if the memory cannot be made.
+    /// Makes the ring — sealed memory, a kernel over it — and replies with the memory's descriptor attached; or
+    /// refuses a shape the server does not give (EINVAL, no reply sent: the caller sends it). Throws if the memory
+    /// cannot be made.
     /// </summary>
     public Errno SetUp(uint sq, uint cq, uint user)
     {
@@ -100,31 +100,40 @@ internal sealed unsafe partial class ServerSession
             return Errno.EINVAL;
         }
 
-        // Sealed anonymous memory: the client maps it through /proc, cannot resize it, and nothing is on disk.
-        var region = MappedRingRegion.CreateSealed($"{_name}-{_id}", layout, Doorbell.Size, out var file);
-        RingKernel kernel;
-        try
+        // Sealed anonymous memory: the client cannot resize it, nothing is on disk, and its descriptor goes to this
+        // client alone, with the reply; the server keeps only its mapping.
+        var region = MappedRingRegion.CreateSealed($"{_name}-{_id}", layout, Doorbell.Size, out var memory);
+        using (memory)
         {
-            kernel = _factory.Attach(region, _options.Ring with { SqEntries = sq, CqEntries = cq, UserMemorySize = user });
-        }
-        catch
-        {
-            region.Dispose();
-            throw;
+            RingKernel kernel;
+            try
+            {
+                kernel = _factory.Attach(region, _options.Ring with { SqEntries = sq, CqEntries = cq, UserMemorySize = user });
+            }
+            catch
+            {
+                region.Dispose();
+                throw;
+            }
+
+            lock (_teardown) // Dispose reads them; in setup only this thread disposes, but the lock keeps the rule simple
+            {
+                _region = region;
+                _kernel = kernel;
+            }
+
+            Span<byte> reply = stackalloc byte[Wire.ReplySize];
+            Wire.WriteReply(reply, 0, Wire.SetupVersion, (uint)(layout.TotalSize + Doorbell.Size));
+            try
+            {
+                _ = DescriptorPassing.Send(_socket, reply, memory); // a client gone or not reading: what follows notices
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // The rest of the reply did not go: the same.
+            }
         }
 
-        lock (_teardown) // Dispose reads them; in setup only this thread disposes, but the lock keeps the rule simple
-        {
-            _region = region;
-            _kernel = kernel;
-        }
-
-        var path = Encoding.UTF8.GetBytes(file);
-        Span<byte> reply = stackalloc byte[Wire.ReplySize + 2 + path.Length];
-        Wire.WriteReply(reply, 0);
-        BinaryPrimitives.WriteUInt16LittleEndian(reply[Wire.ReplySize..], (ushort)path.Length);
-        path.CopyTo(reply[(Wire.ReplySize + 2)..]);
-        Send(reply);
         return Errno.OK;
     }
 

@@ -5,8 +5,8 @@ namespace VerbRing.Kernel.Server;
 
 /// <summary>
 /// The socket protocol between a client and <c>verbring serve</c> (spec/transport.md): fixed-size little-endian
-/// requests of five u32 — magic, kind, a, b, c — and replies of four — magic, errno, a, b — with a path after a
-/// setup reply. Anything else is answered with EINVAL, never trusted.
+/// requests of five u32 — magic, kind, a, b, c — and replies of four — magic, errno, a, b — the setup reply carrying
+/// the ring's memory as a descriptor. Anything else is answered with EINVAL, never trusted.
 /// </summary>
 internal static class Wire
 {
@@ -14,10 +14,18 @@ internal static class Wire
     public const uint ReplyMagic = 0x31525256;   // "VRR1"
     public const int RequestSize = 20;
     public const int ReplySize = 16;
-    public const int MaxPath = 1024;
 
-    /// <summary>setup(a = SQ entries, b = CQ entries, c = user memory) → (errno, 0, 0) + the region's file path.</summary>
+    /// <summary>
+    /// setup(a = SQ entries, b = CQ entries, c = user memory) → (errno, <see cref="SetupVersion"/>, the memory's size
+    /// in bytes), the memory's descriptor attached (SCM_RIGHTS).
+    /// </summary>
     public const uint Setup = 1;
+
+    /// <summary>
+    /// The setup reply's a: 2, the memory comes as a descriptor with the reply. (A server of version 1 answered a = 0
+    /// and a path in /proc after the reply; clients refuse it.)
+    /// </summary>
+    public const uint SetupVersion = 2;
 
     /// <summary>ready(): the client mapped the region; the server removes the file. → (errno, 0, 0).</summary>
     public const uint Ready = 2;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Text;
 using VerbRing.Kernel.Server;
 using VerbRing.Registers;
 
@@ -19,12 +18,13 @@ internal sealed unsafe class RawDoorbellClient : IDisposable
     public RawDoorbellClient(string socketPath, uint sq = 8, uint cq = 8, uint user = 4096)
     {
         _socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-        Call(Wire.Setup, sq, cq, user).Errno.ShouldBe(0, "setup");
-        var length = new byte[2];
-        Wire.ReadExactly(_socket, length).ShouldBeTrue();
-        var path = new byte[BinaryPrimitives.ReadUInt16LittleEndian(length)];
-        Wire.ReadExactly(_socket, path).ShouldBeTrue();
-        _region = MappedRingRegion.Open(Encoding.UTF8.GetString(path), new RingLayout(sq, cq, user), trailerSize: Doorbell.Size);
+        Span<byte> request = stackalloc byte[Wire.RequestSize];
+        Wire.WriteRequest(request, Wire.Setup, sq, cq, user);
+        _socket.Send(request);
+        Span<byte> reply = stackalloc byte[Wire.ReplySize];
+        DescriptorPassing.Receive(_socket, reply, out var memory, out _).ShouldBeTrue("the server answers");
+        BinaryPrimitives.ReadInt32LittleEndian(reply[4..]).ShouldBe(0, "setup");
+        _region = MappedRingRegion.FromDescriptor(memory.ShouldNotBeNull("the memory came with the reply"), new RingLayout(sq, cq, user), trailerSize: Doorbell.Size);
         Call(Wire.Ready).Errno.ShouldBe(0, "ready");
         Switch = Call(Wire.UseDoorbell);
     }

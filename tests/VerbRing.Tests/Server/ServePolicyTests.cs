@@ -81,7 +81,7 @@ public sealed class ServePolicyTests : IDisposable
     {
         var result = CliRunner.Run("serve", "--socket", Path.Combine(_folder, "z.sock"), "--max-clients", "0");
         result.ExitCode.ShouldNotBe(0);
-        result.Error.ShouldStartWith("verbring: --max-clients must be at least 1.");
+        result.Error.ShouldBe("verbring: --max-clients must be at least 1.\n");
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
