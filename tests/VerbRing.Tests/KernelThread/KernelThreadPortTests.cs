@@ -21,14 +21,21 @@ public sealed class KernelThreadPortTests
         single.Run(100);
         batch.Run(10);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        single.Run(2000);
-        batch.Run(100);
+        long Window()
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            single.Run(2000);
+            batch.Run(100);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
 
-        // Nothing per enter: 2 100 enters that allocated anything would show kilobytes. A handoff that blocks for the
-        // first time in this window may create the event's monitor once (ManualResetEventSlim makes it lazily), a
-        // few dozen bytes, which is why the bound is not zero.
-        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBeLessThan(256);
+        // Nothing per enter: 2 100 enters that allocated anything would show kilobytes in *every* window. What a
+        // handoff allocates the first time it blocks (the event's lock object, first-use statics on the way into
+        // the wait) lands in one window only — on a loaded machine that first block can come late — so the
+        // quieter of two windows is the claim, and the bound is not zero.
+        var first = Window();
+        var second = Window();
+        Math.Min(first, second).ShouldBeLessThan(256, $"windows allocated {first} and {second} bytes");
     }
 
     [Fact]
