@@ -6,12 +6,13 @@
  *   abi_chain check FILE   after a VerbRing kernel entered that ring: pops and checks every CQE, the registers
  *                          and the bytes read back. Prints "N passed, N failed"; exits 1 on any failure.
  *   abi_chain layout SQ CQ USER   prints the SQ, CQ and user-memory offsets and the region size.
- *   abi_chain connect SOCKET     connects to `verbring serve`, pushes the chain, enters it (5, 5) and checks it;
- *                                then a wait with a timeout of its own ends with ETIMEDOUT, the consumed count kept.
+ *   abi_chain connect SOCKET     connects to `verbring serve`, pushes the chain, enters it (5, 5) over the doorbell
+ *                                and checks it; then a wait with a timeout of its own ends with ETIMEDOUT, the
+ *                                consumed count kept.
+ *   abi_chain connect-socket SOCKET   the same, entering by requests on the socket (kind 3).
  */
-#define _GNU_SOURCE /* SOCK_CLOEXEC, MSG_NOSIGNAL */
 #define VR_TRANSPORT
-#include "verbring.h"
+#include "verbring.h" /* first, with no feature macro of ours: it defines what its transport needs */
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -141,18 +142,21 @@ int main(int argc, char **argv)
             (unsigned long long)vr_user_offset(sq, cq), (unsigned long long)vr_region_size(sq, cq, user));
         return 0;
     }
-    if (argc == 3 && strcmp(argv[1], "connect") == 0) {
+    if (argc == 3 && (strcmp(argv[1], "connect") == 0 || strcmp(argv[1], "connect-socket") == 0)) {
         vr_client_t client;
-        int status = vr_connect(&client, argv[2], SQ, CQ, USER);
+        int socket_only = strcmp(argv[1], "connect-socket") == 0;
+        int status = vr_connect_with(&client, argv[2], SQ, CQ, USER, socket_only ? VR_ENTER_SOCKET : VR_ENTER_DOORBELL);
         if (status != 0) {
             printf("FAIL: connect: %d\n", status);
             return 1;
         }
+        printf("entering over the %s\n", client.bell != NULL ? "doorbell" : "socket");
         if (write_chain(&client.ring) != 0) {
             return 1;
         }
-        int64_t consumed = vr_enter(&client, 5, 5);
-        expect(consumed == 5, "enter consumed the five SQEs and waited for five CQEs");
+        uint32_t consumed = 99;
+        expect(vr_enter(&client, 5, 5, &consumed) == 0 && consumed == 5,
+            "enter consumed the five SQEs and waited for five CQEs");
         status = check_chain(&client.ring);
         vr_sqe_t sleep = vr_sqe(VR_OP_NOP, 99); /* a minute's sleep: the wait below cannot be met before its timeout */
         sleep.timeout = 60000000000ull;
