@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using VerbRing.Kernel;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
@@ -35,18 +34,68 @@ public sealed class CAbiTests : IDisposable
         files.ReadFile("/hello.txt").ShouldBe("Hello from the ring!\n"u8.ToArray());
     }
 
-    [Fact]
-    public void CClient_DesignCardChain_RunsThroughTheServerWithTheHeadersTransport()
+    [Theory]
+    [InlineData("connect", "doorbell")]
+    [InlineData("connect-socket", "socket")]
+    public void CClient_DesignCardChain_RunsThroughTheServerWithTheHeadersTransport(string mode, string transport)
     {
         var program = Compile();
         var files = new MemoryNamespace();
         var socket = Path.Combine(_folder, "server.sock");
         using var server = new VerbRing.Kernel.Server.RingServer(RingFactory.CreateDefault(fileSystem: files), socket);
 
-        Run(program, "connect", socket).ShouldContain("c abi: 30 passed, 0 failed");
+        var output = Run(program, mode, socket);
+
+        output.ShouldContain($"entering over the {transport}");
+        output.ShouldContain("c abi: 30 passed, 0 failed");
 
         files.ReadFile("/hello.txt").ShouldBe("Hello from the ring!\n"u8.ToArray());
         server.WaitForClients(0, TimeSpan.FromSeconds(30)).ShouldBeTrue("the server noticed the C client leave");
+    }
+
+    [Theory]
+    [InlineData("gcc", "c11")]
+    [InlineData("gcc", "c99")]
+    [InlineData("clang", "c11")]
+    [InlineData("clang", "c99")]
+    public void CHeader_WithTransport_CompilesFirstInAFileWithNoMacrosOfItsOwn(string compiler, string standard)
+    {
+        var source = Path.Combine(_folder, "first.c");
+        File.WriteAllText(source, """
+            #define VR_TRANSPORT
+            #include "verbring.h"
+            #include <stdio.h>
+            int main(int argc, char **argv)
+            {
+                vr_client_t client;
+                uint32_t consumed = 0;
+                int status = vr_connect(&client, argc > 1 ? argv[1] : "/nonexistent/vr.sock", 8, 8, 4096);
+                if (status == 0) {
+                    status = vr_enter_timeout(&client, 0, 0, 0, &consumed);
+                    vr_disconnect(&client);
+                }
+                printf("%d %u\n", status, (unsigned)consumed);
+                return 0;
+            }
+
+            """);
+
+        var program = CCompiler.Build(compiler, source, Path.Combine(_folder, $"first-{compiler}-{standard}"),
+            [.. CCompiler.StrictFlags, $"-std={standard}"]);
+
+        Run(program).Trim().ShouldBe($"{-(int)Errno.ENOENT} 0", "no server there: -ENOENT, nothing consumed");
+    }
+
+    [Fact]
+    public void CHeader_WithTransportIncludedAfterASystemHeader_SaysInOneLineHowToFixIt()
+    {
+        var source = Path.Combine(_folder, "late.c");
+        File.WriteAllText(source, "#include <stdio.h>\n#define VR_TRANSPORT\n#include \"verbring.h\"\nint main(void) { return 0; }\n");
+
+        var result = CCompiler.Exec("gcc", "-std=c11", "-I", Repository.PathOf("spec"), source, "-o", Path.Combine(_folder, "late"));
+
+        result.Code.ShouldNotBe(0);
+        result.Output.ShouldContain("include it before any system header (it defines it), or define _GNU_SOURCE yourself");
     }
 
     [Theory]
@@ -63,34 +112,14 @@ public sealed class CAbiTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private string Compile()
-    {
-        var output = Path.Combine(_folder, "abi_chain");
-        var result = Exec("cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2",
-            "-I", Repository.PathOf("spec"), Repository.PathOf("tests/c/abi_chain.c"), "-o", output);
-        result.Code.ShouldBe(0, $"cc failed:\n{result.Output}");
-        return output;
-    }
+    private string Compile() =>
+        CCompiler.Build("cc", Repository.PathOf("tests/c/abi_chain.c"), Path.Combine(_folder, "abi_chain"),
+            [.. CCompiler.StrictFlags, "-std=c11", "-O2"]);
 
     private static string Run(string program, params string[] args)
     {
-        var result = Exec(program, args);
+        var result = CCompiler.Exec(program, args);
         result.Code.ShouldBe(0, result.Output);
         return result.Output;
-    }
-
-    private static (int Code, string Output) Exec(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr);
     }
 }
