@@ -10,6 +10,9 @@
  *                                and checks it; then a wait with a timeout of its own ends with ETIMEDOUT, the
  *                                consumed count kept.
  *   abi_chain connect-socket SOCKET   the same, entering by requests on the socket (kind 3).
+ *   abi_chain spin FILE          feeds vr_spin_t the outcomes in FILE, one a line ("n": a wait, "c NS": caught
+ *                                after NS, "m": missed, "p": lost its CPU) and prints its state after each one:
+ *                                "budget asleep interval debt" (and, after "n", the spin it allowed).
  */
 #define VR_TRANSPORT
 #include "verbring.h" /* first, with no feature macro of ours: it defines what its transport needs */
@@ -133,8 +136,39 @@ static int check_chain(vr_ring_t *ring)
     return failed == 0 ? 0 : 1;
 }
 
+static int spin_script(const char *file)
+{
+    vr_spin_t spin;
+    char line[64];
+    FILE *in = fopen(file, "r");
+    if (in == NULL) {
+        perror(file);
+        return 2;
+    }
+    memset(&spin, 0, sizeof(spin));
+    while (fgets(line, sizeof(line), in) != NULL) {
+        unsigned long long allowed = 0;
+        if (line[0] == 'n') {
+            allowed = vr_spin_next(&spin);
+        } else if (line[0] == 'c') {
+            vr_spin_caught(&spin, strtoull(line + 2, NULL, 10));
+        } else if (line[0] == 'm') {
+            vr_spin_missed(&spin);
+        } else {
+            vr_spin_preempted(&spin);
+        }
+        printf("%llu %llu %d %u %u\n", allowed, (unsigned long long)spin.budget_ns, spin.asleep ? 1 : 0,
+            vr_spin_interval(&spin), spin.debt);
+    }
+    fclose(in);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "spin") == 0) {
+        return spin_script(argv[2]);
+    }
     if (argc == 5 && strcmp(argv[1], "layout") == 0) {
         uint32_t sq = (uint32_t)strtoul(argv[2], NULL, 10), cq = (uint32_t)strtoul(argv[3], NULL, 10);
         uint32_t user = (uint32_t)strtoul(argv[4], NULL, 10);

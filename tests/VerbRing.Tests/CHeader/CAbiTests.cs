@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using VerbRing.Kernel;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
@@ -96,6 +98,54 @@ public sealed class CAbiTests : IDisposable
 
         result.Code.ShouldNotBe(0);
         result.Output.ShouldContain("include it before any system header (it defines it), or define _GNU_SOURCE yourself");
+    }
+
+    [Fact]
+    public void CSpin_FedTheSameOutcomesAsSpinBudget_AgreesAfterEveryOne()
+    {
+        // Stopwatch ticks are nanoseconds on Linux, so the C port's ns and SpinBudget's ticks compare directly.
+        Stopwatch.Frequency.ShouldBe(1_000_000_000);
+        var random = new Random(16);
+        var script = new List<string>();
+        foreach (var phase in Enumerable.Range(0, 60))
+        {
+            // Phases of calm (catches), crowding (lost CPUs, misses) and a long calm run that halves the interval.
+            var length = phase % 20 == 19 ? 4200 : random.Next(5, 60);
+            var calm = phase % 20 == 19 || phase % 3 == 0;
+            for (var i = 0; i < length; i++)
+            {
+                var roll = random.Next(10);
+                script.Add("n");
+                script.Add(calm ? $"c {random.Next(0, 200_000)}"
+                    : phase % 3 == 1 ? (roll < 4 ? "m" : roll < 7 ? "p" : $"c {random.Next(0, 3_000)}")
+                    : (roll < 5 ? "m" : $"c {random.Next(0, 3_000)}"));
+            }
+        }
+
+        var file = Path.Combine(_folder, "spin.txt");
+        File.WriteAllLines(file, script);
+        var c = Run(Compile(), "spin", file).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        var budget = SpinBudget.Leader();
+        c.Length.ShouldBe(script.Count);
+        for (var i = 0; i < script.Count; i++)
+        {
+            var allowed = 0L;
+            switch (script[i][0])
+            {
+                case 'n': allowed = budget.NextWait(partnerAwake: true); break;
+                case 'c': budget.Caught(long.Parse(script[i][2..], CultureInfo.InvariantCulture)); break;
+                case 'm': budget.Missed(); break;
+                default: budget.Preempted(); break;
+            }
+
+            c[i].ShouldBe($"{allowed} {budget.FittedTicks} {(budget.Asleep ? 1 : 0)} {budget.ProbeInterval} {budget.LostCpuDebt}",
+                $"outcome {i}: {script[i]}");
+        }
+
+        script.Count(line => line == "p").ShouldBeGreaterThan(10, "the script loses CPUs");
+        c.Count(line => line.Split(' ')[2] == "1").ShouldBeGreaterThan(10, "spinning turned off along the way");
+        c.Select(line => line.Split(' ')[3]).Distinct().Count().ShouldBeGreaterThan(3, "the probe interval moved");
     }
 
     [Theory]
