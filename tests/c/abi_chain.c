@@ -10,6 +10,9 @@
  *                                and checks it; then a wait with a timeout of its own ends with ETIMEDOUT, the
  *                                consumed count kept.
  *   abi_chain connect-socket SOCKET   the same, entering by requests on the socket (kind 3).
+ *   abi_chain hangup SOCKET      connects over the doorbell, says "waiting", and waits on a NOP that sleeps a
+ *                                minute; prints each of two enters' results ("enter -32 consumed 0" once the
+ *                                server stopped).
  *   abi_chain spin FILE          feeds vr_spin_t the outcomes in FILE, one a line ("n": a wait, "c NS": caught
  *                                after NS, "m": missed, "p": lost its CPU) and prints its state after each one:
  *                                "budget asleep interval debt" (and, after "n", the spin it allowed).
@@ -166,6 +169,26 @@ static int spin_script(const char *file)
 
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "hangup") == 0) {
+        vr_client_t client;
+        uint32_t consumed = 99;
+        vr_sqe_t sleep = vr_sqe(VR_OP_NOP, 7);
+        int status = vr_connect(&client, argv[2], SQ, CQ, USER);
+        if (status != 0) {
+            printf("FAIL: connect: %d\n", status);
+            return 1;
+        }
+        sleep.timeout = 60000000000ull;
+        vr_sqe_push(&client.ring, &sleep);
+        printf("waiting\n");
+        fflush(stdout);
+        status = vr_enter(&client, 1, 1, &consumed);
+        printf("enter %d consumed %u\n", status, consumed);
+        status = vr_enter(&client, 0, 0, &consumed);
+        printf("enter %d consumed %u\n", status, consumed);
+        vr_disconnect(&client);
+        return 0;
+    }
     if (argc == 3 && strcmp(argv[1], "spin") == 0) {
         return spin_script(argv[2]);
     }

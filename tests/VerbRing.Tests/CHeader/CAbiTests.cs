@@ -101,6 +101,26 @@ public sealed class CAbiTests : IDisposable
     }
 
     [Fact]
+    public void CClient_OnTheDoorbell_WhenTheServerStopsMidWait_GetsEpipeThenAndOnEveryEnterAfter()
+    {
+        var program = Compile();
+        var socket = Path.Combine(_folder, "server.sock");
+        var server = new VerbRing.Kernel.Server.RingServer(RingFactory.CreateDefault(fileSystem: new MemoryNamespace()), socket);
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true };
+        start.ArgumentList.Add("hangup");
+        start.ArgumentList.Add(socket);
+        using var client = Process.Start(start)!;
+
+        client.StandardOutput.ReadLine().ShouldBe("waiting");
+        server.Dispose();
+        var rest = client.StandardOutput.ReadToEnd();
+        client.WaitForExit();
+
+        rest.ShouldBe($"enter {-(int)Errno.EPIPE} consumed 0\nenter {-(int)Errno.EPIPE} consumed 0\n");
+        client.ExitCode.ShouldBe(0);
+    }
+
+    [Fact]
     public void CSpin_FedTheSameOutcomesAsSpinBudget_AgreesAfterEveryOne()
     {
         // Stopwatch ticks are nanoseconds on Linux, so the C port's ns and SpinBudget's ticks compare directly.
