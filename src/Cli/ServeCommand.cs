@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Server;
 
@@ -6,11 +7,12 @@ namespace VerbRing.Cli;
 
 /// <summary>
 /// <c>verbring serve --socket PATH [--max-clients N] [--socket-mode MODE] [--allow-uid UID] [--allow-gid GID]
-/// [--seed DIR | --fs DIR] [--mount ...] [--allow ...] [--deny ...]</c>: hosts one namespace for many clients, each
-/// ring under the same policy, over a Unix domain socket until interrupted (Ctrl+C, SIGTERM). A path it cannot
-/// listen on is one line and exit 1, the path left as it was.
+/// [--metrics-interval SECONDS] [--log-level LEVEL] [--diagnostics] [--seed DIR | --fs DIR] [--mount ...] [--allow ...]
+/// [--deny ...]</c>: hosts one namespace for many clients, each ring under the same policy, over a Unix domain socket,
+/// as a hosted service (ServeHost) until told to stop (Ctrl+C, SIGTERM; exit 0). A path it cannot listen on is one
+/// line and exit 1, the path left as it was.
 /// </summary>
-internal static class ServeCommand
+internal static partial class ServeCommand
 {
     public static Command Create(CliConsole console)
     {
@@ -35,6 +37,20 @@ internal static class ServeCommand
             Description = "Serve members of this group id too (repeatable, or comma-separated).",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var metricsInterval = new Option<double>("--metrics-interval")
+        {
+            Description = "Log the VerbRing meter's values every this many seconds (0, the default: never). Needs no diagnostic port.",
+            HelpName = "seconds",
+        };
+        var logLevel = new Option<LogLevel>("--log-level")
+        {
+            Description = "The least severe log line written to stderr (default Information; Warning keeps only refusals).",
+            DefaultValueFactory = _ => LogLevel.Information,
+        };
+        var diagnostics = new Option<bool>("--diagnostics")
+        {
+            Description = "Keep .NET's diagnostic port open so dotnet-counters can attach. It lets any process of this user load code into the server and read every ring: for development only.",
+        };
         var sandbox = new SandboxOptions();
         var limits = new ServerLimits();
         var command = new Command("serve", "Host a namespace for clients over a Unix socket, each ring under the policy given here (see spec/transport.md).");
@@ -43,6 +59,9 @@ internal static class ServeCommand
         command.Options.Add(socketMode);
         command.Options.Add(allowUid);
         command.Options.Add(allowGid);
+        command.Options.Add(metricsInterval);
+        command.Options.Add(logLevel);
+        command.Options.Add(diagnostics);
         limits.AddTo(command);
         sandbox.AddTo(command);
         command.SetAction(result =>
@@ -75,7 +94,14 @@ internal static class ServeCommand
                 return CliApp.BadUsage;
             }
 
-            using var stop = new ManualResetEventSlim(false);
+            var interval = result.GetValue(metricsInterval);
+            if (!(interval >= 0 && interval <= TimeSpan.MaxValue.TotalSeconds / 2))
+            {
+                console.Error.WriteLine("verbring: --metrics-interval is a number of seconds, 0 or more.");
+                return CliApp.BadUsage;
+            }
+
+            using var logging = ServeHost.CreateLogging(result.GetValue(logLevel));
             RingServer server;
             try
             {
@@ -86,6 +112,7 @@ internal static class ServeCommand
                     SocketMode = mode,
                     AllowedUsers = users,
                     AllowedGroups = groups,
+                    Logger = logging.CreateLogger("VerbRing.Server"),
                 }));
             }
             catch (IOException e)
@@ -94,25 +121,21 @@ internal static class ServeCommand
                 return CliApp.BadUsage;
             }
 
-            using var serving = server;
-            ConsoleCancelEventHandler onCancel = (_, e) =>
+            if (result.GetValue(diagnostics))
             {
-                e.Cancel = true;
-                stop.Set();
-            };
-            Console.CancelKeyPress += onCancel;
-            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-                System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
-                {
-                    context.Cancel = true;
-                    stop.Set();
-                });
-            console.Out.WriteLine($"verbring: serving on {server.SocketPath}");
-            console.Out.Flush();
-            stop.Wait();
-            Console.CancelKeyPress -= onCancel;
+                DiagnosticsOpen(logging.CreateLogger("VerbRing.Serve"));
+            }
+
+            ServeHost.Run(server, logging, TimeSpan.FromSeconds(interval), () =>
+            {
+                console.Out.WriteLine($"verbring: serving on {server.SocketPath}");
+                console.Out.Flush();
+            });
             return CliApp.Ran;
         });
         return command;
     }
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "The diagnostic port is open (--diagnostics): any process of this user can attach, load code and read every ring")]
+    private static partial void DiagnosticsOpen(ILogger logger);
 }

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using VerbRing.Kernel.Server;
+
+namespace VerbRing.Cli;
+
+/// <summary>
+/// <c>serve</c>'s host, on Microsoft.Extensions.Hosting: console logs (to stderr, one line each; systemd's format
+/// and readiness notification when systemd runs it), a graceful stop on SIGTERM or Ctrl+C that tears every session
+/// down and removes the socket, and, with <c>--metrics-interval</c>, the VerbRing meter logged every interval.
+/// </summary>
+internal static class ServeHost
+{
+    /// <summary>The logger factory serve's logs go through, built before the server so it logs from its first connection.</summary>
+    public static ILoggerFactory CreateLogging(LogLevel level) => LoggerFactory.Create(logging => ConfigureLogging(logging, level));
+
+    /// <summary>
+    /// Runs <paramref name="server"/> as a hosted service until the process is told to stop; the server is disposed
+    /// (sessions torn down, socket removed) before this returns. <paramref name="started"/> runs once it serves.
+    /// </summary>
+    public static void Run(RingServer server, ILoggerFactory logging, TimeSpan metricsInterval, Action started)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton(logging); // the factory the server already logs through: one set of providers
+        builder.Services.AddSystemd(); // only under systemd: its lifetime (READY=1, STOPPING=1) replaces the console's
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddHostedService(_ => new RingServerService(server, logging, metricsInterval, started));
+        using var host = builder.Build();
+        host.Run();
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
+    {
+        logging.SetMinimumLevel(level);
+        if (Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService())
+        {
+            logging.AddSystemdConsole(); // journald's priority prefixes
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+
+        // Every log line to stderr: stdout carries the one "serving on" line scripts wait for.
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+}
