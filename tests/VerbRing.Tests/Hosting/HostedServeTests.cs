@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using VerbRing.Kernel.Server;
+using VerbRing.Tests.Infrastructure;
+using VerbRing.Verbs;
+
+namespace VerbRing.Tests.Hosting;
+
+/// <summary>
+/// Issue 16, "a hosted service": <c>verbring serve</c> in a process of its own stops on SIGTERM with exit 0, its
+/// sessions torn down and logged, its socket removed; refusals are logged; <c>--metrics-interval</c> logs the meter;
+/// <c>--diagnostics</c> keeps the diagnostic port open, and only then.
+/// </summary>
+public sealed class HostedServeTests : IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+    private readonly string _folder = Directory.CreateTempSubdirectory("verbring-hosted-").FullName;
+
+    [Fact]
+    public async Task Serve_Sigterm_EndsTheSessionLogsItRemovesTheSocketAndExitsZero()
+    {
+        var socket = Path.Combine(_folder, "t.sock");
+        using var server = CliRunner.Start("serve", "--socket", socket);
+        server.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {socket}");
+        var errors = server.StandardError.ReadToEndAsync();
+
+        using var ring = RingClient.Connect(socket, transport: EnterTransport.Socket);
+        ring.Push(Sqes.Nop());
+        ring.SubmitAndWait().ShouldBe(new EnterResult(1, Errno.OK), "the session is up and serving");
+
+        Terminate(server);
+
+        server.WaitForExit((int)Limit.TotalMilliseconds).ShouldBeTrue("serve stops within the limit on SIGTERM");
+        server.ExitCode.ShouldBe(0);
+        var log = await errors;
+        log.ShouldContain("Session 1 opened for uid");
+        log.ShouldContain("Session 1 closed");
+        log.ShouldContain("Stopping: ending 1 connections");
+        File.Exists(socket).ShouldBeFalse("the socket file is removed as the server stops");
+        Should.Throw<IOException>(() => RingClient.Connect(socket), "nothing listens any more");
+    }
+
+    [Fact]
+    public async Task Serve_APeerPastMaxClients_IsLoggedAsARefusal()
+    {
+        var socket = Path.Combine(_folder, "r.sock");
+        using var server = CliRunner.Start("serve", "--socket", socket, "--max-clients", "1");
+        server.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {socket}");
+        var errors = server.StandardError.ReadToEndAsync();
+
+        using (RingClient.Connect(socket))
+        {
+            Should.Throw<IOException>(() => RingClient.Connect(socket)).Message.ShouldContain("EAGAIN");
+        }
+
+        Terminate(server);
+        server.WaitForExit((int)Limit.TotalMilliseconds).ShouldBeTrue();
+        server.ExitCode.ShouldBe(0);
+        var log = await errors;
+        log.ShouldContain("Connection 2 from uid ");
+        log.ShouldContain("refused: EAGAIN (1 rings already (--max-clients))");
+    }
+
+    [Fact]
+    public async Task Serve_WithMetricsInterval_LogsTheMetersValues()
+    {
+        var socket = Path.Combine(_folder, "m.sock");
+        using var server = CliRunner.Start("serve", "--socket", socket, "--metrics-interval", "0.05");
+        server.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {socket}");
+        try
+        {
+            using (var ring = RingClient.Connect(socket, transport: EnterTransport.Socket))
+            {
+                ring.Push(Sqes.Nop());
+                ring.SubmitAndWait().ShouldBe(new EnterResult(1, Errno.OK));
+            }
+
+            // Lines come every 50 ms; the first one after the session opened counts it. Bounded by the read's limit.
+            var deadline = DateTime.UtcNow + Limit;
+            string? line;
+            do
+            {
+                line = await server.StandardError.ReadLineAsync().WaitAsync(Limit); // throws TimeoutException past it
+                line.ShouldNotBeNull("serve is still running");
+            }
+            while (!line.Contains("verbring.sessions.opened=1", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+            line.ShouldContain("Metrics: ");
+            line.ShouldContain("verbring.sqes=1");
+            line.ShouldContain("verbring.enters=1");
+        }
+        finally
+        {
+            Terminate(server);
+            server.WaitForExit((int)Limit.TotalMilliseconds).ShouldBeTrue();
+        }
+    }
+
+    [Fact]
+    public async Task Serve_WithDiagnostics_KeepsTheDiagnosticPortOpenAndSaysSo()
+    {
+        var socket = Path.Combine(_folder, "d.sock");
+        using var server = CliRunner.Start("serve", "--socket", socket, "--diagnostics");
+        server.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {socket}");
+        var errors = server.StandardError.ReadToEndAsync();
+
+        var ports = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{server.Id}-*-socket");
+
+        Terminate(server);
+        server.WaitForExit((int)Limit.TotalMilliseconds).ShouldBeTrue();
+        ports.ShouldNotBeEmpty("dotnet-counters can attach");
+        (await errors).ShouldContain("The diagnostic port is open (--diagnostics)");
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static void Terminate(Process server)
+    {
+        using var term = Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)]);
+        term.WaitForExit();
+    }
+}
