@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Logging;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Server;
 
@@ -12,7 +11,7 @@ namespace VerbRing.Cli;
 /// as a hosted service (ServeHost) until told to stop (Ctrl+C, SIGTERM; exit 0). A path it cannot listen on is one
 /// line and exit 1, the path left as it was.
 /// </summary>
-internal static partial class ServeCommand
+internal static class ServeCommand
 {
     public static Command Create(CliConsole console)
     {
@@ -42,10 +41,10 @@ internal static partial class ServeCommand
             Description = "Log the VerbRing meter's values every this many seconds (0, the default: never). Needs no diagnostic port.",
             HelpName = "seconds",
         };
-        var logLevel = new Option<LogLevel>("--log-level")
+        var logLevel = new Option<string>("--log-level")
         {
-            Description = "The least severe log line written to stderr (default Information; Warning keeps only refusals).",
-            DefaultValueFactory = _ => LogLevel.Information,
+            Description = "The least severe log line written to stderr: Trace, Debug, Information (the default), Warning (only refusals), Error, Critical or None.",
+            HelpName = "level",
         };
         var diagnostics = new Option<bool>("--diagnostics")
         {
@@ -101,7 +100,13 @@ internal static partial class ServeCommand
                 return CliApp.BadUsage;
             }
 
-            using var logging = ServeHost.CreateLogging(result.GetValue(logLevel));
+            if (!ServeHost.TryParseLevel(result.GetValue(logLevel), out var level))
+            {
+                console.Error.WriteLine($"verbring: --log-level {result.GetValue(logLevel)}: write Trace, Debug, Information, Warning, Error, Critical or None.");
+                return CliApp.BadUsage;
+            }
+
+            using var logging = ServeHost.CreateLogging(level);
             RingServer server;
             try
             {
@@ -121,12 +126,7 @@ internal static partial class ServeCommand
                 return CliApp.BadUsage;
             }
 
-            if (result.GetValue(diagnostics))
-            {
-                DiagnosticsOpen(logging.CreateLogger("VerbRing.Serve"));
-            }
-
-            ServeHost.Run(server, logging, TimeSpan.FromSeconds(interval), () =>
+            ServeHost.Run(server, logging, result.GetValue(diagnostics), TimeSpan.FromSeconds(interval), () =>
             {
                 console.Out.WriteLine($"verbring: serving on {server.SocketPath}");
                 console.Out.Flush();
@@ -135,7 +135,4 @@ internal static partial class ServeCommand
         });
         return command;
     }
-
-    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "The diagnostic port is open (--diagnostics): any process of this user can attach, load code and read every ring")]
-    private static partial void DiagnosticsOpen(ILogger logger);
 }

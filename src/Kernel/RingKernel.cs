@@ -67,7 +67,7 @@ internal sealed partial class RingKernel : IRingPort
         _context = new RingContext(region, _files, policy.View(fileSystem), time) { PipeCapacity = options.PipeCapacity, HostBytes = policy.HostBytes };
         _runner = new ChainRunner(_pool, _staged, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer, options.EffectiveMaxInFlight);
         _context.Runner = _runner;
-        VerbRingMetrics.Track(_counters); // last: a constructor that throws leaves nothing counted
+        RingCounts.Track(_counters); // last: a constructor that throws leaves nothing counted
     }
 
     /// <summary>
@@ -204,7 +204,7 @@ internal sealed partial class RingKernel : IRingPort
                 _tornDown = true;
                 _runner.CancelEverything();
                 _files.CloseAll();
-                VerbRingMetrics.Retire(_counters);
+                RingCounts.Retire(_counters);
             }
         }
 

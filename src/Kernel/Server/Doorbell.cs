@@ -128,7 +128,7 @@ internal readonly unsafe struct Doorbell
             return true;
         }
 
-        VerbRingMetrics.Stalled(); // the spin ran out: this wait sleeps
+        RingCounts.Stalled(); // the spin ran out: this wait sleeps
         var slice = SliceMs;
         try
         {

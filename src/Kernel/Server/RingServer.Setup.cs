@@ -258,7 +258,7 @@ public sealed partial class RingServer
     /// <summary>Counts and logs a connection refused in setup.</summary>
     private void Refuse(ServerSession session, uint uid, Errno errno, uint a)
     {
-        VerbRingMetrics.Refused();
+        RingCounts.Refused();
         ServerLog.Refused(_options.Logger, session.Id, uid, errno, ServerLog.Reason(errno, a));
     }
 }

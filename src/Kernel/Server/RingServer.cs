@@ -103,7 +103,7 @@ public sealed partial class RingServer : IDisposable
             throw;
         }
 
-        VerbRingMetrics.EnsureCreated(); // dotnet-counters and listeners see every instrument from the start
+        VerbRingMetrics.Publish(); // dotnet-counters and listeners see every instrument from the start
         _onDeadline = SetupDeadlinePassed;
         _setupThread = new Thread(SetUpConnections) { IsBackground = true, Name = "verbring-setup" };
         _setupThread.Start();
@@ -239,7 +239,7 @@ public sealed partial class RingServer : IDisposable
             Monitor.PulseAll(_sessions);
         }
 
-        VerbRingMetrics.SessionOpened();
+        RingCounts.SessionOpened();
         ServerLog.SessionOpened(_options.Logger, session.Id, session.PeerUid);
 
         // Interlocked: counts the session's thread from before it starts until it has torn its client down.
@@ -256,7 +256,7 @@ public sealed partial class RingServer : IDisposable
                 // out first, so that whoever sees the session closed also sees its thread and its ring gone.
                 Interlocked.Decrement(ref _sessionThreads);
                 Interlocked.Decrement(ref _rings); // Interlocked: the setup loop reads it to admit the next ring
-                VerbRingMetrics.SessionClosed();
+                RingCounts.SessionClosed();
                 ServerLog.SessionClosed(_options.Logger, session.Id);
                 lock (_sessions)
                 {

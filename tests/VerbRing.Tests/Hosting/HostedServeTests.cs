@@ -75,7 +75,8 @@ public sealed class HostedServeTests : IDisposable
                 ring.SubmitAndWait().ShouldBe(new EnterResult(1, Errno.OK));
             }
 
-            // Lines come every 50 ms; the first one after the session opened counts it. Bounded by the read's limit.
+            // Lines come every 50 ms; the first one after the session closed (its ring's counts folded into the totals
+            // before it counts itself out) has all of it. Bounded by the deadline and each read's limit.
             var deadline = DateTime.UtcNow + Limit;
             string? line;
             do
@@ -83,7 +84,8 @@ public sealed class HostedServeTests : IDisposable
                 line = await server.StandardError.ReadLineAsync().WaitAsync(Limit); // throws TimeoutException past it
                 line.ShouldNotBeNull("serve is still running");
             }
-            while (!line.Contains("verbring.sessions.opened=1", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+            while (!(line.Contains("verbring.sessions.opened=1", StringComparison.Ordinal) && line.Contains("verbring.sessions.active=0", StringComparison.Ordinal))
+                && DateTime.UtcNow < deadline);
 
             line.ShouldContain("Metrics: ");
             line.ShouldContain("verbring.sqes=1");
@@ -110,6 +112,22 @@ public sealed class HostedServeTests : IDisposable
         server.WaitForExit((int)Limit.TotalMilliseconds).ShouldBeTrue();
         ports.ShouldNotBeEmpty("dotnet-counters can attach");
         (await errors).ShouldContain("The diagnostic port is open (--diagnostics)");
+    }
+
+    [Theory]
+    [InlineData("--log-level", "loud")]
+    [InlineData("--log-level", "7")]
+    [InlineData("--metrics-interval", "-1")]
+    public void Serve_AnOptionValueItCannotTake_IsOneLineAndNoSocket(string option, string value)
+    {
+        var socket = Path.Combine(_folder, "o.sock");
+
+        var result = CliRunner.Run("serve", "--socket", socket, option, value);
+
+        result.ExitCode.ShouldBe(1);
+        result.Error.ShouldStartWith($"verbring: {option} ");
+        result.Error.TrimEnd('\n').ShouldNotContain('\n');
+        File.Exists(socket).ShouldBeFalse();
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
