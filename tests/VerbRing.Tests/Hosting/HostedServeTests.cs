@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
 using VerbRing.Kernel.Server;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
@@ -112,6 +114,48 @@ public sealed class HostedServeTests : IDisposable
         server.WaitForExit((int)Limit.TotalMilliseconds).ShouldBeTrue();
         ports.ShouldNotBeEmpty("dotnet-counters can attach");
         (await errors).ShouldContain("The diagnostic port is open (--diagnostics)");
+    }
+
+    [Fact]
+    public async Task Serve_UnderSystemd_NotifiesReadyOnceServingAndStoppingOnSigterm()
+    {
+        // systemd's side of Type=notify: a datagram socket named by NOTIFY_SOCKET. Hosting.Systemd takes the process
+        // for a service when its parent is named "systemd": here a copy of sh of that name, which waits for serve.
+        var notify = Path.Combine(_folder, "notify");
+        using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { ReceiveTimeout = (int)Limit.TotalMilliseconds };
+        systemd.Bind(new UnixDomainSocketEndPoint(notify));
+        var parent = Path.Combine(_folder, "systemd");
+        File.Copy("/bin/sh", parent);
+        var socket = Path.Combine(_folder, "n.sock");
+        var start = new ProcessStartInfo(parent) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["NOTIFY_SOCKET"] = notify;
+        foreach (var arg in new[] { "-c", "dotnet \"$0\" \"$@\"; exit $?", Path.Combine(AppContext.BaseDirectory, "verbring.dll"), "serve", "--socket", socket })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var shell = Process.Start(start)!;
+        var errors = shell.StandardError.ReadToEndAsync();
+        shell.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {socket}");
+        var ready = Receive(systemd); // bounded by ReceiveTimeout: a SocketException past it
+        using var server = Process.GetProcessById(int.Parse(File.ReadAllText($"/proc/{shell.Id}/task/{shell.Id}/children").Trim(), CultureInfo.InvariantCulture));
+        Terminate(server);
+        var stopping = Receive(systemd);
+
+        shell.WaitForExit((int)Limit.TotalMilliseconds).ShouldBeTrue();
+        shell.ExitCode.ShouldBe(0, "serve's own exit code, passed on by the shell");
+        ready.ShouldBe("READY=1");
+        stopping.ShouldBe("STOPPING=1");
+        File.Exists(socket).ShouldBeFalse();
+        var log = await errors;
+        log.ShouldContain("<6>VerbRing.Serve[10] Serving on", customMessage: "journald's priority prefix");
+        log.ShouldNotContain("error occurred");
+
+        static string Receive(Socket socket)
+        {
+            var buffer = new byte[256];
+            return Encoding.ASCII.GetString(buffer, 0, socket.Receive(buffer));
+        }
     }
 
     [Theory]
