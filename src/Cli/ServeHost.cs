@@ -33,7 +33,7 @@ internal static partial class ServeHost
     /// </summary>
     public static void Run(RingServer server, ILoggerFactory logging, bool diagnostics, TimeSpan metricsInterval, Action started)
     {
-        if (diagnostics)
+        if (diagnostics && !DiagnosticsPort.IsClosed) // said only when true: Program.cs keeps the port for a literal --diagnostics
         {
             DiagnosticsOpen(logging.CreateLogger("VerbRing.Serve"));
         }
