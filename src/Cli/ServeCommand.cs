@@ -6,9 +6,10 @@ namespace VerbRing.Cli;
 
 /// <summary>
 /// <c>verbring serve --socket PATH [--max-clients N] [--socket-mode MODE] [--allow-uid UID] [--allow-gid GID]
-/// [--seed DIR | --fs DIR] [--mount ...] [--allow ...] [--deny ...]</c>: hosts one namespace for many clients, each
-/// ring under the same policy, over a Unix domain socket until interrupted (Ctrl+C, SIGTERM). A path it cannot
-/// listen on is one line and exit 1, the path left as it was.
+/// [--metrics-interval SECONDS] [--log-level LEVEL] [--diagnostics] [--seed DIR | --fs DIR] [--mount ...] [--allow ...]
+/// [--deny ...]</c>: hosts one namespace for many clients, each ring under the same policy, over a Unix domain socket,
+/// as a hosted service (ServeHost) until told to stop (Ctrl+C, SIGTERM; exit 0). A path it cannot listen on is one
+/// line and exit 1, the path left as it was.
 /// </summary>
 internal static class ServeCommand
 {
@@ -35,6 +36,20 @@ internal static class ServeCommand
             Description = "Serve members of this group id too (repeatable, or comma-separated).",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var metricsInterval = new Option<double>("--metrics-interval")
+        {
+            Description = "Log the VerbRing meter's values every this many seconds (0, the default: never). Needs no diagnostic port.",
+            HelpName = "seconds",
+        };
+        var logLevel = new Option<string>("--log-level")
+        {
+            Description = "The least severe log line written to stderr: Trace, Debug, Information (the default), Warning (only refusals), Error, Critical or None.",
+            HelpName = "level",
+        };
+        var diagnostics = new Option<bool>("--diagnostics")
+        {
+            Description = "Keep .NET's diagnostic port open so dotnet-counters can attach. It lets any process of this user load code into the server and read every ring: for development only.",
+        };
         var sandbox = new SandboxOptions();
         var limits = new ServerLimits();
         var command = new Command("serve", "Host a namespace for clients over a Unix socket, each ring under the policy given here (see spec/transport.md).");
@@ -43,6 +58,9 @@ internal static class ServeCommand
         command.Options.Add(socketMode);
         command.Options.Add(allowUid);
         command.Options.Add(allowGid);
+        command.Options.Add(metricsInterval);
+        command.Options.Add(logLevel);
+        command.Options.Add(diagnostics);
         limits.AddTo(command);
         sandbox.AddTo(command);
         command.SetAction(result =>
@@ -75,7 +93,20 @@ internal static class ServeCommand
                 return CliApp.BadUsage;
             }
 
-            using var stop = new ManualResetEventSlim(false);
+            var interval = result.GetValue(metricsInterval);
+            if (!(interval >= 0 && interval <= TimeSpan.MaxValue.TotalSeconds / 2))
+            {
+                console.Error.WriteLine("verbring: --metrics-interval is a number of seconds, 0 or more.");
+                return CliApp.BadUsage;
+            }
+
+            if (!ServeHost.TryParseLevel(result.GetValue(logLevel), out var level))
+            {
+                console.Error.WriteLine($"verbring: --log-level {result.GetValue(logLevel)}: write Trace, Debug, Information, Warning, Error, Critical or None.");
+                return CliApp.BadUsage;
+            }
+
+            using var logging = ServeHost.CreateLogging(level);
             RingServer server;
             try
             {
@@ -86,6 +117,7 @@ internal static class ServeCommand
                     SocketMode = mode,
                     AllowedUsers = users,
                     AllowedGroups = groups,
+                    Logger = logging.CreateLogger("VerbRing.Server"),
                 }));
             }
             catch (IOException e)
@@ -94,23 +126,11 @@ internal static class ServeCommand
                 return CliApp.BadUsage;
             }
 
-            using var serving = server;
-            ConsoleCancelEventHandler onCancel = (_, e) =>
+            ServeHost.Run(server, logging, result.GetValue(diagnostics), TimeSpan.FromSeconds(interval), () =>
             {
-                e.Cancel = true;
-                stop.Set();
-            };
-            Console.CancelKeyPress += onCancel;
-            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-                System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
-                {
-                    context.Cancel = true;
-                    stop.Set();
-                });
-            console.Out.WriteLine($"verbring: serving on {server.SocketPath}");
-            console.Out.Flush();
-            stop.Wait();
-            Console.CancelKeyPress -= onCancel;
+                console.Out.WriteLine($"verbring: serving on {server.SocketPath}");
+                console.Out.Flush();
+            });
             return CliApp.Ran;
         });
         return command;

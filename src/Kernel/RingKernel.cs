@@ -37,6 +37,7 @@ internal sealed partial class RingKernel : IRingPort
     private readonly int[] _batch;
     private readonly int[] _batchGeneration;
     private readonly uint _cqEntries;
+    private readonly KernelCounters _counters = new();
     private int _busy;
     private volatile bool _closing;
     private bool _tornDown;
@@ -56,7 +57,8 @@ internal sealed partial class RingKernel : IRingPort
         _enterTimeout = options.EnterTimeout;
         _pool = new OperationPool((int)Math.Max(ring.SqEntries, ring.CqEntries));
         _submissions = new SubmissionReader(ring);
-        _completions = new CompletionWriter(ring, _pool);
+        _completions = new CompletionWriter(ring, _pool, _counters);
+        _counters.Completions = _completions;
         _files = new FileTable(options.MaxDescriptors);
         _staged = new Sqe[ring.SqEntries];
         _batch = new int[ring.SqEntries];
@@ -65,6 +67,7 @@ internal sealed partial class RingKernel : IRingPort
         _context = new RingContext(region, _files, policy.View(fileSystem), time) { PipeCapacity = options.PipeCapacity, HostBytes = policy.HostBytes };
         _runner = new ChainRunner(_pool, _staged, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer, options.EffectiveMaxInFlight);
         _context.Runner = _runner;
+        RingCounts.Track(_counters); // last: a constructor that throws leaves nothing counted
     }
 
     /// <summary>
@@ -168,6 +171,7 @@ internal sealed partial class RingKernel : IRingPort
 
                 // The common case — everything asked for completed during the submit — answers under the same lock.
                 satisfied = wait == 0 || _completions.Unread >= wait;
+                _counters.CountEnter(consumed); // plain fields: one enter at a time, under the lock
             }
 
             var waited = satisfied ? Errno.OK : WaitForCompletions(wait, WaitLimit(timeout), abandoned);
@@ -200,6 +204,7 @@ internal sealed partial class RingKernel : IRingPort
                 _tornDown = true;
                 _runner.CancelEverything();
                 _files.CloseAll();
+                RingCounts.Retire(_counters);
             }
         }
 

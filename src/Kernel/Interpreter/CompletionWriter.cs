@@ -12,15 +12,17 @@ internal sealed unsafe class CompletionWriter
 {
     private readonly RingDescriptor _ring;
     private readonly OperationPool _pool;
+    private readonly KernelCounters? _counters;
     private uint _tail;
     private uint _space; // CQ slots known free: chead is read again only when these run out
     private int _backlogHead = -1;
     private int _backlogTail = -1;
 
-    public CompletionWriter(RingDescriptor ring, OperationPool pool)
+    public CompletionWriter(RingDescriptor ring, OperationPool pool, KernelCounters? counters = null)
     {
         _ring = ring;
         _pool = pool;
+        _counters = counters;
     }
 
     /// <summary>Whether completions are waiting for CQ space.</summary>
@@ -125,6 +127,11 @@ internal sealed unsafe class CompletionWriter
         }
 
         _space--;
+        if (error != Errno.OK)
+        {
+            _counters?.CountError(op); // a plain field: the writer runs under the ring's lock
+        }
+
         _ring.CqQueue[_tail & _ring.CqMask] = new Cqe
         {
             Op = op,

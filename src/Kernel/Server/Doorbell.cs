@@ -128,6 +128,7 @@ internal readonly unsafe struct Doorbell
             return true;
         }
 
+        RingCounts.Stalled(); // the spin ran out: this wait sleeps
         var slice = SliceMs;
         try
         {

@@ -181,9 +181,12 @@ public sealed partial class RingServer
         var session = new ServerSession(client, _factory, _options, _name, ++_nextId); // ids: this thread alone makes sessions
         if (!Admits(client, out var uid))
         {
+            Refuse(session, uid, Errno.EACCES, 0);
             session.Drop(Errno.EACCES, uid); // a user the server does not serve: told so, closed at once
             return;
         }
+
+        session.PeerUid = uid;
 
         if (_settingUp.Count >= _options.MaxConnectionsInSetup)
         {
@@ -237,6 +240,11 @@ public sealed partial class RingServer
     private void Leave(ServerSession session, Errno errno = Errno.OK, uint a = 0)
     {
         var hadRing = session.Kernel is not null;
+        if (errno != Errno.OK)
+        {
+            Refuse(session, session.PeerUid, errno, a);
+        }
+
         _settingUp.Remove(session);
         session.Drop(errno, a);
         if (hadRing)
@@ -245,5 +253,12 @@ public sealed partial class RingServer
         }
 
         CountInSetup(-1);
+    }
+
+    /// <summary>Counts and logs a connection refused in setup.</summary>
+    private void Refuse(ServerSession session, uint uid, Errno errno, uint a)
+    {
+        RingCounts.Refused();
+        ServerLog.Refused(_options.Logger, session.Id, uid, errno, ServerLog.Reason(errno, a));
     }
 }

@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace VerbRing.Kernel.Server;
 
@@ -43,6 +45,9 @@ public sealed record RingServerOptions
 
     /// <summary>Groups whose members it serves too: a peer's group or any of its supplementary groups.</summary>
     public IReadOnlyCollection<uint> AllowedGroups { get; init; } = [];
+
+    /// <summary>Where the server logs sessions opened and closed and connections refused (default: nowhere).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 }
 
 /// <summary>
@@ -83,6 +88,7 @@ public sealed partial class RingServer : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan((int)_options.SocketMode, 0x1FF, nameof(options)); // 0777: no setuid, setgid, sticky
         ArgumentNullException.ThrowIfNull(_options.AllowedUsers, nameof(options));
         ArgumentNullException.ThrowIfNull(_options.AllowedGroups, nameof(options));
+        ArgumentNullException.ThrowIfNull(_options.Logger, nameof(options));
         SocketPath = Path.GetFullPath(socketPath);
         _listener = SocketFile.Listen(SocketPath, _options.SocketMode, out _socketFile);
         try
@@ -97,6 +103,7 @@ public sealed partial class RingServer : IDisposable
             throw;
         }
 
+        VerbRingMetrics.Publish(); // dotnet-counters and listeners see every instrument from the start
         _onDeadline = SetupDeadlinePassed;
         _setupThread = new Thread(SetUpConnections) { IsBackground = true, Name = "verbring-setup" };
         _setupThread.Start();
@@ -232,6 +239,9 @@ public sealed partial class RingServer : IDisposable
             Monitor.PulseAll(_sessions);
         }
 
+        RingCounts.SessionOpened();
+        ServerLog.SessionOpened(_options.Logger, session.Id, session.PeerUid);
+
         // Interlocked: counts the session's thread from before it starts until it has torn its client down.
         Interlocked.Increment(ref _sessionThreads);
         new Thread(() =>
@@ -246,6 +256,8 @@ public sealed partial class RingServer : IDisposable
                 // out first, so that whoever sees the session closed also sees its thread and its ring gone.
                 Interlocked.Decrement(ref _sessionThreads);
                 Interlocked.Decrement(ref _rings); // Interlocked: the setup loop reads it to admit the next ring
+                RingCounts.SessionClosed();
+                ServerLog.SessionClosed(_options.Logger, session.Id);
                 lock (_sessions)
                 {
                     session.IsClosed = true;

@@ -38,6 +38,12 @@ internal sealed unsafe partial class ServerSession : IDisposable
         _hungUp = ClientHungUp; // one delegate for the session's life: an enter allocates nothing
     }
 
+    /// <summary>The session's number in its server (for logs).</summary>
+    public int Id => _id;
+
+    /// <summary>The peer's uid as the kernel saw it at connect (for logs).</summary>
+    public uint PeerUid { get; set; }
+
     /// <summary>The client's kernel, once it asked for a ring.</summary>
     public RingKernel? Kernel => _kernel;
 
