@@ -63,4 +63,13 @@ public sealed class VerifierBoundaryTests
 
     [Fact]
     public void Chains_OfNoSteps_IsEmpty() => Verifier.Chains([]).ShouldBeEmpty();
+
+    [Fact]
+    public void Check_NullProgramOrShape_IsAnArgumentError()
+    {
+        var model = Assembler.Assemble("nop", "v.vr");
+        Should.Throw<ArgumentNullException>(() => Verifier.Check(null!, new RingShape())).ParamName.ShouldBe("program");
+        Should.Throw<ArgumentNullException>(() => Verifier.Check(model, null!)).ParamName.ShouldBe("shape");
+        Should.Throw<ArgumentNullException>(() => Verifier.Chains(null!)).ParamName.ShouldBe("steps");
+    }
 }
