@@ -39,15 +39,15 @@ public sealed class LexerTests
     }
 
     [Theory]
-    [InlineData("0x", 1)]
-    [InlineData("x, 0xg", 4)]
-    [InlineData("18446744073709551616", 1)]
-    public void Tokenize_NotANumber_IsOneErrorAtItsColumn(string text, int column)
+    [InlineData("0x", 1, "0x")]
+    [InlineData("x, 0xg", 4, "0xg")]
+    [InlineData("18446744073709551616", 1, "18446744073709551616")]
+    public void Tokenize_NotANumber_IsOneErrorAtItsColumnQuotingIt(string text, int column, string quoted)
     {
         var (_, diagnostics) = Tokenize(text);
         var error = diagnostics.ShouldHaveSingleItem();
         error.Where.Column.ShouldBe(column);
-        error.Message.ShouldContain("is not a number");
+        error.Message.ShouldBe($"'{quoted}' is not a number (decimal or 0x hex, at most 64 bits)");
     }
 
     [Fact]
@@ -111,6 +111,7 @@ public sealed class LexerTests
     [Theory]
     [InlineData("\"abc", 1, "unterminated string")]
     [InlineData("\"\\x4\"", 2, "unknown escape '\\x'")]
+    [InlineData("\"\\x4", 2, "unknown escape '\\x'")]
     [InlineData("\"\\q\"", 2, "unknown escape '\\q'")]
     public void Tokenize_BadString_IsOneErrorAndStopsTheLine(string text, int column, string message)
     {
