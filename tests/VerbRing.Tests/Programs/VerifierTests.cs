@@ -5,7 +5,7 @@ namespace VerbRing.Tests.Programs;
 /// <summary>Every check of the verifier: a program that triggers it, and a close one that does not.</summary>
 public sealed class VerifierTests
 {
-    private static List<Diagnostic> Check(string text, uint sq = 64, uint memory = 64 * 1024)
+    internal static List<Diagnostic> Check(string text, uint sq = 64, uint memory = 64 * 1024)
     {
         var model = Assembler.Assemble(text, "v.vr", out var diagnostics);
         diagnostics.ShouldBeEmpty();
