@@ -113,6 +113,7 @@ public sealed class LexerTests
     [InlineData("\"\\x4\"", 2, "unknown escape '\\x'")]
     [InlineData("\"\\x4", 2, "unknown escape '\\x'")]
     [InlineData("\"\\q\"", 2, "unknown escape '\\q'")]
+    [InlineData("x \"abc\\", 7, "unterminated string")]
     public void Tokenize_BadString_IsOneErrorAndStopsTheLine(string text, int column, string message)
     {
         var (tokens, diagnostics) = Tokenize(text);
