@@ -481,7 +481,7 @@ static inline void vr_spin_answered(vr_spin_t *s, uint64_t now, uint64_t start, 
 #define VR_WIRE_ENTER 3u
 #define VR_WIRE_DOORBELL 4u
 #define VR_WIRE_SETUP_VERSION 2u /* the setup reply's a: the ring's memory comes as a descriptor (SCM_RIGHTS) */
-#define VR_ANSWER_SLACK_NS 1000000000ull /* an enter with a timeout waits at most timeout + this for the answer */
+#define VR_ANSWER_SLACK_NS 5000000000ull /* an enter with a timeout waits at most timeout + this for the answer */
 #define VR_BELL_SLICE_MS 20     /* the first futex sleep; each quiet one doubles the next */
 #define VR_BELL_MAX_SLICE_MS 250
 

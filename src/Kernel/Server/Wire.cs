@@ -43,7 +43,7 @@ internal static class Wire
     /// How much longer than an enter's own timeout a client waits for the server's answer, in wall-clock time (the
     /// server's clock may be virtual): a server silent past it is treated as gone (EPIPE, then and from then on).
     /// </summary>
-    public static readonly TimeSpan AnswerSlack = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan AnswerSlack = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// The wall-clock instant (<see cref="Environment.TickCount64"/>) after which a client stops waiting for the

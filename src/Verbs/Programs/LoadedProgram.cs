@@ -45,7 +45,7 @@ public sealed class LoadedProgram
     /// a server that stopped answering — the client's wait for an answer (at most 1 s past the enter's timeout, then
     /// the server counts as gone). Measured on the wall clock; on a <see cref="ISteppableClock"/> no time passes.
     /// </summary>
-    public static TimeSpan DeadlineSlack { get; } = TimeSpan.FromSeconds(2);
+    public static TimeSpan DeadlineSlack { get; } = TimeSpan.FromSeconds(7);
 
     /// <summary>
     /// Runs the program once and collects every completion. Steps still missing when <paramref name="timeout"/>
