@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using VerbRing.Kernel;
 using VerbRing.Registers;
@@ -16,17 +15,16 @@ public sealed class EscapeTests : IDisposable
 {
     private static readonly Errno[] Refusals = [Errno.EACCES, Errno.ENOENT, Errno.ENOTDIR, Errno.ENAMETOOLONG, Errno.EISDIR, Errno.EINVAL, Errno.ELOOP];
 
-    private readonly string _top = Directory.CreateTempSubdirectory("verbring-escape-").FullName;
+    private readonly HostBox _box = new();
+    private readonly string _top;
     private readonly string _sandbox;
     private readonly string _decoy;
 
     public EscapeTests()
     {
-        _sandbox = Directory.CreateDirectory(Path.Combine(_top, "sandbox")).FullName;
-        _decoy = Directory.CreateDirectory(Path.Combine(_top, "decoy")).FullName;
-        File.WriteAllText(Path.Combine(_decoy, "secret.txt"), "do not touch");
-        Directory.CreateDirectory(Path.Combine(_sandbox, "sub"));
-        File.WriteAllText(Path.Combine(_sandbox, "sub", "data.txt"), "inside");
+        (_top, _sandbox, _decoy) = (_box.Top, _box.Sandbox, _box.Decoy);
+        _box.Folder("sub");
+        _box.WriteFile("sub/data.txt", "inside");
         Link("out", "../decoy");
         Link("abs", _decoy);
         Link("file_out", "../decoy/secret.txt");
@@ -39,7 +37,7 @@ public sealed class EscapeTests : IDisposable
         Link("procroot", "/proc/self/root");
         Link("inner", "sub");
         Link("innerfile", "sub/data.txt");
-        File.CreateSymbolicLink(Path.Combine(_sandbox, "sub", "link_up"), "../../decoy");
+        Link("sub/link_up", "../../decoy");
     }
 
     public static TheoryData<string, string, OpenFlags> Attempts => new()
@@ -203,22 +201,10 @@ public sealed class EscapeTests : IDisposable
         Fingerprint().ShouldBe(before, "nothing outside the folder changed");
     }
 
-    public void Dispose() => Directory.Delete(_top, recursive: true);
+    public void Dispose() => _box.Dispose();
 
-    private void Link(string name, string target) => File.CreateSymbolicLink(Path.Combine(_sandbox, name), target);
+    private void Link(string name, string target) => _box.Link(name, target);
 
-    /// <summary>Every file beside the sandbox (names, sizes, contents), hashed.</summary>
-    private string Fingerprint()
-    {
-        var text = new StringBuilder();
-        // The decoy, recursively, and everything beside the sandbox (never into the sandbox: it holds a link to "/").
-        var outside = Directory.EnumerateFileSystemEntries(_decoy, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-            .Concat(Directory.EnumerateFileSystemEntries(_top));
-        foreach (var file in outside.Order(StringComparer.Ordinal))
-        {
-            text.Append(file).Append(':').Append(File.Exists(file) ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file))) : "dir").Append('\n');
-        }
-
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-    }
+    /// <summary>Everything outside the sandbox, hashed (the box's fingerprint: names, contents, link targets).</summary>
+    private string Fingerprint() => _box.Fingerprint();
 }
