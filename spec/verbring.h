@@ -347,7 +347,7 @@ _Static_assert(offsetof(vr_bell_t, error) == VR_BELL_ERRNO, "bell.error @72");
 _Static_assert(offsetof(vr_bell_t, kernel_sleeping) == VR_BELL_KERNEL_SLEEPING, "bell.kernel_sleeping @76");
 _Static_assert(offsetof(vr_bell_t, kernel_cpu) == VR_BELL_KERNEL_CPU, "bell.kernel_cpu @80");
 
-/* ---- When to spin: a port of the C# client's SpinBudget (src/Kernel/SpinBudget.cs), the side that asks ---- */
+/* ---- When to spin: a port of the C# client's SpinBudget (src/Verbs/Client/SpinBudget.cs), the side that asks ---- */
 
 /* Mirrors SpinBudget.Leader's rules (spec/transport.md, "When to spin"), minus the process-wide hint the C#
  * handoffs share: a catch after t fits the budget to 2t (5-100 µs), a spin that ran out halves it; two lost CPUs

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
-using VerbRing.Kernel.Benchmarking;
+using VerbRing.Tooling;
+using VerbRing.Tooling.Benchmarking;
 
 namespace VerbRing.Cli;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
-using VerbRing.Kernel.Benchmarking;
+using VerbRing.Tooling.Benchmarking;
 
 namespace VerbRing.Cli;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using VerbRing.Kernel.Fuzzing;
+using VerbRing.Tooling.Fuzzing;
 
 namespace VerbRing.Cli;
 

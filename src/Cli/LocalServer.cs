@@ -1,6 +1,7 @@
 using VerbRing.Kernel;
 using VerbRing.Kernel.Server;
 using VerbRing.Kernel.Tracing;
+using VerbRing.Verbs.Client;
 using VerbRing.Verbs.Programs;
 
 namespace VerbRing.Cli;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VerbRing.Kernel;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Verbs.Programs;
 
 namespace VerbRing.Cli;

@@ -2,6 +2,8 @@ using System.CommandLine;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Tracing;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Cli;
 
@@ -61,7 +63,7 @@ internal static class RunCommand
             IoRing ring;
             try
             {
-                ring = VerbRing.Kernel.Server.RingClient.Connect(socket.FullName, ringOptions.SqEntries, ringOptions.CqEntries, ringOptions.UserMemorySize);
+                ring = VerbRing.Verbs.Client.RingClient.Connect(socket.FullName, ringOptions.SqEntries, ringOptions.CqEntries, ringOptions.UserMemorySize);
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
             {

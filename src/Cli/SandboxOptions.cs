@@ -1,5 +1,7 @@
 using System.CommandLine;
 using VerbRing.Kernel;
+using VerbRing.Kernel.Interpreter;
+using VerbRing.Kernel.Namespaces;
 
 namespace VerbRing.Cli;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using VerbRing.Kernel.Server;
+using VerbRing.Tooling;
 
 namespace VerbRing.Cli;
 

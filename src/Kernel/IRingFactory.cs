@@ -1,3 +1,7 @@
+using VerbRing.Kernel.Handlers;
+using VerbRing.Kernel.Interpreter;
+using VerbRing.Kernel.Namespaces;
+using VerbRing.Kernel.Transports;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 

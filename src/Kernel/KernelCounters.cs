@@ -1,3 +1,4 @@
+using VerbRing.Kernel.Interpreter;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel;

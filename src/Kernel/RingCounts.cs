@@ -1,3 +1,5 @@
+using VerbRing.Verbs.Client;
+
 namespace VerbRing.Kernel;
 
 /// <summary>
@@ -14,7 +16,6 @@ internal static class RingCounts
     private static long s_sessionsOpened;
     private static long s_sessionsActive;
     private static long s_refusals;
-    private static long s_stalls;
 
     public static long SessionsOpened => Volatile.Read(ref s_sessionsOpened); // Volatile.Read: fresh for an observer
 
@@ -22,7 +23,7 @@ internal static class RingCounts
 
     public static long Refusals => Volatile.Read(ref s_refusals); // Volatile.Read: as above
 
-    public static long Stalls => Volatile.Read(ref s_stalls); // Volatile.Read: as above
+    public static long Stalls => Doorbell.Stalls; // counted where the wait sleeps, on either side of the doorbell
 
     public static long Enters => Sum(static c => c.Enters, ref s_retiredEnters);
 
@@ -100,8 +101,6 @@ internal static class RingCounts
     /// <summary>A connection was refused or dropped before it had a session.</summary>
     public static void Refused() => Interlocked.Increment(ref s_refusals); // Interlocked: read by observers
 
-    /// <summary>A doorbell wait outlived its spin and is about to sleep (already off the fast path).</summary>
-    public static void Stalled() => Interlocked.Increment(ref s_stalls); // Interlocked: any session thread
 
     private static long Sum(Func<KernelCounters, long> count, ref long retired)
     {

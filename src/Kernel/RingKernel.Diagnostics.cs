@@ -1,3 +1,5 @@
+using VerbRing.Kernel.Interpreter;
+
 namespace VerbRing.Kernel;
 
 /// <summary>

@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using VerbRing.Kernel.Files;
+using VerbRing.Kernel.Interpreter;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 

@@ -1,3 +1,5 @@
+using VerbRing.Kernel.Namespaces;
+
 namespace VerbRing.Kernel;
 
 /// <summary>Where a ring's kernel runs.</summary>

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using VerbRing.Kernel.Interpreter;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel;

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using VerbRing.Kernel.Handlers;
+using VerbRing.Kernel.Interpreter;
+using VerbRing.Kernel.Namespaces;
 
 namespace VerbRing.Kernel;
 

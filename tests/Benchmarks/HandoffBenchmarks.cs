@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using VerbRing.Kernel.Benchmarking;
+using VerbRing.Tooling.Benchmarking;
 using VerbRing.Verbs;
 
 namespace VerbRing.Benchmarks;
@@ -13,7 +13,7 @@ namespace VerbRing.Benchmarks;
 public class HandoffBenchmarks
 {
     private static readonly TimeSpan HogLifetime = TimeSpan.FromMinutes(30);
-    private VerbRing.Kernel.Benchmarking.Hogs _hogs = null!;
+    private VerbRing.Tooling.Benchmarking.Hogs _hogs = null!;
     private BenchHost _host = null!;
     private IoRing[] _rings = [];
     private ChainWorkload _socket = null!;
@@ -28,7 +28,7 @@ public class HandoffBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _hogs = VerbRing.Kernel.Benchmarking.Hogs.Start(Hogs, HogLifetime);
+        _hogs = VerbRing.Tooling.Benchmarking.Hogs.Start(Hogs, HogLifetime);
         _host = Servers.Host();
         var socket = _host.OpenSocket();
         var doorbell = _host.Open(BenchKernel.Server);

@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Win32.SafeHandles;
 using VerbRing.Kernel;
-using VerbRing.Kernel.Benchmarking;
+using VerbRing.Kernel.Namespaces;
+using VerbRing.Tooling.Benchmarking;
 using VerbRing.Verbs;
 
 namespace VerbRing.Benchmarks;

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using VerbRing.Kernel.Benchmarking;
+using VerbRing.Tooling.Benchmarking;
 
 namespace VerbRing.Benchmarks;
 

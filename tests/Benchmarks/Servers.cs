@@ -1,4 +1,5 @@
-using VerbRing.Kernel.Benchmarking;
+using VerbRing.Tooling;
+using VerbRing.Tooling.Benchmarking;
 
 namespace VerbRing.Benchmarks;
 

@@ -1,6 +1,7 @@
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Files;
 
 /// <summary>
 /// A ring's descriptor table: the lowest free descriptor first, up to a limit (EMFILE past it). Closed slots

@@ -1,6 +1,7 @@
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Files;
 
 /// <summary>
 /// One open descriptor: the node it refers to, the flags it was opened with, and its own position for OFF_CUR.

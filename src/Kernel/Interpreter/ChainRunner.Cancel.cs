@@ -1,7 +1,7 @@
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
 /// The cancelling half of the interpreter: CANCEL's marking, cancelled members spliced out of their chains, and

@@ -1,7 +1,7 @@
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
 /// The fast path: runs an enter's SQEs straight from their copies in the staging array (taken out of the SQ in one

@@ -1,6 +1,6 @@
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
 /// The waiting half of the interpreter: parking a verb that cannot finish, waking it into the ready queue, retrying

@@ -1,7 +1,7 @@
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
 /// Runs chains of operations: loads registers at dispatch, calls the verb's handler, saves the result before the

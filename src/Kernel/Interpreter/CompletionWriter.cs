@@ -1,7 +1,7 @@
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
 /// The kernel's end of the CQ, which never drops a completion: one that finds the CQ full waits in an in-order

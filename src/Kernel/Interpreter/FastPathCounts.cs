@@ -1,4 +1,4 @@
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
 /// What a ring's fast path has done: SQEs it ran, and each way one left it for a slot or handed the rest of an enter

@@ -1,7 +1,7 @@
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>Where an operation is in its life.</summary>
 internal enum OperationState : byte

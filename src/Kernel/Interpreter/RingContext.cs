@@ -1,7 +1,9 @@
+using VerbRing.Kernel.Files;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>Everything a verb may reach on the ring it runs on: user memory, the descriptor table, the namespace.</summary>
 internal sealed class RingContext

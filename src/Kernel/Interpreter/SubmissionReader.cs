@@ -1,6 +1,6 @@
 using VerbRing.Registers;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
 /// The kernel's end of the SQ. It keeps its own head: shared <c>shead</c> is only ever written from it, never

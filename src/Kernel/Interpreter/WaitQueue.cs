@@ -1,4 +1,4 @@
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
 /// Operations parked on one event source (a pipe). A change of the source wakes all of them: each is retried in

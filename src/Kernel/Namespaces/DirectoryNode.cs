@@ -1,6 +1,6 @@
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>What every namespace's directory node shares: it can be a dirfd, never read or written (EISDIR).</summary>
 internal abstract class DirectoryNode : INode

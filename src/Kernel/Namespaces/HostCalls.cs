@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>
 /// The Linux calls the host namespace is built on, raw: every one takes a descriptor, never a host path string,

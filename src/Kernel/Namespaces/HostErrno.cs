@@ -1,6 +1,6 @@
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>
 /// The host's errno, as a CQE carries it: the same value where VerbRing knows it (ENOSPC, EDQUOT, EROFS, ELOOP…),

@@ -1,7 +1,7 @@
 using Microsoft.Win32.SafeHandles;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>
 /// A namespace backed by a host folder, which no path ever leaves — decided by the host kernel, not by strings. The

@@ -1,6 +1,6 @@
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>
 /// A directory of a host namespace, as a dirfd refers to it: its path inside the namespace, which relative paths

@@ -1,4 +1,4 @@
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>How the host namespace has the kernel resolve a path beneath a directory descriptor.</summary>
 internal enum HostResolution

@@ -1,6 +1,6 @@
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>
 /// A file system the kernel resolves OPEN paths in. Shared by every ring of a kernel, as processes share a file

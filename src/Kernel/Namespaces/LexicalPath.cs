@@ -1,7 +1,7 @@
 using System.Text.Unicode;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>How a namespace answers a ".." at its root.</summary>
 public enum RootClimb

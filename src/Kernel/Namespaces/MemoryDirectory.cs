@@ -1,4 +1,4 @@
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>
 /// A directory of the in-memory namespace: named children and a parent (the root is its own parent, so ".."

@@ -1,6 +1,6 @@
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>
 /// A file held in managed memory. Bytes past <see cref="Length"/> are always zero, so a sparse write that

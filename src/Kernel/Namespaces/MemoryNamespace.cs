@@ -1,7 +1,7 @@
 using System.Text;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>
 /// The embedded default file system: directories and files in managed memory, shared by every ring of a kernel.

@@ -1,7 +1,7 @@
 using System.Text;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>How a ring may reach a mount, from most to least open: a ring's policy can only move it down.</summary>
 public enum MountAccess

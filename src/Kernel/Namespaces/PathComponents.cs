@@ -1,7 +1,7 @@
 using System.Text.Unicode;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Namespaces;
 
 /// <summary>
 /// Splits a raw path into its components without allocating: '/'-separated, empty components skipped, with

@@ -1,6 +1,8 @@
+using VerbRing.Kernel.Interpreter;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Verbs;
 
-namespace VerbRing.Kernel;
+namespace VerbRing.Kernel.Pipes;
 
 /// <summary>
 /// A pipe of one ring: a bounded byte buffer (<see cref="RingOptions.PipeCapacity"/>, 4096 by default) between a

@@ -1,4 +1,5 @@
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
 
 namespace VerbRing.Kernel.Server;
 

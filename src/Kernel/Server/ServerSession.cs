@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using VerbRing.Registers;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
 
 namespace VerbRing.Kernel.Server;
 

@@ -1,4 +1,5 @@
 using VerbRing.Registers;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Verbs.Programs;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using VerbRing.Kernel.Benchmarking;
 using VerbRing.Tests.Infrastructure;
+using VerbRing.Tooling.Benchmarking;
 
 namespace VerbRing.Tests.Benchmarking;
 

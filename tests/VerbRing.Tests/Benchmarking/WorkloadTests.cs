@@ -1,7 +1,9 @@
 using VerbRing.Kernel;
-using VerbRing.Kernel.Benchmarking;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Tests.Infrastructure;
+using VerbRing.Tooling.Benchmarking;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Benchmarking;
 

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using VerbRing.Kernel;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.CHeader;
 

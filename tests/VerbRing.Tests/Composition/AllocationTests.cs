@@ -1,6 +1,8 @@
 using VerbRing.Kernel;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Composition;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using VerbRing.Kernel;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
 

@@ -1,4 +1,5 @@
 using VerbRing.Kernel;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;

@@ -1,4 +1,4 @@
-using VerbRing.Kernel.Fuzzing;
+using VerbRing.Tooling.Fuzzing;
 
 namespace VerbRing.Tests.Fuzzing;
 

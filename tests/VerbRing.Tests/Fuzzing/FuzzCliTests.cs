@@ -1,7 +1,7 @@
 using System.Text.Json;
 using VerbRing.Cli;
-using VerbRing.Kernel.Fuzzing;
 using VerbRing.Tests.Infrastructure;
+using VerbRing.Tooling.Fuzzing;
 
 namespace VerbRing.Tests.Fuzzing;
 

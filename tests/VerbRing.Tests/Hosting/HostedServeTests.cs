@@ -5,6 +5,7 @@ using System.Text;
 using VerbRing.Kernel.Server;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
 
 namespace VerbRing.Tests.Hosting;
 

@@ -2,6 +2,7 @@ using VerbRing.Kernel;
 using VerbRing.Kernel.Server;
 using VerbRing.Tests.Server;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
 
 namespace VerbRing.Tests.Hosting;
 

@@ -1,8 +1,11 @@
 using VerbRing.Kernel;
+using VerbRing.Kernel.Interpreter;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Kernel.Tracing;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.InProcess;
 

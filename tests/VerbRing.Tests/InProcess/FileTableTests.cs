@@ -1,4 +1,5 @@
 using VerbRing.Kernel;
+using VerbRing.Kernel.Files;
 
 namespace VerbRing.Tests.InProcess;
 

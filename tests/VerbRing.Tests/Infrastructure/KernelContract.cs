@@ -1,5 +1,8 @@
 using VerbRing.Kernel;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Kernel.Server;
+using VerbRing.Verbs.Client;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Infrastructure;
 

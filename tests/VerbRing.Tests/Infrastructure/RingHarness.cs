@@ -1,8 +1,11 @@
 using System.Text;
 using VerbRing.Kernel;
+using VerbRing.Kernel.Interpreter;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Kernel.Server;
 using VerbRing.Registers;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Infrastructure;
 

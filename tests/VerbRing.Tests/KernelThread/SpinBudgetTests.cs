@@ -1,4 +1,6 @@
 using VerbRing.Kernel;
+using VerbRing.Verbs.Client;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.KernelThread;
 

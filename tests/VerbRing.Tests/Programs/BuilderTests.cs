@@ -3,6 +3,7 @@ using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Programs;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Programs;
 

@@ -2,9 +2,11 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using VerbRing.Kernel;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Properties;
 

@@ -1,4 +1,6 @@
 using VerbRing.Kernel;
+using VerbRing.Kernel.Namespaces;
+using VerbRing.Kernel.Transports;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 

@@ -1,5 +1,6 @@
 using VerbRing.Kernel.Server;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
 
 namespace VerbRing.Tests.Server;
 

@@ -1,8 +1,11 @@
 using VerbRing.Kernel;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Kernel.Server;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Server;
 

@@ -4,6 +4,8 @@ using System.Text;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Server;
 using VerbRing.Tests.Infrastructure;
+using VerbRing.Tooling;
+using VerbRing.Verbs.Client;
 
 namespace VerbRing.Tests.Server;
 

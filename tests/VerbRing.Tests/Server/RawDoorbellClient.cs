@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using VerbRing.Kernel.Server;
 using VerbRing.Registers;
+using VerbRing.Verbs.Client;
 
 namespace VerbRing.Tests.Server;
 

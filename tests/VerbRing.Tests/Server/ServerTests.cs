@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using VerbRing.Kernel;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Kernel.Server;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
 
 namespace VerbRing.Tests.Server;
 

@@ -4,6 +4,8 @@ using VerbRing.Kernel;
 using VerbRing.Kernel.Server;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
+using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Server;
 

@@ -4,6 +4,7 @@ using VerbRing.Kernel.Server;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
 using VerbRing.Verbs.Programs;
 
 namespace VerbRing.Tests.Server;

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Server;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Time;
 using Xunit.Abstractions;
 
 namespace VerbRing.Tests.Server;

@@ -3,6 +3,7 @@ using System.Globalization;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Server;
 using VerbRing.Tests.Infrastructure;
+using VerbRing.Verbs.Client;
 
 namespace VerbRing.Tests.Server;
 
