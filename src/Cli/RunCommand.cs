@@ -60,18 +60,15 @@ internal static class RunCommand
         TracedRun traced;
         if (connect is { } socket)
         {
-            IoRing ring;
             try
             {
-                ring = VerbRing.Verbs.Client.RingClient.Connect(socket.FullName, ringOptions.SqEntries, ringOptions.CqEntries, ringOptions.UserMemorySize);
+                traced = ProgramHost.RunConnected(socket.FullName, program, ringOptions, result.GetValue(options.Timeout));
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
             {
                 console.Error.WriteLine($"verbring: --connect {socket}: {e.Message}");
                 return CliApp.BadUsage;
             }
-
-            traced = ProgramHost.Run(ring, program, result.GetValue(options.Timeout));
         }
         else
         {
