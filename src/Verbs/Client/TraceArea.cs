@@ -39,8 +39,11 @@ internal static class TraceArea
     /// <summary>Header, client: records read so far (u32, wraps).</summary>
     public const int ReadOffset = 128;
 
-    /// <summary>How many records the area of a ring with these queues holds: 2 × max(SQ, CQ) — what one enter can produce and then some.</summary>
-    public static uint Capacity(uint sqEntries, uint cqEntries) => 2 * Math.Max(sqEntries, cqEntries);
+    /// <summary>
+    /// How many records the area of a ring with these queues holds: 2 × max(SQ, CQ) — what one enter can produce and
+    /// then some — and at least 32 (a page of records).
+    /// </summary>
+    public static uint Capacity(uint sqEntries, uint cqEntries) => Math.Max(32, 2 * Math.Max(sqEntries, cqEntries));
 
     /// <summary>The area's size in bytes: the header page and the records (a multiple of 4096).</summary>
     public static long Size(uint sqEntries, uint cqEntries) => HeaderSize + ((long)Capacity(sqEntries, cqEntries) * TraceRecord.Size);
