@@ -18,14 +18,20 @@ internal static class RunCommand
     {
         var options = new CommonOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object (completions in CQE order, registers) instead of the trace." };
+        var traceOut = new Option<FileInfo?>("--trace-out")
+        {
+            HelpName = "file",
+            Description = "Also write the run as Chrome trace-event JSON (open it in ui.perfetto.dev or chrome://tracing): a span per step from dispatch to completion, the enters, register loads and saves.",
+        };
         var command = new Command("run", "Assemble, check and run a .vr program on the in-memory namespace, then print its trace.");
         options.AddTo(command, run: true);
         command.Options.Add(json);
-        command.SetAction(result => Run(console, options, result, result.GetValue(json)));
+        command.Options.Add(traceOut);
+        command.SetAction(result => Run(console, options, result, result.GetValue(json), result.GetValue(traceOut)));
         return command;
     }
 
-    private static int Run(CliConsole console, CommonOptions options, ParseResult result, bool json)
+    private static int Run(CliConsole console, CommonOptions options, ParseResult result, bool json, FileInfo? traceOut)
     {
         var ringOptions = options.RingOptions(result);
         if (!RingShapeIsValid(ringOptions, console))
@@ -85,6 +91,11 @@ internal static class RunCommand
                 : ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout), time);
         }
 
+        if (traceOut is not null && !WriteChromeTrace(console, traced, traceOut, result.GetValue(options.File)))
+        {
+            return CliApp.BadUsage;
+        }
+
         if (json)
         {
             console.Out.WriteLine(TraceRenderer.RenderJson(traced));
@@ -101,6 +112,22 @@ internal static class RunCommand
         }
 
         return CliApp.Ran;
+    }
+
+    /// <summary>Writes the run to <paramref name="file"/> for Perfetto; a file that cannot be written is one line.</summary>
+    private static bool WriteChromeTrace(CliConsole console, TracedRun traced, FileInfo file, string? program)
+    {
+        try
+        {
+            using var stream = file.Create();
+            ChromeTrace.Write(traced, stream, $"verbring run {Path.GetFileName(program)}");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Error.WriteLine($"verbring: --trace-out {file}: {e.Message}");
+            return false;
+        }
     }
 
     /// <summary>
