@@ -62,8 +62,9 @@ public static class ChromeTrace
             Metadata(json, "thread_name", FirstChainTrack + c, count == 1 ? $"chain {c}: step {start}" : $"chain {c}: steps {start}-{start + count - 1}");
         }
 
-        // In time order (a stable sort: enters before the steps they dispatched at the same instant).
-        foreach (var span in spans.OrderBy(s => s.Start))
+        // In time order; at one instant the longer span first, so that a span nested in another (a member cancelled
+        // while its predecessor still pended) follows its parent, as trace viewers expect.
+        foreach (var span in spans.OrderBy(s => s.Start).ThenByDescending(s => s.Duration))
         {
             json.WriteStartObject();
             json.WriteString("name", span.Name);

@@ -66,6 +66,16 @@ public sealed class ChromeTraceTests : IDisposable
         }
 
         events.Count(e => e.TryGetProperty("cat", out var c) && c.GetString() == "enter").ShouldBeGreaterThan(0, "enters are spans too");
+
+        // On one track, two spans are apart or one holds the other: a viewer draws them as a stack, never crossed.
+        foreach (var track in events.Where(e => e.GetProperty("ph").GetString() == "X").GroupBy(e => e.GetProperty("tid").GetInt32()))
+        {
+            var spans = track.Select(e => (Start: e.GetProperty("ts").GetDecimal(), End: e.GetProperty("ts").GetDecimal() + e.GetProperty("dur").GetDecimal())).ToList();
+            foreach (var a in spans)
+            {
+                spans.ShouldAllBe(b => b.End <= a.Start || a.End <= b.Start || (a.Start <= b.Start && b.End <= a.End) || (b.Start <= a.Start && a.End <= b.End));
+            }
+        }
     }
 
     [Fact]
