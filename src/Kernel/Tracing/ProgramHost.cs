@@ -31,7 +31,7 @@ public static class ProgramHost
         recorder.Attach(ring);
         var loaded = program.LoadInto(ring);
         var run = loaded.Run(timeout, time);
-        return new TracedRun(run, recorder.Entries, loaded) { Enters = recorder.Enters };
+        return recorder.ToTracedRun(loaded, run);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using VerbRing.Registers;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Programs;
 
 namespace VerbRing.Kernel.Tracing;
 
@@ -69,6 +70,17 @@ public sealed class TraceRecorder : IRingObserver, IEnterObserver
     {
         ArgumentNullException.ThrowIfNull(ring);
         _region = ring.Region;
+    }
+
+    /// <summary>
+    /// The run of <paramref name="loaded"/> that this recorder watched, as the renderers take it: the text and JSON
+    /// trace (<see cref="TraceRenderer"/>), the Perfetto timeline (<see cref="ChromeTrace"/>).
+    /// </summary>
+    public TracedRun ToTracedRun(LoadedProgram loaded, ProgramRun run)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        ArgumentNullException.ThrowIfNull(run);
+        return new TracedRun(run, Entries, loaded) { Enters = Enters };
     }
 
     /// <summary>Forgets what was recorded.</summary>

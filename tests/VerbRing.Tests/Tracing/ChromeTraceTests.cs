@@ -124,6 +124,27 @@ public sealed class ChromeTraceTests : IDisposable
     }
 
     [Fact]
+    public void Render_OfYourOwnRingWithATraceRecorder_HasItsEntersAndSteps()
+    {
+        var clock = new ManualClock();
+        var recorder = new TraceRecorder();
+        using var ring = RingFactory.CreateDefault(time: clock).Create(observer: recorder);
+        recorder.Attach(ring);
+        var program = new ProgramBuilder();
+        program.Nop().Link();
+        program.Nop();
+        var loaded = program.Build().LoadInto(ring);
+        var run = loaded.Run(TimeSpan.FromSeconds(10), clock);
+
+        using var document = JsonDocument.Parse(ChromeTrace.Render(recorder.ToTracedRun(loaded, run)));
+
+        var events = document.RootElement.GetProperty("traceEvents").EnumerateArray().ToList();
+        events.Count(e => e.TryGetProperty("cat", out var c) && c.GetString() == "step").ShouldBe(2);
+        events.Count(e => e.TryGetProperty("cat", out var c) && c.GetString() == "enter").ShouldBe(recorder.Enters.Count);
+        recorder.Enters.ShouldNotBeEmpty();
+    }
+
+    [Fact]
     public void TraceOut_UnwritableFile_IsOneLineAndExit1()
     {
         var result = CliRunner.Run("run", Repository.PathOf("examples/hello.vr"), "--trace-out", Path.Combine(_folder, "missing", "t.json"));
