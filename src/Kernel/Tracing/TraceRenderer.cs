@@ -41,7 +41,7 @@ public static class TraceRenderer
     /// The trace's lines, which every form (text, table, JSON) shows: each of the program's completions in CQE order
     /// with its step (Late: cancelled at the deadline), then each missing step whose completion never came (no entry).
     /// </summary>
-    private static List<(int Step, bool Late, TraceEntry? Entry)> Lines(TracedRun traced)
+    internal static List<(int Step, bool Late, TraceEntry? Entry)> Lines(TracedRun traced)
     {
         ArgumentNullException.ThrowIfNull(traced);
         var cancelledLate = traced.Run.MissingSteps.ToHashSet();

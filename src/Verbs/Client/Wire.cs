@@ -22,6 +22,13 @@ internal static class Wire
     public const uint Setup = 1;
 
     /// <summary>
+    /// A flag in setup's a (above the SQ entries, which are at most 32 768): the client asks for the trace area after
+    /// the doorbell page (<see cref="TraceArea"/>); the reply's b then counts it too. A server that does not trace
+    /// refuses the count as it refuses any SQ size that is not a power of two (EINVAL).
+    /// </summary>
+    public const uint SetupTraced = 0x8000_0000;
+
+    /// <summary>
     /// The setup reply's a: 2, the memory comes as a descriptor with the reply. (A server of version 1 answered a = 0
     /// and a path in /proc after the reply; clients refuse it.)
     /// </summary>
