@@ -2,20 +2,13 @@ using VerbRing.Kernel.Namespaces;
 
 namespace VerbRing.Kernel;
 
-/// <summary>Where a ring's kernel runs.</summary>
-public enum KernelPlacement
-{
-    /// <summary>Inside enter, on the calling thread: enter is a method call.</summary>
-    InProcess,
-
-    /// <summary>On a kernel thread of its own (like io_uring's SQPOLL): enter crosses a thread boundary.</summary>
-    KernelThread,
-}
-
 /// <summary>The shape and limits of one ring, chosen by whoever creates it (never by the program it runs).</summary>
 public sealed record RingOptions
 {
-    /// <summary>Where the kernel runs (default: in process, on the caller's thread).</summary>
+    /// <summary>
+    /// Where the kernel runs (default: in process, on the caller's thread). A factory makes in-process and kernel-thread
+    /// rings; <see cref="KernelPlacement.Server"/> is for a <c>RingServer</c>'s clients.
+    /// </summary>
     public KernelPlacement Placement { get; init; } = KernelPlacement.InProcess;
 
     /// <summary>SQ entries, a power of two (default 64).</summary>

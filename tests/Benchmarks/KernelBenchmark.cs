@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using VerbRing.Kernel;
 using VerbRing.Tooling.Benchmarking;
 using VerbRing.Verbs;
 
@@ -11,8 +12,8 @@ namespace VerbRing.Benchmarks;
 public abstract class KernelBenchmark
 {
     /// <summary>The kernel the ring runs on.</summary>
-    [Params(BenchKernel.InProcess, BenchKernel.KernelThread, BenchKernel.Server)]
-    public BenchKernel Kernel { get; set; }
+    [Params(KernelPlacement.InProcess, KernelPlacement.KernelThread, KernelPlacement.Server)]
+    public KernelPlacement Kernel { get; set; }
 
     /// <summary>Where the rings come from.</summary>
     protected BenchHost Host { get; private set; } = null!;

@@ -1,3 +1,5 @@
+using VerbRing.Kernel;
+
 namespace VerbRing.Tooling.Benchmarking;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// it allocated per unit, and its ratio to the group's baseline measured in the same run.
 /// </summary>
 public sealed record Measurement(
-    string Group, string Name, BenchKernel Kernel, string Per, double Nanoseconds, double AllocatedBytes, double Ratio);
+    string Group, string Name, KernelPlacement Kernel, string Per, double Nanoseconds, double AllocatedBytes, double Ratio);
 
 /// <summary>
 /// A target from the benchmarks issue, with what this run measured: <paramref name="AtMost"/> true means the

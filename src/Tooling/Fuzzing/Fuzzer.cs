@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VerbRing.Kernel;
 using VerbRing.Verbs;
 
 namespace VerbRing.Tooling.Fuzzing;
@@ -20,7 +21,7 @@ public static class Fuzzer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var totals = new Dictionary<FuzzKernel, FuzzKernelStats>();
+        var totals = new Dictionary<KernelPlacement, FuzzKernelStats>();
         var errnos = new HashSet<Errno>();
         var failures = new List<FuzzFailure>();
         var (rounds, sqes, enters, escapes) = (0, 0L, 0L, 0L);
