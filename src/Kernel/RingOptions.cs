@@ -2,7 +2,11 @@ using VerbRing.Kernel.Namespaces;
 
 namespace VerbRing.Kernel;
 
-/// <summary>The shape and limits of one ring, chosen by whoever creates it (never by the program it runs).</summary>
+/// <summary>
+/// Everything the creator of one ring chooses (never the program it runs): where its kernel runs, its sizes (which fix
+/// its <see cref="Registers.RingLayout"/>; a program is checked against their <see cref="Verbs.Programs.RingCapacity"/>),
+/// limits and policy.
+/// </summary>
 public sealed record RingOptions
 {
     /// <summary>
@@ -48,7 +52,7 @@ public sealed record RingOptions
     internal int EffectiveMaxInFlight => MaxInFlight > 0 ? MaxInFlight : DefaultMaxInFlight;
 }
 
-/// <summary>Kernel-wide settings: the default ring shape and the in-memory namespace's limits.</summary>
+/// <summary>Kernel-wide settings: the default ring options and the in-memory namespace's limits.</summary>
 public sealed class VerbRingOptions
 {
     /// <summary>The ring a factory creates when the caller names none.</summary>

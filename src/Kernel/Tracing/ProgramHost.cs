@@ -43,10 +43,10 @@ public static class ProgramHost
         }
     }
 
-    /// <summary>The ring shape a program is checked against for these options.</summary>
-    public static RingShape ShapeOf(RingOptions options)
+    /// <summary>The ring capacity a program is checked against for these options.</summary>
+    public static RingCapacity CapacityOf(RingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new RingShape(options.SqEntries, options.UserMemorySize);
+        return new RingCapacity(options.SqEntries, options.UserMemorySize);
     }
 }

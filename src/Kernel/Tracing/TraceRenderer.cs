@@ -207,7 +207,7 @@ public static class TraceRenderer
             ParamKind.Buffer => Address(loaded, value),
             ParamKind.SignedOffset => ((long)value).ToString(CultureInfo.InvariantCulture),
             ParamKind.Fd when value == Abi.Err => "ERR",
-            _ => Constants.Format(param.Kind, value) ?? Number(value),
+            _ => NamedConstants.Format(param.Kind, value) ?? Number(value),
         };
     }
 

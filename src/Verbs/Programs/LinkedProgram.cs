@@ -58,7 +58,7 @@ public sealed class LinkedProgram
     public ReadOnlySpan<byte> Image => _image;
 
     /// <summary>Assembles, checks and links <c>.vr</c> text; throws <see cref="ProgramException"/> on any error.</summary>
-    public static LinkedProgram FromText(string text, string file, RingShape shape)
+    public static LinkedProgram FromText(string text, string file, RingCapacity capacity)
     {
         var model = Assembler.Assemble(text, file, out var diagnostics);
         if (diagnostics.Any(d => d.Severity == Severity.Error))
@@ -66,7 +66,7 @@ public sealed class LinkedProgram
             throw new ProgramException(diagnostics);
         }
 
-        return ProgramLinker.Link(model, shape);
+        return ProgramLinker.Link(model, capacity);
     }
 
     /// <summary>The symbol at image offset <paramref name="offset"/>, if one starts there.</summary>
@@ -85,7 +85,7 @@ public sealed class LinkedProgram
             relocated[i] = _sqes[i];
             foreach (var (arg, value) in Source.Steps[i].Args.Index())
             {
-                if (value.Kind == ArgKind.Address)
+                if (value.Kind == OperandKind.Address)
                 {
                     Relocate(ref relocated[i], arg, delta);
                 }

@@ -19,20 +19,20 @@ public static class ProgramLinker
 {
     private const uint Alignment = 8;
 
-    /// <summary>Checks <paramref name="program"/> against <paramref name="shape"/> and links it; throws on errors.</summary>
-    public static LinkedProgram Link(ProgramModel program, RingShape shape)
+    /// <summary>Checks <paramref name="program"/> against <paramref name="capacity"/> and links it; throws on errors.</summary>
+    public static LinkedProgram Link(ProgramModel program, RingCapacity capacity)
     {
-        return TryLink(program, shape, out var diagnostics) ?? throw new ProgramException(diagnostics);
+        return TryLink(program, capacity, out var diagnostics) ?? throw new ProgramException(diagnostics);
     }
 
     /// <summary>
-    /// Checks <paramref name="program"/> against <paramref name="shape"/> once and links it; null when the verifier
+    /// Checks <paramref name="program"/> against <paramref name="capacity"/> once and links it; null when the verifier
     /// finds an error. <paramref name="diagnostics"/> holds every finding either way.
     /// </summary>
-    public static LinkedProgram? TryLink(ProgramModel program, RingShape shape, out List<Diagnostic> diagnostics)
+    public static LinkedProgram? TryLink(ProgramModel program, RingCapacity capacity, out List<Diagnostic> diagnostics)
     {
         ArgumentNullException.ThrowIfNull(program);
-        diagnostics = Verifier.Check(program, shape);
+        diagnostics = Verifier.Check(program, capacity);
         return diagnostics.Any(d => d.Severity == Severity.Error) ? null : LinkUnchecked(program, diagnostics);
     }
 
@@ -106,13 +106,13 @@ public static class ProgramLinker
         };
     }
 
-    private static byte LoadOf(StepArg arg) => arg.Kind == ArgKind.Register ? arg.Register.Specifier : SqeFlags.RegNone;
+    private static byte LoadOf(UnlinkedOperand arg) => arg.Kind == OperandKind.Register ? arg.Register.Specifier : SqeFlags.RegNone;
 
-    private static ulong ValueOf(StepArg arg, Dictionary<string, LinkedSymbol> symbols) => arg.Kind switch
+    private static ulong ValueOf(UnlinkedOperand arg, Dictionary<string, LinkedSymbol> symbols) => arg.Kind switch
     {
-        ArgKind.Immediate or ArgKind.Register => arg.Value, // a load's immediate is its modifier
-        ArgKind.Address => RingLayout.UserBase + symbols[arg.Symbol!].Offset,
-        ArgKind.Length => symbols[arg.Symbol!].Size,
+        OperandKind.Immediate or OperandKind.Register => arg.Value, // a load's immediate is its modifier
+        OperandKind.Address => RingLayout.UserBase + symbols[arg.Symbol!].Offset,
+        OperandKind.Length => symbols[arg.Symbol!].Size,
         _ => 0,
     };
 }

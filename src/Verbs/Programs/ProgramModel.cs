@@ -37,8 +37,8 @@ public sealed record SymbolDecl(string Name, uint Size, byte[]? Initial, SourceS
 /// <summary>A <c>set rN VALUE</c>: a register's value before the program runs.</summary>
 public sealed record RegisterInit(Reg Register, ulong Value, SourceSpan Where);
 
-/// <summary>What an argument is before linking.</summary>
-public enum ArgKind
+/// <summary>What an operand is before linking (<see cref="UnlinkedOperand"/>, <see cref="BuilderOperand"/>).</summary>
+public enum OperandKind
 {
     /// <summary>A number (constants already resolved).</summary>
     Immediate,
@@ -53,21 +53,25 @@ public enum ArgKind
     Length,
 }
 
-/// <summary>One argument of a step, with where it was written. For a register load, <c>Value</c> is the load modifier.</summary>
-public sealed record StepArg(ArgKind Kind, ulong Value, Reg Register, string? Symbol, SourceSpan Where)
+/// <summary>
+/// One argument of a <see cref="ProgramStep"/> before linking, with where it was written: what the assembler parses
+/// and the builder's <see cref="BuilderOperand"/>s become. A symbol is still a name; the linker resolves it and encodes
+/// the result as an <see cref="Operand"/>. For a register load, <c>Value</c> is the load modifier.
+/// </summary>
+public sealed record UnlinkedOperand(OperandKind Kind, ulong Value, Reg Register, string? Symbol, SourceSpan Where)
 {
     /// <summary>A number.</summary>
-    public static StepArg Immediate(ulong value, SourceSpan where) => new(ArgKind.Immediate, value, Reg.None, null, where);
+    public static UnlinkedOperand Immediate(ulong value, SourceSpan where) => new(OperandKind.Immediate, value, Reg.None, null, where);
 
     /// <summary>A register load; <paramref name="modifier"/> picks the whole value or one 32-bit half.</summary>
-    public static StepArg Load(Reg register, SourceSpan where, LoadModifier modifier = LoadModifier.Whole) =>
-        new(ArgKind.Register, (ulong)modifier, register, null, where);
+    public static UnlinkedOperand Load(Reg register, SourceSpan where, LoadModifier modifier = LoadModifier.Whole) =>
+        new(OperandKind.Register, (ulong)modifier, register, null, where);
 
     /// <summary>A symbol's address.</summary>
-    public static StepArg AddressOf(string symbol, SourceSpan where) => new(ArgKind.Address, 0, Reg.None, symbol, where);
+    public static UnlinkedOperand AddressOf(string symbol, SourceSpan where) => new(OperandKind.Address, 0, Reg.None, symbol, where);
 
     /// <summary>A symbol's size.</summary>
-    public static StepArg LengthOf(string symbol, SourceSpan where) => new(ArgKind.Length, 0, Reg.None, symbol, where);
+    public static UnlinkedOperand LengthOf(string symbol, SourceSpan where) => new(OperandKind.Length, 0, Reg.None, symbol, where);
 }
 
 /// <summary>
@@ -80,7 +84,7 @@ public sealed record ProgramStep
     public required VerbInfo Verb { get; init; }
 
     /// <summary>The five SQE arguments.</summary>
-    public required StepArg[] Args { get; init; }
+    public required UnlinkedOperand[] Args { get; init; }
 
     /// <summary>Where the result is saved, or none.</summary>
     public Reg Save { get; init; }
