@@ -26,7 +26,7 @@ internal static class ProgramFiles
         LinkedProgram? program = null;
         if (!diagnostics.Any(d => d.Severity == Severity.Error))
         {
-            program = ProgramLinker.TryLink(model, capacity, out var found);
+            program = LinkedProgram.TryLink(model, capacity, out var found);
             diagnostics.AddRange(found);
         }
 

@@ -5,7 +5,7 @@ namespace VerbRing.Registers;
 /// memory-mapped file shared with another process later); everyone else borrows <see cref="Pointer"/> for no
 /// longer than the region lives. Dispose releases the memory; touching it afterwards is a bug of the caller.
 /// </summary>
-public abstract unsafe class RingRegion : IDisposable
+internal abstract unsafe class RingRegion : IDisposable
 {
     private int _disposed;
 

@@ -16,7 +16,7 @@ public abstract class KernelBenchmark
     public KernelPlacement Kernel { get; set; }
 
     /// <summary>Where the rings come from.</summary>
-    protected BenchHost Host { get; private set; } = null!;
+    private protected BenchHost Host { get; private set; } = null!;
 
     /// <summary>The ring the benchmark runs on.</summary>
     protected IoRing Ring { get; private set; } = null!;

@@ -49,7 +49,7 @@ public class VerifierBenchmarks
     private static LinkedProgram Check(string text, int lines)
     {
         var model = Assembler.Assemble(text, "bench.vr", out var diagnostics);
-        var program = diagnostics.Count == 0 ? ProgramLinker.TryLink(model, Capacity, out diagnostics) : null;
+        var program = diagnostics.Count == 0 ? LinkedProgram.TryLink(model, Capacity, out diagnostics) : null;
         return program is not null && diagnostics.Count == 0 && program.Sqes.Length == lines - 2
             ? program
             : throw new InvalidOperationException($"the {lines}-line program did not check cleanly: {string.Join("; ", diagnostics.Take(3))}");

@@ -11,7 +11,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// the direct calls use in-process) and, for the server kernel, one <c>verbring serve</c> process started on first
 /// use. Rings are large enough for a 256-SQE batch and a chain's 4 KiB buffers.
 /// </summary>
-public sealed class BenchHost : IDisposable
+internal sealed class BenchHost : IDisposable
 {
     /// <summary>SQ and CQ entries of every benchmark ring.</summary>
     public const uint Entries = 256;

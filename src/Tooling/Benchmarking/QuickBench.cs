@@ -9,7 +9,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// warm-up: every workload first runs long enough for the JIT's final tier, then each measurement is the median of
 /// several samples. Allocation is counted over the whole process (kernel threads included), the least of the samples.
 /// </summary>
-public sealed class QuickBench
+internal sealed class QuickBench
 {
     private static readonly int[] Batches = [1, 8, 64, 256];
     private readonly List<Measurement> _results = [];

@@ -7,7 +7,7 @@ namespace VerbRing.Tooling.Fuzzing;
 /// What a fuzz run does: its master seed, its budget (time, SQEs, rounds: the first one reached ends the run),
 /// which kernels take part, and where the sandbox and its decoy are made.
 /// </summary>
-public sealed record FuzzOptions
+internal sealed record FuzzOptions
 {
     /// <summary>The master seed: round <c>i</c> runs with seed <c>Seed + i</c>, so a round seed alone reproduces it.</summary>
     public int Seed { get; init; }

@@ -6,7 +6,7 @@ namespace VerbRing.Tooling.Fuzzing;
 /// <param name="RoundSeed">The round's seed: <c>verbring fuzz --start-seed RoundSeed --rounds 1</c> runs it again.</param>
 /// <param name="Kernel">The kernel the round ran on (chosen by the seed).</param>
 /// <param name="Message">What went wrong, after which enter.</param>
-public sealed record FuzzFailure(int RoundSeed, KernelPlacement Kernel, string Message);
+internal sealed record FuzzFailure(int RoundSeed, KernelPlacement Kernel, string Message);
 
 /// <summary>What one kernel ran during a fuzz run.</summary>
 /// <param name="Kernel">The kernel.</param>
@@ -14,7 +14,7 @@ public sealed record FuzzFailure(int RoundSeed, KernelPlacement Kernel, string M
 /// <param name="Sqes">SQEs it consumed.</param>
 /// <param name="Enters">Enters made on it.</param>
 /// <param name="Elapsed">Wall time its rounds took, setup and teardown included.</param>
-public sealed record FuzzKernelStats(KernelPlacement Kernel, int Rounds, long Sqes, long Enters, TimeSpan Elapsed)
+internal sealed record FuzzKernelStats(KernelPlacement Kernel, int Rounds, long Sqes, long Enters, TimeSpan Elapsed)
 {
     /// <summary>SQEs per second of this kernel's rounds.</summary>
     public double SqesPerSecond => Elapsed > TimeSpan.Zero ? Sqes / Elapsed.TotalSeconds : 0;
@@ -25,10 +25,10 @@ public sealed record FuzzKernelStats(KernelPlacement Kernel, int Rounds, long Sq
 /// <param name="Sqes">SQEs consumed so far.</param>
 /// <param name="Failures">Failing rounds so far.</param>
 /// <param name="Elapsed">Time since the run started.</param>
-public sealed record FuzzProgress(int Rounds, long Sqes, int Failures, TimeSpan Elapsed);
+internal sealed record FuzzProgress(int Rounds, long Sqes, int Failures, TimeSpan Elapsed);
 
 /// <summary>What a fuzz run did and found: counts per kernel, the errnos it provoked, and every failing round.</summary>
-public sealed record FuzzReport
+internal sealed record FuzzReport
 {
     /// <summary>The master seed.</summary>
     public required int Seed { get; init; }

@@ -11,7 +11,7 @@ namespace VerbRing.Tooling.Fuzzing;
 /// Round <c>i</c> of master seed <c>S</c> runs with seed <c>S + i</c> on kernel <c>(S + i) mod 3</c>, so a failing
 /// round seed alone reproduces the failure.
 /// </summary>
-public static class Fuzzer
+internal static class Fuzzer
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 

@@ -8,14 +8,14 @@ namespace VerbRing.Verbs.Programs;
 /// <param name="Size">Its size in bytes.</param>
 /// <param name="Initial">Initial bytes for data; null for buffers.</param>
 /// <param name="IsLiteral">Whether it holds a string literal written inline.</param>
-public sealed record LinkedSymbol(string Name, uint Offset, uint Size, byte[]? Initial, bool IsLiteral);
+internal sealed record LinkedSymbol(string Name, uint Offset, uint Size, byte[]? Initial, bool IsLiteral);
 
 /// <summary>
 /// Lays a checked program out and encodes its SQEs, once. The layout is canonical — named symbols in declaration
 /// order, then string literals in order of use, each 8-byte aligned and at its own address — so that text that
 /// declares the same things in another order links to the same bytes.
 /// </summary>
-public static class ProgramLinker
+internal static class ProgramLinker
 {
     private const uint Alignment = 8;
 

@@ -42,7 +42,7 @@ public static class Verifier
     }
 
     /// <summary>The chains of a program: runs of steps joined by link or hardlink, as index ranges.</summary>
-    public static List<(int Start, int Count)> Chains(IReadOnlyList<ProgramStep> steps)
+    internal static List<(int Start, int Count)> Chains(IReadOnlyList<ProgramStep> steps)
     {
         ArgumentNullException.ThrowIfNull(steps);
         var chains = new List<(int, int)>();
