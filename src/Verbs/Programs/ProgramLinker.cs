@@ -2,14 +2,6 @@ using VerbRing.Registers;
 
 namespace VerbRing.Verbs.Programs;
 
-/// <summary>One symbol laid out in a program's image.</summary>
-/// <param name="Name">Its name (a literal's is synthetic).</param>
-/// <param name="Offset">Its offset in the image.</param>
-/// <param name="Size">Its size in bytes.</param>
-/// <param name="Initial">Initial bytes for data; null for buffers.</param>
-/// <param name="IsLiteral">Whether it holds a string literal written inline.</param>
-internal sealed record LinkedSymbol(string Name, uint Offset, uint Size, byte[]? Initial, bool IsLiteral);
-
 /// <summary>
 /// Lays a checked program out and encodes its SQEs, once. The layout is canonical — named symbols in declaration
 /// order, then string literals in order of use, each 8-byte aligned and at its own address — so that text that

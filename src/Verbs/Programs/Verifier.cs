@@ -1,14 +1,6 @@
 namespace VerbRing.Verbs.Programs;
 
 /// <summary>
-/// The two sizes of a ring that bound a program, which the verifier and linker check it against. Not the ring's byte
-/// layout (<see cref="Registers.RingLayout"/>) nor everything its creator chooses (the kernel's <c>RingOptions</c>).
-/// </summary>
-/// <param name="SqEntries">SQ entries: no chain may be longer (a chain never spans enters).</param>
-/// <param name="UserMemorySize">User memory: every buffer and data must fit.</param>
-public sealed record RingCapacity(uint SqEntries = 64, uint UserMemorySize = 64 * 1024);
-
-/// <summary>
 /// Checks a program before anything runs. Errors: a register loaded that no earlier step saves and no <c>set</c>
 /// defines; a register loaded in one chain and saved by another that can interleave with it (a race); a chain
 /// longer than the SQ; a count larger than the buffer it goes with; more user memory than the ring has. Warnings:
