@@ -1,5 +1,5 @@
 using Spectre.Console;
-using VerbRing.Kernel.Tracing;
+using VerbRing.Tooling.Tracing;
 
 namespace VerbRing.Cli;
 

@@ -1,8 +1,9 @@
+using VerbRing.Kernel;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Programs;
 
-namespace VerbRing.Kernel.Tracing;
+namespace VerbRing.Tooling.Tracing;
 
 /// <summary>
 /// Rebuilds the trace of a run on a kernel in another process (a server) from what the client knows: the SQEs it
