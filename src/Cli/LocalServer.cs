@@ -1,6 +1,6 @@
 using VerbRing.Kernel;
 using VerbRing.Kernel.Server;
-using VerbRing.Tooling.Tracing;
+using VerbRing.Kernel.Tracing;
 using VerbRing.Verbs.Client;
 using VerbRing.Verbs.Programs;
 

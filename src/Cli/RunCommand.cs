@@ -1,6 +1,6 @@
 using System.CommandLine;
 using VerbRing.Kernel;
-using VerbRing.Tooling.Tracing;
+using VerbRing.Kernel.Tracing;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Client;
 using VerbRing.Verbs.Time;

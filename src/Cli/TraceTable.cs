@@ -1,5 +1,5 @@
 using Spectre.Console;
-using VerbRing.Tooling.Tracing;
+using VerbRing.Kernel.Tracing;
 
 namespace VerbRing.Cli;
 

@@ -1,5 +1,5 @@
 using VerbRing.Kernel;
-using VerbRing.Tooling.Tracing;
+using VerbRing.Kernel.Tracing;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;

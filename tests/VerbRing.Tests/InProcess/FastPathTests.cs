@@ -1,7 +1,7 @@
 using VerbRing.Kernel;
 using VerbRing.Kernel.Interpreter;
 using VerbRing.Kernel.Namespaces;
-using VerbRing.Tooling.Tracing;
+using VerbRing.Kernel.Tracing;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;

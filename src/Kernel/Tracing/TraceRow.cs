@@ -1,4 +1,4 @@
-namespace VerbRing.Tooling.Tracing;
+namespace VerbRing.Kernel.Tracing;
 
 /// <summary>One trace row, formatted: what every renderer (plain, terminal table, snapshot) shows.</summary>
 /// <param name="Step">The step index.</param>
@@ -7,4 +7,4 @@ namespace VerbRing.Tooling.Tracing;
 /// <param name="Result">The result, or "ERR".</param>
 /// <param name="Errno">"OK" or the errno's name.</param>
 /// <param name="Bytes">An escaped preview of the bytes READ or WRITE moved.</param>
-internal sealed record TraceRow(string Step, string Verb, string Arguments, string Result, string Errno, string Bytes);
+public sealed record TraceRow(string Step, string Verb, string Arguments, string Result, string Errno, string Bytes);

@@ -1,14 +1,13 @@
-using VerbRing.Kernel;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
-namespace VerbRing.Tooling.Tracing;
+namespace VerbRing.Kernel.Tracing;
 
 /// <summary>
 /// Records every operation of one ring, in completion order, for traces and snapshot tests. It copies the bytes a
 /// READ or WRITE moved at the moment the verb finished, before a later step can overwrite the buffer.
 /// </summary>
-internal sealed class TraceRecorder : IRingObserver
+public sealed class TraceRecorder : IRingObserver
 {
     /// <summary>How many bytes of a READ or WRITE a trace keeps.</summary>
     public const int PreviewLength = 32;

@@ -1,9 +1,8 @@
-using VerbRing.Kernel;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Programs;
 
-namespace VerbRing.Tooling.Tracing;
+namespace VerbRing.Kernel.Tracing;
 
 /// <summary>
 /// Rebuilds the trace of a run on a kernel in another process (a server) from what the client knows: the SQEs it

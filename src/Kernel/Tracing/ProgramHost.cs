@@ -1,12 +1,11 @@
-using VerbRing.Kernel;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Programs;
 
-namespace VerbRing.Tooling.Tracing;
+namespace VerbRing.Kernel.Tracing;
 
 /// <summary>Runs a linked program on a fresh ring of a factory, recording its trace: what <c>verbring run</c> does.</summary>
-internal static class ProgramHost
+public static class ProgramHost
 {
     /// <summary>Creates a ring, loads the program, runs it once with a trace, tears the ring down.</summary>
     public static TracedRun Run(IRingFactory factory, LinkedProgram program, RingOptions options, TimeSpan timeout, TimeProvider? time = null)

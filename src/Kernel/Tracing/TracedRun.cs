@@ -1,10 +1,10 @@
 using VerbRing.Verbs.Programs;
 
-namespace VerbRing.Tooling.Tracing;
+namespace VerbRing.Kernel.Tracing;
 
 /// <summary>A program's run together with its trace.</summary>
 /// <param name="Run">Completions by step and the final registers.</param>
 /// <param name="Trace">Every operation as the kernel finished it.</param>
 /// <param name="Loaded">The program as placed in the ring (addresses, SQEs).</param>
 /// <param name="Remote">The kernel was in another process: the trace is rebuilt by the client (<see cref="RemoteTrace"/>).</param>
-internal sealed record TracedRun(ProgramRun Run, IReadOnlyList<TraceEntry> Trace, LoadedProgram Loaded, bool Remote = false);
+public sealed record TracedRun(ProgramRun Run, IReadOnlyList<TraceEntry> Trace, LoadedProgram Loaded, bool Remote = false);

@@ -1,18 +1,17 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using VerbRing.Kernel;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Programs;
 
-namespace VerbRing.Tooling.Tracing;
+namespace VerbRing.Kernel.Tracing;
 
 /// <summary>
 /// Turns a traced run into rows and into deterministic text (no times, no machine paths, no absolute addresses
 /// beyond the fixed user-memory base) and into the JSON that <c>verbring run --json</c> prints.
 /// </summary>
-internal static class TraceRenderer
+public static class TraceRenderer
 {
     /// <summary>The header of the text form.</summary>
     public static readonly TraceRow Header = new("step", "verb", "arguments", "result", "errno", "bytes");
