@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Reflection;
+using VerbRing.Kernel;
 using VerbRing.Tooling;
 using VerbRing.Tooling.Benchmarking;
 
@@ -21,18 +22,10 @@ internal static class BenchCommand
     /// <summary>The longest a hog lives, even if bench itself is killed outright.</summary>
     private static readonly TimeSpan HogLifetime = TimeSpan.FromMinutes(15);
 
-    private static readonly Dictionary<string, BenchKernel[]> KernelChoices = new(StringComparer.Ordinal)
-    {
-        ["in-process"] = [BenchKernel.InProcess],
-        ["kernel-thread"] = [BenchKernel.KernelThread],
-        ["server"] = [BenchKernel.Server],
-        ["all"] = [BenchKernel.InProcess, BenchKernel.KernelThread, BenchKernel.Server],
-    };
-
     public static Command Create(CliConsole console)
     {
-        var kernel = new Option<string>("--kernel") { Description = "Which kernels to measure.", DefaultValueFactory = _ => "all" };
-        kernel.AcceptOnlyFromAmong([.. KernelChoices.Keys]);
+        var kernel = new Option<string>("--kernel") { Description = "Which kernels to measure.", DefaultValueFactory = _ => KernelChoice.All };
+        kernel.AcceptOnlyFromAmong([.. KernelChoice.Placements.Keys]);
         var json = new Option<bool>("--json") { Description = "Print one JSON object (measurements and targets) instead of tables." };
         var sampleMs = new Option<int>("--sample-ms") { Description = "Length of one sample in milliseconds.", DefaultValueFactory = _ => 20 };
         var samples = new Option<int>("--samples") { Description = "Samples per measurement (the median is reported).", DefaultValueFactory = _ => 5 };
@@ -44,11 +37,11 @@ internal static class BenchCommand
         }
 
         command.SetAction(result => Run(
-            console, KernelChoices[result.GetValue(kernel)!], result.GetValue(json), result.GetValue(sampleMs), result.GetValue(samples), result.GetValue(hogs)));
+            console, KernelChoice.Placements[result.GetValue(kernel)!], result.GetValue(json), result.GetValue(sampleMs), result.GetValue(samples), result.GetValue(hogs)));
         return command;
     }
 
-    internal static int Run(CliConsole console, IReadOnlyList<BenchKernel> kernels, bool json, int sampleMs, int samples, int hogs)
+    internal static int Run(CliConsole console, IReadOnlyList<KernelPlacement> kernels, bool json, int sampleMs, int samples, int hogs)
     {
         var problem = sampleMs is < 1 or > 10_000 ? "--sample-ms must be between 1 and 10000"
             : samples is < 1 or > 1000 ? "--samples must be between 1 and 1000"

@@ -34,12 +34,12 @@ internal static class RunCommand
     private static int Run(CliConsole console, CommonOptions options, ParseResult result, bool json, FileInfo? traceOut)
     {
         var ringOptions = options.RingOptions(result);
-        if (!RingShapeIsValid(ringOptions, console))
+        if (!RingOptionsAreValid(ringOptions, console))
         {
             return CliApp.BadUsage;
         }
 
-        var program = ProgramFiles.Load(options, result, ProgramHost.ShapeOf(ringOptions), console);
+        var program = ProgramFiles.Load(options, result, ProgramHost.CapacityOf(ringOptions), console);
         if (program is null)
         {
             return CliApp.BadProgram;
@@ -151,7 +151,7 @@ internal static class RunCommand
         return problem is null;
     }
 
-    internal static bool RingShapeIsValid(RingOptions options, CliConsole console)
+    internal static bool RingOptionsAreValid(RingOptions options, CliConsole console)
     {
         try
         {

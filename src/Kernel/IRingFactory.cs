@@ -84,6 +84,11 @@ public sealed class RingFactory : IRingFactory
     internal (IoRing Ring, RingKernel Kernel) CreateWithKernel(RingOptions options, IRingObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Placement == KernelPlacement.Server)
+        {
+            throw new ArgumentException("A server's ring is made by its RingServer; connect to it with RingClient.Connect.", nameof(options));
+        }
+
         var layout = new RingLayout(options.SqEntries, options.CqEntries, options.UserMemorySize);
         var region = NativeRingRegion.Allocate(layout);
         try

@@ -5,19 +5,6 @@ using VerbRing.Verbs.Programs;
 
 namespace VerbRing.Kernel.Tracing;
 
-/// <summary>A program's run together with its trace.</summary>
-/// <param name="Run">Completions by step and the final registers.</param>
-/// <param name="Trace">Every operation as the kernel finished it.</param>
-/// <param name="Loaded">The program as placed in the ring (addresses, SQEs).</param>
-/// <param name="Remote">
-/// The kernel was in another process and shipped no records: the trace is rebuilt by the client (<see cref="RemoteTrace"/>).
-/// </param>
-public sealed record TracedRun(ProgramRun Run, IReadOnlyList<TraceEntry> Trace, LoadedProgram Loaded, bool Remote = false)
-{
-    /// <summary>Every enter of the run, with the kernel's times (empty when they are not known: <see cref="Remote"/>).</summary>
-    public IReadOnlyList<TracedEnter> Enters { get; init; } = [];
-}
-
 /// <summary>Runs a linked program on a fresh ring of a factory, recording its trace: what <c>verbring run</c> does.</summary>
 public static class ProgramHost
 {
@@ -80,10 +67,10 @@ public static class ProgramHost
         }
     }
 
-    /// <summary>The ring shape a program is checked against for these options.</summary>
-    public static RingShape ShapeOf(RingOptions options)
+    /// <summary>The ring capacity a program is checked against for these options.</summary>
+    public static RingCapacity CapacityOf(RingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new RingShape(options.SqEntries, options.UserMemorySize);
+        return new RingCapacity(options.SqEntries, options.UserMemorySize);
     }
 }

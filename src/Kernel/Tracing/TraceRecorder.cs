@@ -4,25 +4,6 @@ using VerbRing.Verbs.Programs;
 
 namespace VerbRing.Kernel.Tracing;
 
-/// <summary>One finished operation as a trace shows it: what ran, and the first bytes READ or WRITE moved.</summary>
-/// <param name="Operation">The kernel's record (arguments after register loads, outcome).</param>
-/// <param name="Bytes">For a successful READ or WRITE, up to <see cref="TraceRecorder.PreviewLength"/> bytes moved; else empty.</param>
-/// <param name="UnresolvedLoads">A bit per argument whose register load is not known (a remote run): shown as the register.</param>
-public sealed record TraceEntry(TracedOperation Operation, byte[] Bytes, int UnresolvedLoads = 0)
-{
-    /// <summary>When the kernel completed it, on the kernel's clock, since the trace began (zero when not known).</summary>
-    public TimeSpan CompletedAt { get; init; }
-}
-
-/// <summary>One enter as a trace shows it: what it asked for, what it did, and when, on the kernel's clock.</summary>
-/// <param name="Amount">SQEs it asked the kernel to consume.</param>
-/// <param name="Wait">CQEs it waited for.</param>
-/// <param name="Consumed">SQEs the kernel consumed.</param>
-/// <param name="Error">OK, or why it stopped early.</param>
-/// <param name="Began">When it began, since the trace began.</param>
-/// <param name="Ended">When it returned, since the trace began.</param>
-public sealed record TracedEnter(uint Amount, uint Wait, uint Consumed, Errno Error, TimeSpan Began, TimeSpan Ended);
-
 /// <summary>
 /// Records every operation of one ring, in completion order, and every enter, for traces and snapshot tests. It
 /// copies the bytes a READ or WRITE moved at the moment the verb finished, before a later step can overwrite the

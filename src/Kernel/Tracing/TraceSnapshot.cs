@@ -71,7 +71,7 @@ public sealed class TraceSnapshot
     {
         ArgumentNullException.ThrowIfNull(source);
         options ??= new SnapshotOptions();
-        var program = LinkedProgram.FromText(source, file, ProgramHost.ShapeOf(options.Ring));
+        var program = LinkedProgram.FromText(source, file, ProgramHost.CapacityOf(options.Ring));
         return Of(program, options);
     }
 

@@ -5,19 +5,6 @@ using VerbRing.Verbs;
 
 namespace VerbRing.Verbs.Client;
 
-/// <summary>How a client's enter reaches the server (spec/transport.md).</summary>
-public enum EnterTransport
-{
-    /// <summary>
-    /// The doorbell page after the ring, in the memory both map: spin, then a shared futex. About a tenth of a
-    /// microsecond when the server answers quickly. The socket then only tells each side the other is gone.
-    /// </summary>
-    Doorbell,
-
-    /// <summary>A request and a reply on the socket, as <c>vr_enter</c> in spec/verbring.h does: a wake-up each way.</summary>
-    Socket,
-}
-
 /// <summary>
 /// The client side of <c>verbring serve</c>: connects, asks for a ring, maps the memory the server hands over with
 /// its reply (the descriptor closed once mapped), and gives back an ordinary <see cref="IoRing"/> whose enter rings the doorbell (or, if asked, is a request on the socket).

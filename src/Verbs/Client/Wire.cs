@@ -34,7 +34,10 @@ internal static class Wire
     /// </summary>
     public const uint SetupVersion = 2;
 
-    /// <summary>ready(): the client mapped the region; the server removes the file. → (errno, 0, 0).</summary>
+    /// <summary>
+    /// ready(): the client mapped the memory it received with the setup reply (there is no file to remove since
+    /// version 2); doorbell may follow. → (errno, 0, 0).
+    /// </summary>
     public const uint Ready = 2;
 
     /// <summary>enter(a = amount, b = wait, c = 0 or 1 + its timeout in µs) → (errno, consumed, 0).</summary>

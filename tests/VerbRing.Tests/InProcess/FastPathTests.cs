@@ -55,7 +55,7 @@ public sealed class FastPathTests
     public void FastPath_RunsWhatCompletesAtOnceWithoutASlot(bool fastPath, int[] inFlightWhileRunning)
     {
         var probe = new ProbeVerb();
-        using var ring = Kernels.Create(KernelUnderTest.InProcess, new RingOptions(), new MemoryNamespace(), new ManualClock(), [probe]);
+        using var ring = Kernels.Create(KernelPlacement.InProcess, new RingOptions(), new MemoryNamespace(), new ManualClock(), [probe]);
         ring.FastPath.ShouldBeTrue("on by default");
         ring.FastPath = fastPath;
         probe.Probe = () => ring.InFlight;
@@ -263,7 +263,7 @@ public sealed class FastPathTests
 
     private static RingHarness Ring(RingOptions options, bool fastPath)
     {
-        var ring = Kernels.Create(KernelUnderTest.InProcess, options, new MemoryNamespace(), new ManualClock(), [new ThrowingVerb()]);
+        var ring = Kernels.Create(KernelPlacement.InProcess, options, new MemoryNamespace(), new ManualClock(), [new ThrowingVerb()]);
         ring.FastPath = fastPath;
         return ring;
     }

@@ -26,7 +26,7 @@ public sealed class BuilderTests
     [Fact]
     public void Build_DesignCardChain_EncodesLikeTheText()
     {
-        var text = LinkedProgram.FromText(File.ReadAllText(Repository.PathOf("examples/hello.vr")), "hello.vr", new RingShape());
+        var text = LinkedProgram.FromText(File.ReadAllText(Repository.PathOf("examples/hello.vr")), "hello.vr", new RingCapacity());
         var built = Hello();
         built.Sqes.SequenceEqual(text.Sqes).ShouldBeTrue();
         built.Image.SequenceEqual(text.Image).ShouldBeTrue();

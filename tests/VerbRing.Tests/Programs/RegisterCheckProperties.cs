@@ -28,7 +28,7 @@ public sealed class RegisterCheckProperties
         {
             var text = RandomProgram(new Random(seed));
             var model = Assembler.Assemble(text, "r.vr");
-            var found = Verifier.Check(model, new RingShape(64, 4096))
+            var found = Verifier.Check(model, new RingCapacity(64, 4096))
                 .Where(d => d.Message.Contains("saved by another chain", StringComparison.Ordinal) || d.Message.Contains("no earlier step saves it", StringComparison.Ordinal))
                 .Select(d => d.ToString());
             var expected = Rule(model).Select(d => d.ToString());
@@ -74,7 +74,7 @@ public sealed class RegisterCheckProperties
             var (start, count) = chains[c];
             for (var i = start; i < start + count; i++)
             {
-                foreach (var arg in steps[i].Args.Where(a => a.Kind == ArgKind.Register))
+                foreach (var arg in steps[i].Args.Where(a => a.Kind == OperandKind.Register))
                 {
                     var register = arg.Register;
                     var loaderPendsFirst = Enumerable.Range(start, i - start).Any(j => MayPend(steps[j]));

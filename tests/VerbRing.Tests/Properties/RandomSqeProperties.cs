@@ -50,7 +50,7 @@ public sealed class RandomSqeProperties
         files.WriteFile("/a", "alpha");
         files.WriteFile("/b/c", "gamma");
         var clock = new ManualClock();
-        var harness = Kernels.Create(KernelUnderTest.InProcess, 
+        var harness = Kernels.Create(KernelPlacement.InProcess, 
             new RingOptions { SqEntries = 32, CqEntries = 8, UserMemorySize = SqeGenerators.UserMemory, MaxDescriptors = 8, MaxInFlight = 128, PipeCapacity = 64 },
             files, clock, []);
         try

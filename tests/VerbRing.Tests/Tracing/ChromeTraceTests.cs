@@ -53,7 +53,7 @@ public sealed class ChromeTraceTests : IDisposable
         var timestamps = events.Select(e => e.GetProperty("ts").GetDecimal()).ToList();
         timestamps.ShouldBe(timestamps.Order().ToList(), "events in time order");
 
-        var linked = LinkedProgram.FromText(File.ReadAllText(Repository.PathOf(program)), program, new RingShape());
+        var linked = LinkedProgram.FromText(File.ReadAllText(Repository.PathOf(program)), program, new RingCapacity());
         var steps = events.Where(e => e.TryGetProperty("cat", out var c) && c.GetString() == "step").ToList();
         steps.Select(s => s.GetProperty("args").GetProperty("step").GetInt32()).Order().ShouldBe(Enumerable.Range(0, linked.Sqes.Length), "one span per step");
         foreach (var span in steps)

@@ -149,7 +149,7 @@ public sealed unsafe class TraceAreaTests : IDisposable
         try
         {
             using var server = new RingServer(RingFactory.CreateDefault(fileSystem: new MemoryNamespace()), Path.Combine(folder, "s.sock"));
-            var program = VerbRing.Verbs.Programs.LinkedProgram.FromText("nop link\nnop\nnop\n", "t.vr", new VerbRing.Verbs.Programs.RingShape());
+            var program = VerbRing.Verbs.Programs.LinkedProgram.FromText("nop link\nnop\nnop\n", "t.vr", new VerbRing.Verbs.Programs.RingCapacity());
 
             var traced = ProgramHost.RunConnected(server.SocketPath, program, new RingOptions(), TimeSpan.FromSeconds(30));
 
