@@ -105,7 +105,7 @@ internal static class BenchChart
         plot.Grid.YAxisStyle.IsVisible = false;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. LogTicks(bars)]);
         var left = Math.Min(-0.35, bars.Count == 0 ? 0 : bars.Min(b => b.Value) - 0.25);
-        var right = Math.Max(0.35, bars.Count == 0 ? 0 : bars.Max(b => b.Value) + 0.3);
+        var right = Math.Max(0.35, bars.Count == 0 ? 0 : bars.Max(b => b.Value) + 0.45);
         plot.Axes.SetLimitsX(left, right);
         plot.Axes.SetLimitsY(-0.8, Math.Max(0, (rows.Count * slots) - 1.2));
         plot.Font.Set(Fonts.Sans);
@@ -114,14 +114,18 @@ internal static class BenchChart
         return plot;
     }
 
-    /// <summary>Ticks at 1, 2 and 5 times each power of ten the bars reach, labelled as ratios ("0.5×", "20×").</summary>
+    /// <summary>
+    /// Ticks at 1, 2 and 5 times each power of ten the bars reach (at the powers alone past three of them), labelled
+    /// as ratios ("0.5×", "20×").
+    /// </summary>
     private static IEnumerable<Tick> LogTicks(List<Bar> bars)
     {
         var low = (int)Math.Floor(Math.Min(0, bars.Count == 0 ? 0 : bars.Min(b => b.Value)));
         var high = (int)Math.Ceiling(Math.Max(0, bars.Count == 0 ? 0 : bars.Max(b => b.Value)));
+        int[] steps = high - low > 3 ? [1] : [1, 2, 5];
         for (var power = low; power <= high; power++)
         {
-            foreach (var step in new[] { 1, 2, 5 })
+            foreach (var step in steps)
             {
                 var ratio = step * Math.Pow(10, power);
                 yield return new Tick(Math.Log10(ratio), ratio.ToString("0.###", CultureInfo.InvariantCulture) + "×");
