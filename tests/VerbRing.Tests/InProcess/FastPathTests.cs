@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Interpreter;
 using VerbRing.Kernel.Namespaces;
@@ -76,7 +77,7 @@ public sealed class FastPathTests
         foreach (var fastPath in new[] { true, false })
         {
             var recorder = new TraceRecorder();
-            var factory = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new ManualClock(), extraVerbs: [new ThrowingVerb()]);
+            var factory = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new FakeTimeProvider(), extraVerbs: [new ThrowingVerb()]);
             var (ring, kernel) = factory.CreateWithKernel(new RingOptions(), recorder);
             using (ring)
             {
@@ -108,7 +109,7 @@ public sealed class FastPathTests
     public void Teardown_CompletesWhatIsLeftOldestFirst_WhereverItsSlotsLie()
     {
         var recorder = new TraceRecorder();
-        var factory = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new ManualClock());
+        var factory = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new FakeTimeProvider());
         var (ring, _) = factory.CreateWithKernel(new RingOptions(), recorder);
         using (ring)
         {
