@@ -91,7 +91,14 @@ internal sealed partial class ChainRunner : IVerbServices
     public void Run(uint count)
     {
         var taken = FastPath ? RunFast(count) : 0u;
-        RunSlow(taken, count);
+        if (taken < count)
+        {
+            RunSlow(taken, count);
+        }
+        else
+        {
+            Drain(); // what the fast half's last step woke
+        }
     }
 
     /// <summary>One line per slot in use.</summary>
@@ -141,8 +148,23 @@ internal sealed partial class ChainRunner : IVerbServices
                 return Took(i);
             }
 
+            // The guard Execute holds for the slow half, here around the inlined call (see Dispatch).
             _current = (int)i;
-            var result = Dispatch(in sqe, NoSlot, out var args, out var outcome);
+            var args = default(Arguments);
+            var outcome = TracedOutcome.Ran;
+            VerbResult result;
+            try
+            {
+                result = Dispatch(in sqe, NoSlot, out args, out outcome);
+            }
+#pragma warning disable CA1031 // A verb's bug must not cost the ring a completion or a slot: it becomes EIO.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                result = VerbThrew;
+            }
+
+            result = Settle(result);
             if (result.IsPending)
             {
                 tail = PendStaged(in args);

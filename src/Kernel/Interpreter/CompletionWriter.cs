@@ -5,9 +5,10 @@ using VerbRing.Verbs;
 namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
-/// The kernel's end of the CQ, which never drops a completion: one that finds the CQ full waits in an in-order
-/// backlog (linked through the operation slots it still holds) and is written as user space frees slots. While the
-/// backlog is not empty, new completions queue behind it, so CQEs always arrive in completion order.
+/// The kernel's end of the CQ, where the path's last step (<c>ChainRunner.Publish</c>, Completion.cs) writes. It
+/// never drops a completion: one that finds the CQ full waits in an in-order backlog (linked through the operation
+/// slots it still holds) and is written as user space frees slots. While the backlog is not empty, new completions
+/// queue behind it, so CQEs always arrive in completion order.
 /// </summary>
 internal sealed unsafe class CompletionWriter
 {

@@ -12,7 +12,7 @@ internal sealed partial class ChainRunner
 
     /// <summary>
     /// Called by a handler: the operation waits on <paramref name="queue"/> (or only for its timeout or a cancel).
-    /// An SQE on the fast path gets its slot here, the first moment it needs one. False — nothing parked, the verb
+    /// A staged SQE on the fast half gets its slot here, the first moment it needs one. False — nothing parked, the verb
     /// completes with EAGAIN — when the operation would start waiting while <c>MaxInFlight</c> operations already
     /// wait: a full ring refuses new waiters, it never stops consuming (spec/semantics.md, "Limits").
     /// </summary>
@@ -108,7 +108,7 @@ internal sealed partial class ChainRunner
 
     /// <summary>
     /// Counts an operation that now pends, and the members queued behind it, among the waiting ones (once each). On
-    /// the general path those members are in slots already; on the fast path each is counted as it queues behind.
+    /// the slow half those members are in slots already; on the fast half each is counted as it queues behind.
     /// </summary>
     private void CountWaiting(int index)
     {
