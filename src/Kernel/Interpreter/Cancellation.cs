@@ -4,8 +4,8 @@ using VerbRing.Verbs;
 namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
-/// The cancelling half of the interpreter: CANCEL's marking, cancelled members spliced out of their chains, and
-/// teardown's cancellation of everything still unfinished.
+/// Cancellation, on the slow half of the interpreter: CANCEL's marking, cancelled members spliced out of their
+/// chains, and teardown's cancellation of everything still unfinished.
 /// </summary>
 internal sealed partial class ChainRunner
 {
@@ -78,7 +78,7 @@ internal sealed partial class ChainRunner
         {
             var index = _orderSlots[i];
             _pool[index].Next = -1; // each is cancelled by this loop, not through its chain
-            Complete(index, VerbResult.Fail(Errno.ECANCELED));
+            CompleteSlow(index, Cancelled);
         }
 
         _ready.Clear();
@@ -97,7 +97,7 @@ internal sealed partial class ChainRunner
     private void Cancel(int index)
     {
         _pool[index].CancelRequested = true;
-        Wake(index, _pool[index].Generation);
+        Wake(index, _pool[index].Generation, from: null);
     }
 
     /// <summary>A cancelled member that never ran: splice it out of its chain, with its successors unless it hardlinks.</summary>
@@ -106,7 +106,7 @@ internal sealed partial class ChainRunner
         ref var operation = ref _pool[index];
         var previous = operation.Prev;
         var survivor = (operation.Sqe.Flags & SqeFlags.HardLink) != 0 ? operation.Next : -1;
-        var next = Complete(index, VerbResult.Fail(Errno.ECANCELED)); // cancels the rest itself when it breaks
+        var next = CompleteSlow(index, Cancelled); // cancels the rest itself when it breaks
         if (previous >= 0)
         {
             _pool[previous].Next = survivor;
@@ -119,7 +119,7 @@ internal sealed partial class ChainRunner
 
         if (previous < 0 && next >= 0)
         {
-            RunChain(next); // no predecessor holds it back any more
+            RunChainSlow(next); // no predecessor holds it back any more
         }
     }
 }
