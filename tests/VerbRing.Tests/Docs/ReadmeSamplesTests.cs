@@ -5,7 +5,7 @@ using VerbRing.Tests.Infrastructure;
 namespace VerbRing.Tests.Docs;
 
 /// <summary>
-/// The README's C# samples compile as written — their own <c>using</c> lines and nothing else of ours — in a fresh
+/// The READMEs' C# samples (the repository's and the packages') compile as written — their own <c>using</c> lines and nothing else of ours — in a fresh
 /// console project that references the library, the way a reader would paste them.
 /// </summary>
 public sealed partial class ReadmeSamplesTests : IDisposable
@@ -41,9 +41,10 @@ public sealed partial class ReadmeSamplesTests : IDisposable
 
     public void Dispose() => Directory.Delete(_project, recursive: true);
 
-    /// <summary>Every ```csharp block of README.md.</summary>
+    /// <summary>Every ```csharp block of README.md and of src/README.md (the packages' README, shown on the package page).</summary>
     private static List<string> Samples() =>
-        [.. CSharpBlock().Matches(File.ReadAllText(Repository.PathOf("README.md")).ReplaceLineEndings("\n")).Select(m => m.Groups[1].Value)];
+        [.. new[] { "README.md", "src/README.md" }.SelectMany(readme =>
+            CSharpBlock().Matches(File.ReadAllText(Repository.PathOf(readme)).ReplaceLineEndings("\n")).Select(m => m.Groups[1].Value))];
 
     private static IEnumerable<string> Directives(string sample) =>
         sample.Split('\n').TakeWhile(l => l.Length == 0 || UsingDirective().IsMatch(l)).Where(l => l.Length > 0);
