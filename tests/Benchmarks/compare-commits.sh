@@ -7,7 +7,7 @@
 #   tests/Benchmarks/compare-commits.sh BASE HEAD [GROUP...]      e.g. ... 70548a0 main NopBatch Chain LinkCost
 #
 # GROUP is a benchmark class name without "Benchmarks" (default: NopBatch Chain LinkCost). Extra BenchmarkDotNet
-# arguments go in BDN_ARGS (default: --job short).
+# arguments go in BDN_ARGS (default: --job short --buildTimeout 900; BenchmarkDotNet gives up building its boilerplate after 2 minutes, which a loaded machine exceeds).
 set -euo pipefail
 base=${1:?base commit}; head=${2:?head commit}; shift 2
 groups=("$@"); [ ${#groups[@]} -gt 0 ] || groups=(NopBatch Chain LinkCost)
@@ -23,7 +23,7 @@ done
 for group in "${groups[@]}"; do
     for side in base head; do
         (cd "$work/$side" && dotnet run -c Release --no-build --project tests/Benchmarks -- \
-            --filter "*.${group}Benchmarks.*" ${BDN_ARGS:---job short} >"$work/$side-$group.log" 2>&1) || {
+            --filter "*.${group}Benchmarks.*" ${BDN_ARGS:---job short --buildTimeout 900} >"$work/$side-$group.log" 2>&1) || {
             echo "$side $group failed; log follows" >&2; tail -40 "$work/$side-$group.log" >&2; exit 1; }
         echo; echo "### $group — $side"
         cat "$work/$side"/BenchmarkDotNet.Artifacts/results/*"${group}Benchmarks-report-github.md" | sed -n '/^|/p'
