@@ -29,14 +29,9 @@ internal sealed partial class FuzzRound
         _lastEnter = result.Error;
         _errnos.Add(result.Error);
         var what = $"enter #{_enters} ({amount} of {queued} queued → consumed {result.Consumed}, {result.Error})";
-        if (result.Error is not (Errno.OK or Errno.EBUSY or Errno.EAGAIN))
+        if (RingChecks.Enter(result, amount, queued, ring.SqPending) is { } wrong)
         {
-            return $"{what}: enter failed";
-        }
-
-        if (result.Consumed > Math.Min(amount, queued) || (result.Error != Errno.OK && result.Consumed != 0) || ring.SqPending != queued - result.Consumed)
-        {
-            return $"{what}: the consumed count does not match the SQ (now {ring.SqPending} queued)";
+            return $"{what}: {wrong}";
         }
 
         foreach (var entry in _oracle.Consume(result.Consumed))
@@ -118,19 +113,9 @@ internal sealed partial class FuzzRound
         var nothingFinished = reaped == 0 && !_backlogPossible;
         _backlogPossible = reaped >= ring.Layout.CqEntries;
         InjectFault();
-        if (_oracle.CheckRegisters(ring.Registers, _before, _mayChange) is { } registers)
+        if (RingChecks.AfterReap(_ring.Kernel, ring.Registers, _oracle, _before, _mayChange, _backlogPossible) is { } broken)
         {
-            return $"{what}: {registers}";
-        }
-
-        if (_ring.Kernel.FindInconsistencies() is { Count: > 0 } broken)
-        {
-            return $"{what}: kernel bookkeeping broken: {string.Join("; ", broken)}; in flight: {_ring.Kernel.DescribeInFlight()}";
-        }
-
-        if (!_backlogPossible && _ring.Kernel.InFlight != _oracle.Outstanding)
-        {
-            return $"{what}: the kernel holds {_ring.Kernel.InFlight} operations, user space awaits {_oracle.Outstanding} CQEs";
+            return $"{what}: {broken}";
         }
 
         return !nothingFinished && _sandbox.HashOutside() != _baseline ? $"{what}: something outside the sandbox changed" : null;
