@@ -44,7 +44,7 @@ internal sealed partial class FuzzRound
         }
 
         _sqes += result.Consumed;
-        return Settle(what);
+        return Settle(what, entered: true);
     }
 
     /// <summary>Moves the clock by <paramref name="by"/> (null: to the next timer) and checks what the timers did.</summary>
@@ -61,7 +61,7 @@ internal sealed partial class FuzzRound
             _clock.TryAdvanceToNextTimer(long.MaxValue);
         }
 
-        return Settle($"clock moved after enter #{_enters}");
+        return Settle($"clock moved after enter #{_enters}", entered: false);
     }
 
     private void Snapshot()
@@ -81,7 +81,7 @@ internal sealed partial class FuzzRound
     }
 
     /// <summary>Reaps every CQE and runs every check; returns the first failure, or null.</summary>
-    private string? Settle(string what)
+    private string? Settle(string what, bool entered)
     {
         var ring = _ring.Ring;
         _oracle.Savers(_mayChange); // registers with a consumed, unreaped saver may have changed
@@ -107,11 +107,11 @@ internal sealed partial class FuzzRound
             }
         }
 
-        // A full CQ may mean completions wait in the kernel's backlog (their saves done, their CQEs not yet visible).
-        // With no CQE and no backlog, no verb finished (a verb that touches the host never pends), so nothing on
-        // the host can have changed and the hash below may be skipped.
+        // A full CQ may mean completions wait in the kernel's backlog (their saves done, their CQEs not yet visible),
+        // and only an enter empties it. With no CQE and no backlog, no verb finished (a verb that touches the host
+        // never pends), so nothing on the host can have changed and the hash below may be skipped.
         var nothingFinished = reaped == 0 && !_backlogPossible;
-        _backlogPossible = reaped >= ring.Layout.CqEntries;
+        _backlogPossible = RingChecks.BacklogPossible(_backlogPossible, reaped, ring.Layout.CqEntries, entered);
         InjectFault();
         if (RingChecks.AfterReap(_ring.Kernel, ring.Registers, _oracle, _before, _mayChange, _backlogPossible) is { } broken)
         {

@@ -47,4 +47,13 @@ internal static class RingChecks
             ? $"the kernel holds {kernel.InFlight} operations, user space awaits {oracle.Outstanding} CQEs"
             : null;
     }
+
+    /// <summary>
+    /// Whether completions may wait in the kernel's backlog after a settle that reaped <paramref name="reaped"/> CQEs:
+    /// a full CQ's worth means they may; fewer after an enter (which writes the backlog into the CQ as room allows)
+    /// means none wait; after a clock move, which writes nothing from the backlog (spec/semantics.md: "at the next
+    /// enter"), it stays as it was.
+    /// </summary>
+    public static bool BacklogPossible(bool before, int reaped, uint cqEntries, bool entered) =>
+        reaped >= cqEntries || (before && !entered);
 }

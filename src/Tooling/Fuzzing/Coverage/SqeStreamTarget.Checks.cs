@@ -23,7 +23,7 @@ internal sealed partial class SqeStreamTarget
             : null);
         _oracle.Consume(result.Consumed);
         _consumed += result.Consumed;
-        Settle($"enter #{_enters}");
+        Settle($"enter #{_enters}", entered: true);
     }
 
     /// <summary>Moves the clock by <paramref name="by"/> (null: to the next armed timer) and checks what the timers did.</summary>
@@ -39,7 +39,7 @@ internal sealed partial class SqeStreamTarget
             _clock.TryAdvanceToNextTimer(long.MaxValue);
         }
 
-        Settle($"clock moved after enter #{_enters}");
+        Settle($"clock moved after enter #{_enters}", entered: false);
     }
 
     private void Snapshot()
@@ -50,7 +50,7 @@ internal sealed partial class SqeStreamTarget
         }
     }
 
-    private void Settle(string what)
+    private void Settle(string what, bool entered)
     {
         var ring = _ring.Ring;
         _oracle.Savers(_mayChange); // registers with a consumed, unreaped saver may have changed
@@ -64,7 +64,7 @@ internal sealed partial class SqeStreamTarget
             }
         }
 
-        _backlogPossible = reaped >= ring.Layout.CqEntries; // a full CQ: more completions may wait in the backlog
+        _backlogPossible = RingChecks.BacklogPossible(_backlogPossible, reaped, ring.Layout.CqEntries, entered);
         if (RingChecks.AfterReap(_ring.Kernel, ring.Registers, _oracle, _before, _mayChange, _backlogPossible) is { } broken)
         {
             throw new CoverageFinding($"{what}: {broken}");
