@@ -1,3 +1,6 @@
+using VerbRing.Verbs;
+using VerbRing.Verbs.Programs;
+
 namespace VerbRing.Tooling.Fuzzing.Coverage;
 
 /// <summary>
@@ -30,6 +33,21 @@ internal static class CoverageTargets
         "sqes" => SqeStreamSeeds.FromFiles(SeedPrograms(root)),
         _ => throw new ArgumentException($"no fuzz target '{target}' (targets: {string.Join(", ", All.Keys)})", nameof(target)),
     };
+
+    /// <summary>
+    /// The assembler's words as an AFL++ dictionary (<c>-x</c>): directives, verbs, modifiers, registers, named
+    /// constants and punctuation, made from the catalogue so that it never lags behind the language.
+    /// </summary>
+    public static string AssemblerDictionary()
+    {
+        string[] words = ["buffer", "data", "set", "op", "len(", "link", "hardlink", "timeout", "tag", "never", "->", "|", ",", "\"", "\\x", "\\n",
+            "\\0", "0x", "#", "\n", "ns", "us", "ms", "s", ".lo", ".hi", "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "18446744073709551615", "-1"];
+        var all = words.Concat(VerbCatalogue.All.Select(v => v.Name)).Concat(NamedConstants.AllNames).Distinct(StringComparer.Ordinal);
+        return string.Concat(all.Select(word => $"\"{string.Concat(word.Select(Escape))}\"\n"));
+
+        // AFL++ reads \xNN, and only that, for a quote, a backslash or a control character.
+        static string Escape(char c) => c is '"' or '\\' or < ' ' ? $"\\x{(int)c:x2}" : c.ToString();
+    }
 
     /// <summary>The checked-in inputs of <paramref name="target"/> (crashes found and fixed, kept as regressions).</summary>
     public static IEnumerable<string> Corpus(string target, string root)
