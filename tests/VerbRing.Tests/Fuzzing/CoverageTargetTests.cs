@@ -67,6 +67,25 @@ public sealed class CoverageTargetTests
         SqeStreamTarget.Run([1, (byte)SqeStreamTarget.Command.Push]).Consumed.ShouldBe(1); // an SQE of zero-padding: a NOP
     }
 
+    [Fact]
+    public void AssemblerDictionary_EveryVerb_IsAQuotedLineAflAccepts()
+    {
+        var lines = CoverageTargets.AssemblerDictionary().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        foreach (var verb in Verbs.VerbCatalogue.All)
+        {
+            lines.ShouldContain($"\"{verb.Name}\"");
+        }
+
+        lines.ShouldContain("\"\\x0a\""); // a newline, escaped as AFL++ reads it
+        foreach (var line in lines)
+        {
+            line.Length.ShouldBeGreaterThan(2);
+            (line[0], line[^1]).ShouldBe(('"', '"'), line);
+            line[1..^1].Replace("\\x", "", StringComparison.Ordinal).ShouldNotContain('\\', line); // AFL++ knows \xNN only
+        }
+    }
+
     [Theory]
     [InlineData(true, 3, true, false)] // an enter that reaped less than a full CQ: the backlog went into the CQ
     [InlineData(true, 3, false, true)] // a clock move writes nothing from the backlog: it may still be there
