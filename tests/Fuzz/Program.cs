@@ -11,6 +11,8 @@ using VerbRing.Tooling.Fuzzing.Coverage;
 /// </summary>
 internal static class Program
 {
+    private const int RandomSeedRounds = 20;
+
     private static int Main(string[] args)
     {
         if (args is ["seeds", var output, ..])
@@ -56,6 +58,12 @@ internal static class Program
         {
             var folder = Directory.CreateDirectory(Path.Combine(output, name)).FullName;
             var seeds = CoverageTargets.Seeds(name, root).Concat(CoverageTargets.Corpus(name, root).Select(f => (Path.GetFileName(f), File.ReadAllBytes(f)))).ToList();
+            if (name == "sqes")
+            {
+                // Twenty of the random fuzzer's rounds as well: from them AFL++ reached more than from either alone.
+                seeds.AddRange(Enumerable.Range(0, RandomSeedRounds).Select(seed => ($"random-round-{seed}", RandomSqeStreams.Generate(seed))));
+            }
+
             foreach (var (seed, input) in seeds)
             {
                 File.WriteAllBytes(Path.Combine(folder, seed), input);
