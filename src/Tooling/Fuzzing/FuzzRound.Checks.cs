@@ -29,14 +29,9 @@ internal sealed partial class FuzzRound
         _lastEnter = result.Error;
         _errnos.Add(result.Error);
         var what = $"enter #{_enters} ({amount} of {queued} queued → consumed {result.Consumed}, {result.Error})";
-        if (result.Error is not (Errno.OK or Errno.EBUSY or Errno.EAGAIN))
+        if (RingChecks.Enter(result, amount, queued, ring.SqPending) is { } wrong)
         {
-            return $"{what}: enter failed";
-        }
-
-        if (result.Consumed > Math.Min(amount, queued) || (result.Error != Errno.OK && result.Consumed != 0) || ring.SqPending != queued - result.Consumed)
-        {
-            return $"{what}: the consumed count does not match the SQ (now {ring.SqPending} queued)";
+            return $"{what}: {wrong}";
         }
 
         foreach (var entry in _oracle.Consume(result.Consumed))
@@ -49,7 +44,7 @@ internal sealed partial class FuzzRound
         }
 
         _sqes += result.Consumed;
-        return Settle(what);
+        return Settle(what, entered: true);
     }
 
     /// <summary>Moves the clock by <paramref name="by"/> (null: to the next timer) and checks what the timers did.</summary>
@@ -66,7 +61,7 @@ internal sealed partial class FuzzRound
             _clock.TryAdvanceToNextTimer(long.MaxValue);
         }
 
-        return Settle($"clock moved after enter #{_enters}");
+        return Settle($"clock moved after enter #{_enters}", entered: false);
     }
 
     private void Snapshot()
@@ -86,7 +81,7 @@ internal sealed partial class FuzzRound
     }
 
     /// <summary>Reaps every CQE and runs every check; returns the first failure, or null.</summary>
-    private string? Settle(string what)
+    private string? Settle(string what, bool entered)
     {
         var ring = _ring.Ring;
         _oracle.Savers(_mayChange); // registers with a consumed, unreaped saver may have changed
@@ -112,25 +107,15 @@ internal sealed partial class FuzzRound
             }
         }
 
-        // A full CQ may mean completions wait in the kernel's backlog (their saves done, their CQEs not yet visible).
-        // With no CQE and no backlog, no verb finished (a verb that touches the host never pends), so nothing on
-        // the host can have changed and the hash below may be skipped.
+        // A full CQ may mean completions wait in the kernel's backlog (their saves done, their CQEs not yet visible),
+        // and only an enter empties it. With no CQE and no backlog, no verb finished (a verb that touches the host
+        // never pends), so nothing on the host can have changed and the hash below may be skipped.
         var nothingFinished = reaped == 0 && !_backlogPossible;
-        _backlogPossible = reaped >= ring.Layout.CqEntries;
+        _backlogPossible = RingChecks.BacklogPossible(_backlogPossible, reaped, ring.Layout.CqEntries, entered);
         InjectFault();
-        if (_oracle.CheckRegisters(ring.Registers, _before, _mayChange) is { } registers)
+        if (RingChecks.AfterReap(_ring.Kernel, ring.Registers, _oracle, _before, _mayChange, _backlogPossible) is { } broken)
         {
-            return $"{what}: {registers}";
-        }
-
-        if (_ring.Kernel.FindInconsistencies() is { Count: > 0 } broken)
-        {
-            return $"{what}: kernel bookkeeping broken: {string.Join("; ", broken)}; in flight: {_ring.Kernel.DescribeInFlight()}";
-        }
-
-        if (!_backlogPossible && _ring.Kernel.InFlight != _oracle.Outstanding)
-        {
-            return $"{what}: the kernel holds {_ring.Kernel.InFlight} operations, user space awaits {_oracle.Outstanding} CQEs";
+            return $"{what}: {broken}";
         }
 
         return !nothingFinished && _sandbox.HashOutside() != _baseline ? $"{what}: something outside the sandbox changed" : null;

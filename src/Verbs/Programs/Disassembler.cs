@@ -138,7 +138,9 @@ public static class Disassembler
                 return null;
             }
 
-            parts.Add(load != SqeFlags.RegNone ? Load(load, sqe.Arg(param.Arg))! : Value(program, param.Kind, sqe.Arg(param.Arg)));
+            parts.Add(load != SqeFlags.RegNone ? Load(load, sqe.Arg(param.Arg))!
+                : param.Kind == ParamKind.Buffer && Overruns(program, verb, sqe, sqe.Arg(param.Arg)) ? Hex(sqe.Arg(param.Arg))
+                : Value(program, param.Kind, sqe.Arg(param.Arg)));
         }
 
         for (var arg = 0; arg < 5; arg++)
@@ -160,6 +162,16 @@ public static class Disassembler
 
         return count == 0 ? verb.Name : $"{verb.Name,-6} {string.Join(", ", parts.Take(count))}";
     }
+
+    /// <summary>
+    /// Whether <paramref name="address"/> starts a named buffer that the step's count (an immediate) overruns. The
+    /// program said it as a number (the verifier refuses the name), so the number it stays: by name, the disassembly
+    /// would no longer verify.
+    /// </summary>
+    private static bool Overruns(LinkedProgram program, VerbInfo verb, in Sqe sqe, ulong address) =>
+        verb.Params.FirstOrDefault(p => p.Kind == ParamKind.Count) is { } count
+        && SqeFlags.LoadOf(sqe.Flags, count.Arg) == SqeFlags.RegNone
+        && FindSymbol(program, address) is { IsLiteral: false } symbol && sqe.Arg(count.Arg) > symbol.Size;
 
     private static string Raw(LinkedProgram program, Sqe sqe)
     {

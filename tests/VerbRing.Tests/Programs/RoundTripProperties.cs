@@ -35,6 +35,20 @@ public sealed class RoundTripProperties
         Link(text, "again.vr").Sqes.SequenceEqual(program.Sqes).ShouldBeTrue();
     }
 
+    [Fact]
+    public void Disassemble_LiteralAddressOfABufferItsCountOverruns_StaysANumberSoTheTextStillVerifies()
+    {
+        // Found by the coverage-guided assembler target on read-errors.vr: the literal address was named "buf", and
+        // the verifier refuses a count of 2^31 into an 8-byte buf by name (not as a number).
+        var program = LinkedProgram.FromText("buffer buf 8\nread 3, 0x10000000, 0x80000000\nread 3, 0x10000000, 8", "overrun.vr", new RingCapacity());
+
+        var text = Disassembler.Disassemble(program);
+
+        text.ShouldContain("read   3, 0x10000000, 2147483648");
+        text.ShouldContain("read   3, buf, 8");
+        LinkedProgram.FromText(text, "again.vr", new RingCapacity()).Sqes.SequenceEqual(program.Sqes).ShouldBeTrue();
+    }
+
     private static LinkedProgram Link(string text, string file)
     {
         var model = Assembler.Assemble(text, file, out var diagnostics);
