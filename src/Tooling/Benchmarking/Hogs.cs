@@ -18,7 +18,8 @@ internal sealed class Hogs : IDisposable
 
     private readonly List<Process> _processes = [];
     private readonly List<PosixSignalRegistration> _signals = [];
-    private int _disposed;
+    private readonly Lock _gate = new(); // orders adopting a started hog against a signal's Dispose
+    private bool _disposed;
 
     private Hogs(TimeSpan lifetime) => Lifetime = lifetime;
 
@@ -62,7 +63,10 @@ internal sealed class Hogs : IDisposable
                     start.ArgumentList.Add(arg);
                 }
 
-                hogs._processes.Add(Process.Start(start) ?? throw new InvalidOperationException("Could not start a hog (sh)."));
+                if (!hogs.Adopt(Process.Start(start) ?? throw new InvalidOperationException("Could not start a hog (sh).")))
+                {
+                    break; // a signal disposed the hogs while this one started: it is killed, start no more
+                }
             }
 
             return hogs;
@@ -80,10 +84,16 @@ internal sealed class Hogs : IDisposable
     /// <summary>Kills every hog with its process tree; safe to call more than once and from a signal handler.</summary>
     public void Dispose()
     {
-        // Interlocked: one caller tears down — Dispose, a signal handler and the exit handler may race.
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        // One caller tears down (Dispose, a signal handler and the exit handler may race), and a hog that Start has
+        // running but not yet adopted is killed by Start itself (Adopt), so none outlives a signal.
+        lock (_gate)
         {
-            return;
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
         }
 
         AppDomain.CurrentDomain.ProcessExit -= OnExit;
@@ -92,21 +102,39 @@ internal sealed class Hogs : IDisposable
             signal.Dispose();
         }
 
-        foreach (var process in _processes)
+        _processes.ForEach(Kill);
+    }
+
+    /// <summary>Keeps a hog Start has just started, or kills it when the hogs were disposed meanwhile (false).</summary>
+    private bool Adopt(Process process)
+    {
+        lock (_gate)
         {
-            try
+            if (!_disposed)
             {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(1000);
+                _processes.Add(process);
+                return true;
             }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                // It already exited.
-            }
-            finally
-            {
-                process.Dispose();
-            }
+        }
+
+        Kill(process);
+        return false;
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(1000);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // It already exited.
+        }
+        finally
+        {
+            process.Dispose();
         }
     }
 
