@@ -72,6 +72,28 @@ public enum CancelMode : ulong
     Any = 2,
 }
 
+/// <summary>LOOP's comparison (arg1): the loop runs its body again while <c>left compare right</c> holds (unsigned, 64-bit).</summary>
+public enum LoopCompare : ulong
+{
+    /// <summary>left = right.</summary>
+    Eq = 1,
+
+    /// <summary>left ≠ right.</summary>
+    Ne = 2,
+
+    /// <summary>left &lt; right.</summary>
+    Lt = 3,
+
+    /// <summary>left ≤ right.</summary>
+    Le = 4,
+
+    /// <summary>left &gt; right.</summary>
+    Gt = 5,
+
+    /// <summary>left ≥ right.</summary>
+    Ge = 6,
+}
+
 /// <summary>
 /// What an argument's immediate means when the argument is loaded from a register (VerbRing's extension: the
 /// immediate is otherwise ignored). Any other value completes the SQE with EINVAL.
@@ -105,6 +127,12 @@ public static class Abi
 
     /// <summary>The longest path component, in bytes.</summary>
     public const int MaxComponent = 255;
+
+    /// <summary>The most iterations a LOOP may run (its bound, arg3, is 1 to this).</summary>
+    public const ulong MaxLoopIterations = 65_536;
+
+    /// <summary>The most SQEs a LOOP's body may hold (arg4 is 1 to this).</summary>
+    public const ulong MaxLoopBody = 16;
 
     /// <summary>The relative timeouts that mean "none": 0 and UINT64_MAX.</summary>
     public static bool IsNoTimeout(ulong timeout) => timeout is 0 or ulong.MaxValue;

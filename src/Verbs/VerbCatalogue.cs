@@ -41,6 +41,12 @@ public enum ParamKind
 
     /// <summary>Any 64-bit value.</summary>
     Value,
+
+    /// <summary>LOOP's comparison: EQ, NE, LT, LE, GT, GE.</summary>
+    Compare,
+
+    /// <summary>LOOP's bound: a number of iterations, 1 to <see cref="Abi.MaxLoopIterations"/>, that the verifier can read.</summary>
+    Bound,
 }
 
 /// <summary>One named parameter of a verb: which argument it fills (a path fills <c>Arg</c> and <c>Arg + 1</c>).</summary>
@@ -60,7 +66,10 @@ public sealed record VerbInfo(uint Op, string Name, IReadOnlyList<VerbParam> Par
     public int RequiredCount => Params.Count(p => p.Default is null);
 }
 
-/// <summary>The catalogue of verbs programs can name, shared by the builder, the assembler and the disassembler.</summary>
+/// <summary>
+/// The catalogue of verbs programs can name, shared by the builder, the assembler and the disassembler. LOOP's fifth
+/// argument, its body length, is no parameter: the assembler's <c>loop … end</c> block and the builder's body fill it.
+/// </summary>
 public static class VerbCatalogue
 {
     /// <summary>Every built-in verb, by op code.</summary>
@@ -80,6 +89,10 @@ public static class VerbCatalogue
         new((uint)Op.Cancel, "cancel", [new("tag", ParamKind.Tag, 0), new("mode", ParamKind.CancelMode, 1, (ulong)CancelMode.All)]),
         new((uint)Op.Pipe, "pipe", []),
         new((uint)Op.Fsync, "fsync", [new("fd", ParamKind.Fd, 0)]),
+        new((uint)Op.Loop, "loop", [
+            new("left", ParamKind.Value, 0), new("compare", ParamKind.Compare, 1), new("right", ParamKind.Value, 2),
+            new("bound", ParamKind.Bound, 3)]),
+        new((uint)Op.Add, "add", [new("a", ParamKind.Value, 0), new("b", ParamKind.Value, 1)]),
     ];
 
     /// <summary>The verb named <paramref name="name"/> (case-insensitive), or null.</summary>
