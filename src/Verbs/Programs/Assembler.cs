@@ -166,10 +166,13 @@ public static partial class Assembler
                         throw Fail(head, $"loops do not nest: the loop at {program.Steps[loops.Open].Where} is still open ('end' it first)");
                     }
 
+                    // A loop line that fails still opens its block, so that its 'end' is not a second error.
+                    var steps = program.Steps.Count;
+                    loops.Open = verb.Op == (uint)Op.Loop ? LoopScope.Failed : loops.Open;
                     ParseStep(verb, head, raw: false);
                     if (verb.Op == (uint)Op.Loop)
                     {
-                        loops.Open = program.Steps.Count - 1;
+                        loops.Open = steps;
                     }
 
                     break;
@@ -184,6 +187,12 @@ public static partial class Assembler
         /// <summary>'end': the open loop's body is the steps since it; its length goes into the LOOP's fifth argument.</summary>
         private void CloseLoop(Token end)
         {
+            if (loops.Open == LoopScope.Failed)
+            {
+                loops.Open = -1;
+                return;
+            }
+
             if (loops.Open < 0)
             {
                 throw Fail(end, "'end' closes a loop, but no loop is open");
@@ -413,9 +422,12 @@ public static partial class Assembler
         }
     }
 
-    /// <summary>The loop whose body is being assembled: its step index, or -1 (loops do not nest).</summary>
+    /// <summary>The loop whose body is being assembled: its step index, -1 for none (loops do not nest), or <see cref="Failed"/>.</summary>
     private sealed class LoopScope
     {
+        /// <summary>A loop line that did not assemble: its block is open, with no step to close.</summary>
+        public const int Failed = -2;
+
         public int Open { get; set; } = -1;
     }
 

@@ -3,7 +3,7 @@ namespace VerbRing.Verbs.Programs;
 /// <summary>
 /// The verifier's checks of VerbRing's extensions: a loop must be bounded by a constant the verifier can read (1 to
 /// <see cref="Abi.MaxLoopIterations"/>), its body must be 1 to <see cref="Abi.MaxLoopBody"/> linked, quiet steps that
-/// do not nest another loop or drain, DRAIN only heads a chain, and the step that ends a chain must post its CQE.
+/// do not nest another loop, DRAIN only heads a chain (so never sits in a body), and the step that ends a chain must post its CQE.
 /// The kernel refuses the same things with EINVAL (spec/semantics.md, "Loops"); the verifier says where.
 /// </summary>
 public static partial class Verifier
@@ -99,11 +99,6 @@ public static partial class Verifier
         {
             diagnostics.Add(Error(step.Where,
                 $"a step in a loop's body (the loop at {loop.Where}) must carry 'skip': its successes post no CQE, only its failure does"));
-        }
-
-        if (step.Drain)
-        {
-            diagnostics.Add(Error(step.Where, "'drain' inside a loop's body: only a chain's first step can drain"));
         }
 
         if (!isLast && step.Link == SqeLink.None)
