@@ -73,6 +73,7 @@ public sealed partial class LoadedProgram
         var order = new List<StepCompletion>(_sqes.Length);
         var stray = new List<Cqe>();
         _quiet?.Reset();
+        var enters = 0;
         var nextChain = 0;
         while (order.Count + Quiet < _sqes.Length)
         {
@@ -87,6 +88,7 @@ public sealed partial class LoadedProgram
 
             // Every enter carries the time left, so that a server that stops answering cannot hold the run past it.
             var entered = _ring.Enter(_ring.SqPending, 0, Remaining(time, deadline));
+            enters++;
             var progressed = entered.Consumed > 0;
             progressed |= Reap(matcher, byStep, order, stray);
             if (IsGone(entered.Error))
@@ -112,7 +114,9 @@ public sealed partial class LoadedProgram
             }
 
             // Blocks until a completion arrives or the time left (or the ring's enter timeout) passes.
-            var waited = time.GetTimestamp() < deadline ? _ring.Enter(0, 1, Remaining(time, deadline)) : new EnterResult(0, Errno.ETIMEDOUT);
+            var inTime = time.GetTimestamp() < deadline;
+            var waited = inTime ? _ring.Enter(0, 1, Remaining(time, deadline)) : new EnterResult(0, Errno.ETIMEDOUT);
+            enters += inTime ? 1 : 0;
             if (!Reap(matcher, byStep, order, stray) && (waited.Error == Errno.ETIMEDOUT || IsGone(waited.Error) || time.GetTimestamp() >= deadline))
             {
                 break;
@@ -122,7 +126,7 @@ public sealed partial class LoadedProgram
         var missing = Enumerable.Range(0, _sqes.Length).Where(i => byStep[i] is null && _quiet?.IsQuiet(i) != true).ToList();
         var registers = _ring.Registers.ToArray();
         CancelLeftovers([.. missing.Select(m => _sqes[m].Data).Distinct()], stray);
-        return new ProgramRun(Program, order, registers, missing, stray, _quiet?.Steps ?? []);
+        return new ProgramRun(Program, order, registers, missing, stray, _quiet?.Steps ?? []) { Enters = enters };
     }
 
     private int Quiet => _quiet?.Count ?? 0;
@@ -251,6 +255,12 @@ public sealed class ProgramRun
     /// CQE of its chain — in the order they became known.
     /// </summary>
     public IReadOnlyList<int> QuietSteps { get; }
+
+    /// <summary>
+    /// How many times the run entered the ring, submitting or waiting — not counting the enters that cancel what was
+    /// missing at the deadline. A program whose chains fit the SQ and never wait takes one.
+    /// </summary>
+    public int Enters { get; init; }
 
     /// <summary>Steps whose completion never arrived before the deadline.</summary>
     public IReadOnlyList<int> MissingSteps { get; }
