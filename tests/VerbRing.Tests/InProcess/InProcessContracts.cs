@@ -54,3 +54,18 @@ public sealed class InProcessPipeEdgeTests : PipeEdgeContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
 }
+
+public sealed class InProcessLoopTests : LoopContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+}
+
+public sealed class InProcessQuietTests : QuietContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+}
+
+public sealed class InProcessDrainTests : DrainContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+}

@@ -54,3 +54,18 @@ public sealed class KernelThreadPipeEdgeTests : PipeEdgeContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
 }
+
+public sealed class KernelThreadLoopTests : LoopContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+}
+
+public sealed class KernelThreadQuietTests : QuietContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+}
+
+public sealed class KernelThreadDrainTests : DrainContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+}

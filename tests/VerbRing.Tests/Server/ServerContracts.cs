@@ -49,3 +49,18 @@ public sealed class ServerPipeEdgeTests : PipeEdgeContract
 {
     protected override KernelUnderTest Kernel => KernelUnderTest.Server;
 }
+
+public sealed class ServerLoopTests : LoopContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
+
+public sealed class ServerQuietTests : QuietContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
+
+public sealed class ServerDrainTests : DrainContract
+{
+    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+}
