@@ -128,9 +128,16 @@ internal sealed partial class FuzzRound
             return $"{what}: kernel bookkeeping broken: {string.Join("; ", broken)}; in flight: {_ring.Kernel.DescribeInFlight()}";
         }
 
-        if (!_backlogPossible && _ring.Kernel.InFlight != _oracle.Outstanding)
+        // Quiet successes post nothing: user space awaits at most what the kernel holds plus those that may be quiet.
+        var held = _ring.Kernel.InFlight;
+        if (!_backlogPossible && (held > _oracle.Outstanding || held < _oracle.Outstanding - _oracle.MaybeQuiet))
         {
-            return $"{what}: the kernel holds {_ring.Kernel.InFlight} operations, user space awaits {_oracle.Outstanding} CQEs";
+            return $"{what}: the kernel holds {held} operations, user space awaits {_oracle.Outstanding} CQEs ({_oracle.MaybeQuiet} may be quiet)";
+        }
+
+        if (!_backlogPossible && held == 0 && _oracle.SettleQuiet() is { } loud)
+        {
+            return $"{what}: {loud}";
         }
 
         return !nothingFinished && _sandbox.HashOutside() != _baseline ? $"{what}: something outside the sandbox changed" : null;
