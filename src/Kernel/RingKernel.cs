@@ -68,7 +68,7 @@ internal sealed partial class RingKernel : IRingPort
         _batchGeneration = new int[ring.SqEntries];
         var policy = options.Policy ?? throw new ArgumentNullException(nameof(options), "RingOptions.Policy is required.");
         _context = new RingContext(region, _files, policy.View(fileSystem), time) { PipeCapacity = options.PipeCapacity, HostBytes = policy.HostBytes };
-        _runner = new ChainRunner(_pool, _staged, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer, options.EffectiveMaxInFlight);
+        _runner = new ChainRunner(_pool, _staged, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer, options.EffectiveMaxInFlight, options.EnterTimeout);
         _context.Runner = _runner;
         RingCounts.Track(_counters); // last: a constructor that throws leaves nothing counted
     }
@@ -266,6 +266,7 @@ internal sealed partial class RingKernel : IRingPort
             var index = _pool.Rent();
             ref var operation = ref _pool[index];
             operation.Sqe = _staged[i];
+            operation.Member = previousLinked;
             if (previousLinked)
             {
                 _pool[previous].Next = index;

@@ -22,7 +22,9 @@ internal sealed partial class ChainRunner
         for (var i = 0; i < _pool.Capacity; i++)
         {
             ref var operation = ref _pool[i];
-            if (operation.State is not (OperationState.Pending or OperationState.Queued) || operation.CancelRequested || operation.Sqe.Data != tag)
+            // A running LOOP can be cancelled too; a body template never runs (its copies do), so no CANCEL finds it.
+            var unfinished = operation.State is OperationState.Pending or OperationState.Queued || operation.Loop.Active;
+            if (!unfinished || operation.LoopOf == Template || operation.CancelRequested || operation.Sqe.Data != tag)
             {
                 continue;
             }
@@ -65,7 +67,12 @@ internal sealed partial class ChainRunner
         EnsureOrderScratch();
         for (var i = 0; i < _pool.Capacity; i++)
         {
-            if (_pool[i].State is OperationState.Pending or OperationState.Queued or OperationState.Running)
+            if (_pool[i].LoopOf == Template && _pool[i].State != OperationState.Free)
+            {
+                StopWaiting(ref _pool[i]);
+                _pool.Return(i); // a body template: its copies complete for it
+            }
+            else if (_pool[i].State is OperationState.Pending or OperationState.Queued or OperationState.Running)
             {
                 _orderKeys[count] = _pool[i].Sequence;
                 _orderSlots[count++] = i;
@@ -96,6 +103,12 @@ internal sealed partial class ChainRunner
 
     private void Cancel(int index)
     {
+        if (_pool[index].Loop.Active)
+        {
+            CancelLoop(index);
+            return;
+        }
+
         _pool[index].CancelRequested = true;
         Wake(index, _pool[index].Generation);
     }
@@ -106,7 +119,9 @@ internal sealed partial class ChainRunner
         ref var operation = ref _pool[index];
         var previous = operation.Prev;
         var survivor = (operation.Sqe.Flags & SqeFlags.HardLink) != 0 ? operation.Next : -1;
+        var inLoop = operation.LoopOf >= 0;
         var next = Complete(index, VerbResult.Fail(Errno.ECANCELED)); // cancels the rest itself when it breaks
+        survivor = inLoop ? next : survivor; // a loop's iteration goes on to its LOOP's check, which ends the loop
         if (previous >= 0)
         {
             _pool[previous].Next = survivor;

@@ -116,8 +116,15 @@ internal sealed partial class ChainRunner
                 return i;
             }
 
+            // A LOOP runs on the general path; so does a DRAIN head that has something to wait for.
+            var member = i > 0 && SqeFlags.IsLinked(_staged[i - 1].Flags);
+            if (sqe.Op == (uint)Op.Loop || (SqeFlags.Drains(sqe.Flags) && !member && HasUnfinished))
+            {
+                return i;
+            }
+
             _current = (int)i;
-            var result = DispatchDirect(in sqe, out var args, out var outcome);
+            var result = DispatchDirect(in sqe, member, out var args, out var outcome);
             if (result.IsPending)
             {
                 // A verb pends by parking, which gave it a slot; one that answered "pending" without parking (a bug)
@@ -139,13 +146,17 @@ internal sealed partial class ChainRunner
         return count;
     }
 
-    /// <summary>Runs whatever the fast path's last step woke (the general path's drain after a step).</summary>
-    public void RunWoken() => Drain();
+    /// <summary>Runs whatever the fast path's last step woke (the general path's drain after a step), then any DRAIN head it freed.</summary>
+    public void RunWoken()
+    {
+        Drain();
+        ReleaseDrains();
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private VerbResult DispatchDirect(ref readonly Sqe sqe, out Arguments args, out TracedOutcome outcome)
+    private VerbResult DispatchDirect(ref readonly Sqe sqe, bool member, out Arguments args, out TracedOutcome outcome)
     {
-        var error = Prepare(in sqe, out var handler, out args, out outcome);
+        var error = Prepare(in sqe, member, out var handler, out args, out outcome);
         if (error != Errno.OK)
         {
             return VerbResult.Fail(error);
@@ -179,7 +190,11 @@ internal sealed partial class ChainRunner
             ObserveDirect(in sqe, outcome == TracedOutcome.Ran ? args : AsSubmitted(in sqe), outcome, result.Error, value);
         }
 
-        PostDirect(in sqe, result.Error, value);
+        if (result.Error != Errno.OK || !SqeFlags.SkipsSuccess(sqe.Flags))
+        {
+            PostDirect(in sqe, result.Error, value); // SKIP_SUCCESS: a success posts nothing
+        }
+
         return BreaksChain(sqe.Flags, result.Error);
     }
 
@@ -220,6 +235,7 @@ internal sealed partial class ChainRunner
         var index = _pool.Rent();
         ref var operation = ref _pool[index];
         operation.Sqe = _staged[position];
+        operation.Member = true;
         operation.Waits = true; // behind a pending operation: it waits as long as that one does
         _waiting++;
         _pool[tail].Next = index;
@@ -241,6 +257,7 @@ internal sealed partial class ChainRunner
         var index = _pool.Rent();
         ref var operation = ref _pool[index];
         operation.Sqe = _staged[_current];
+        operation.Member = _current > 0 && SqeFlags.IsLinked(_staged[_current - 1].Flags);
         operation.Args = args;
         operation.State = OperationState.Running;
         operation.Outcome = TracedOutcome.Ran;

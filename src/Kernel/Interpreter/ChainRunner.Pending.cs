@@ -92,6 +92,7 @@ internal sealed partial class ChainRunner
         var handler = _verbs.Find(operation.Sqe.Op)!;
         RunChain(Complete(index, handler.OnTimeout()));
         Drain();
+        ReleaseDrains();
     }
 
     private void Pend(int index)

@@ -36,7 +36,7 @@ internal sealed partial class ChainRunner
 
     public ChainRunner(
         OperationPool pool, Sqe[] staged, CompletionWriter completions, VerbTable verbs, bool[] permitted, RingContext context, RegisterFile registers,
-        IRingObserver? observer, TimeProvider time, Action<int, int> onTimer, int maxWaiting)
+        IRingObserver? observer, TimeProvider time, Action<int, int> onTimer, int maxWaiting, TimeSpan loopBudget)
     {
         _pool = pool;
         _staged = staged;
@@ -52,6 +52,9 @@ internal sealed partial class ChainRunner
         _ready = new Queue<(int, int)>(pool.Capacity * 2);
         _orderKeys = new ulong[pool.Capacity];
         _orderSlots = new int[pool.Capacity];
+        _defaultLoopBudget = loopBudget == Timeout.InfiniteTimeSpan || loopBudget.TotalSeconds * time.TimestampFrequency >= long.MaxValue
+            ? long.MaxValue
+            : (long)(loopBudget.TotalSeconds * time.TimestampFrequency);
     }
 
     /// <summary>Operations that pend or wait behind one that does (the count <c>RingOptions.MaxInFlight</c> bounds).</summary>
@@ -67,12 +70,13 @@ internal sealed partial class ChainRunner
     public void Start(int head, int generation)
     {
         ref var operation = ref _pool[head];
-        if (operation.Generation == generation && operation.State == OperationState.Queued)
+        if (operation.Generation == generation && operation.State == OperationState.Queued && !HoldForDrain(head))
         {
             RunChain(head);
         }
 
         Drain();
+        ReleaseDrains();
     }
 
     /// <summary>One line per slot in use.</summary>
@@ -86,7 +90,13 @@ internal sealed partial class ChainRunner
         while (index >= 0)
         {
             ref var operation = ref _pool[index];
-            if (operation.CancelRequested)
+            if (operation.Sqe.Op == (uint)Op.Loop && operation.LoopOf < 0)
+            {
+                index = RunLoop(index); // its check: the next iteration's first member, or what follows the loop
+                continue;
+            }
+
+            if (operation.CancelRequested || LoopCancelled(in operation))
             {
                 index = Complete(index, VerbResult.Fail(Errno.ECANCELED));
                 continue;
@@ -109,7 +119,7 @@ internal sealed partial class ChainRunner
             {
                 var generation = index >= 0 ? _pool[index].Generation : 0;
                 Drain();
-                if (index >= 0 && (_pool[index].Generation != generation || _pool[index].State != OperationState.Queued))
+                if (index >= 0 && (_pool[index].Generation != generation || (_pool[index].State != OperationState.Queued && !IsActiveLoop(index))))
                 {
                     index = -1;
                 }
@@ -120,7 +130,7 @@ internal sealed partial class ChainRunner
     private VerbResult Dispatch(int index)
     {
         ref var operation = ref _pool[index];
-        var error = Prepare(in operation.Sqe, out var handler, out var args, out operation.Outcome);
+        var error = Prepare(in operation.Sqe, operation.Member, out var handler, out var args, out operation.Outcome);
         if (error != Errno.OK)
         {
             return VerbResult.Fail(error);
@@ -140,16 +150,16 @@ internal sealed partial class ChainRunner
     /// <summary>
     /// What dispatch checks before a verb runs, on either path: the flags and the op (EINVAL), the ring's policy
     /// (EPERM), then the register loads (EINVAL for an unknown modifier). OK: <paramref name="handler"/> runs with
-    /// <paramref name="args"/>.
+    /// <paramref name="args"/>. DRAIN on a <paramref name="member"/> (not its chain's head) is a malformed SQE too.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private Errno Prepare(ref readonly Sqe sqe, out IVerbHandler handler, out Arguments args, out TracedOutcome outcome)
+    private Errno Prepare(ref readonly Sqe sqe, bool member, out IVerbHandler handler, out Arguments args, out TracedOutcome outcome)
     {
         var flags = sqe.Flags;
         outcome = TracedOutcome.Refused;
         args = default;
         handler = null!;
-        if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(sqe.Op) is not { } found)
+        if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(sqe.Op) is not { } found || (member && SqeFlags.Drains(flags)))
         {
             return Errno.EINVAL;
         }
@@ -249,24 +259,38 @@ internal sealed partial class ChainRunner
         }
 
         var breaksChain = BreaksChain(flags, result.Error);
-        if (_observer is not null)
+        var loopHead = operation.LoopOf;
+        if (loopHead >= 0 && result.Error != Errno.OK && _pool[loopHead].Loop.Error == Errno.OK)
         {
-            Observe(index, neverRan, cancelled, result.Error, value);
+            _pool[loopHead].Loop.Error = result.Error; // the first failure of the iteration ends the loop
         }
 
-        _completions.Post(index, result.Error, value);
-        if (next >= 0)
+        var quiet = result.Error == Errno.OK && SqeFlags.SkipsSuccess(flags);
+        if (_observer is not null && !(quiet && loopHead >= 0))
+        {
+            Observe(index, neverRan, cancelled, result.Error, value); // a loop's quiet runs are too many to trace
+        }
+
+        if (quiet)
+        {
+            _pool.Return(index); // SKIP_SUCCESS: no CQE, no CQ slot, no backlog
+        }
+        else
+        {
+            _completions.Post(index, result.Error, value);
+        }
+
+        if (next >= 0 && !IsActiveLoop(next))
         {
             _pool[next].Prev = -1;
         }
 
-        if (breaksChain)
+        if (_drainWaiters.Count > 0)
         {
-            CancelFrom(next);
-            return -1;
+            _drainCheck = true;
         }
 
-        return next;
+        return breaksChain ? CancelFrom(next) : next;
     }
 
     /// <summary>
@@ -286,11 +310,19 @@ internal sealed partial class ChainRunner
     /// <summary>Whether a completion with <paramref name="error"/> cancels the rest of its chain (not under HARDLINK).</summary>
     private static bool BreaksChain(uint flags, Errno error) => error != Errno.OK && (flags & SqeFlags.HardLink) == 0;
 
-    /// <summary>Completes every remaining member of a broken chain with ECANCELED: not run, no register written.</summary>
-    private void CancelFrom(int index)
+    /// <summary>
+    /// Completes every remaining member of a broken chain with ECANCELED: not run, no register written. A loop's
+    /// iteration breaks only up to its LOOP, which is returned to make its check (and end); else -1.
+    /// </summary>
+    private int CancelFrom(int index)
     {
         while (index >= 0)
         {
+            if (IsActiveLoop(index))
+            {
+                return index;
+            }
+
             ref var operation = ref _pool[index];
             var next = operation.Next;
             operation.State = OperationState.Completed;
@@ -303,6 +335,8 @@ internal sealed partial class ChainRunner
             _completions.Post(index, Errno.ECANCELED, Abi.Err);
             index = next;
         }
+
+        return -1;
     }
 
     /// <summary>A completed operation no longer counts among the waiting ones.</summary>

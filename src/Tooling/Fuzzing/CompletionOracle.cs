@@ -38,6 +38,9 @@ internal sealed class CompletionOracle
     /// <summary>Of <see cref="Outstanding"/>, those that may have completed without a CQE.</summary>
     public int MaybeQuiet { get; private set; }
 
+    /// <summary>Of <see cref="Outstanding"/>, those a loop runs: the kernel may hold two slots for each (a template and a copy).</summary>
+    public int InLoop { get; private set; }
+
     /// <summary>Pushed SQEs the kernel has not consumed yet.</summary>
     public int Queued => _entries.Count - _firstQueued;
 
@@ -72,6 +75,7 @@ internal sealed class CompletionOracle
 
             entry.Quiet = SqeFlags.SkipsSuccess(entry.Sqe.Flags) || entry.InLoop;
             MaybeQuiet += entry.Quiet ? 1 : 0;
+            InLoop += entry.InLoop ? 1 : 0;
 
             var save = SqeFlags.SaveOf(entry.Sqe.Flags);
             if (save != SqeFlags.RegNone)
@@ -170,6 +174,7 @@ internal sealed class CompletionOracle
         entry.Error = cqe.Error;
         Outstanding--;
         MaybeQuiet -= entry.Quiet ? 1 : 0;
+        InLoop -= entry.InLoop ? 1 : 0;
         var save = SqeFlags.SaveOf(entry.Sqe.Flags);
         if (save != SqeFlags.RegNone)
         {
@@ -205,6 +210,7 @@ internal sealed class CompletionOracle
         entry.CompletedQuietly = true;
         Outstanding--;
         MaybeQuiet--;
+        InLoop -= entry.InLoop ? 1 : 0;
         var save = SqeFlags.SaveOf(entry.Sqe.Flags);
         if (save != SqeFlags.RegNone)
         {

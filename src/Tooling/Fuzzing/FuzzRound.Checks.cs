@@ -130,7 +130,7 @@ internal sealed partial class FuzzRound
 
         // Quiet successes post nothing: user space awaits at most what the kernel holds plus those that may be quiet.
         var held = _ring.Kernel.InFlight;
-        if (!_backlogPossible && (held > _oracle.Outstanding || held < _oracle.Outstanding - _oracle.MaybeQuiet))
+        if (!_backlogPossible && (held > _oracle.Outstanding + _oracle.InLoop || held < _oracle.Outstanding - _oracle.MaybeQuiet))
         {
             return $"{what}: the kernel holds {held} operations, user space awaits {_oracle.Outstanding} CQEs ({_oracle.MaybeQuiet} may be quiet)";
         }

@@ -49,7 +49,7 @@ public abstract class QuietContract : KernelContract
     {
         using var ring = NewRing();
         ring.Registers[3] = 33;
-        var cqes = ring.Run(
+        var cqes = ring.Submit(
             Sqes.Nop(save: Reg.R2, link: SqeLink.Link, data: 1).WithSkipSuccess(),
             Sqes.Close(42, save: Reg.R3, link: SqeLink.Link, data: 2).WithSkipSuccess(),
             Sqes.Nop(link: SqeLink.Link, data: 3).WithSkipSuccess(),
