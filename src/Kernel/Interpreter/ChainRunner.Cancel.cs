@@ -120,8 +120,12 @@ internal sealed partial class ChainRunner
         var previous = operation.Prev;
         var survivor = (operation.Sqe.Flags & SqeFlags.HardLink) != 0 ? operation.Next : -1;
         var inLoop = operation.LoopOf >= 0;
-        var next = Complete(index, VerbResult.Fail(Errno.ECANCELED)); // cancels the rest itself when it breaks
-        survivor = inLoop ? next : survivor; // a loop's iteration goes on to its LOOP's check, which ends the loop
+        var isLoop = operation.Sqe.Op == (uint)Op.Loop && !inLoop;
+
+        // A LOOP that never started cancels its body before its own CQE (RunLoop sees the cancel); either way the rest
+        // is cancelled here when it breaks.
+        var next = isLoop ? RunLoop(index) : Complete(index, VerbResult.Fail(Errno.ECANCELED));
+        survivor = inLoop || isLoop ? next : survivor; // a loop's iteration goes on to its LOOP's check; a LOOP's chain past its body
         if (previous >= 0)
         {
             _pool[previous].Next = survivor;

@@ -186,8 +186,34 @@ internal sealed class CompletionOracle
             }
         }
 
+        if (entry.Sqe.Op == (uint)Op.Loop)
+        {
+            SettleBody(entry);
+        }
+
         completed = entry;
         return null;
+    }
+
+    /// <summary>
+    /// A LOOP posts after its body is done — every body member that has not posted (a failure, or ECANCELED)
+    /// succeeded quietly. The body is known only when its length is not loaded from a register.
+    /// </summary>
+    private void SettleBody(Entry loop)
+    {
+        if (SqeFlags.LoadOf(loop.Sqe.Flags, 4) != SqeFlags.RegNone || loop.Sqe.Arg4 > Abi.MaxLoopBody)
+        {
+            return;
+        }
+
+        var member = loop.Successor;
+        for (var i = 0UL; i < loop.Sqe.Arg4 && member >= 0; i++, member = _entries[member].Successor)
+        {
+            if (_entries[member] is { State: State.Consumed, Quiet: true } quiet)
+            {
+                CompleteQuietly(quiet);
+            }
+        }
     }
 
     /// <summary>
