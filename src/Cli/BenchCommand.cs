@@ -1,16 +1,18 @@
 using System.CommandLine;
 using System.Reflection;
+using VerbRing.Kernel;
 using VerbRing.Tooling;
 using VerbRing.Tooling.Benchmarking;
 
 namespace VerbRing.Cli;
 
 /// <summary>
-/// <c>verbring bench [--kernel K] [--json] [--sample-ms N] [--samples N] [--hogs N]</c>: the quick version of the
+/// <c>verbring bench [--kernel K] [--json] [--sample-ms N] [--samples N] [--hogs N] [--plot FILE.svg]</c>: the quick version of the
 /// benchmark suite's chain and per-SQE groups (the same workloads, each checking its own results) on every kernel —
 /// the server one in a <c>verbring serve</c> process of its own, where the chain is also entered over the plain
 /// socket as the handoff's baseline — optionally beside N busy processes that bench starts and always stops.
-/// Prints the ratios, a bar chart and where each target stands, or one JSON object. Exit 0 when it measured, <see cref="CliApp.CheckFailed"/> when a workload saw a wrong
+/// Prints the ratios, a bar chart and where each target stands, or one JSON object; <c>--plot</c> also draws the ratios
+/// as an SVG chart (<see cref="BenchChart"/>). Exit 0 when it measured, <see cref="CliApp.CheckFailed"/> when a workload saw a wrong
 /// result. Unmet targets are reported, not failures.
 /// </summary>
 internal static class BenchCommand
@@ -21,39 +23,33 @@ internal static class BenchCommand
     /// <summary>The longest a hog lives, even if bench itself is killed outright.</summary>
     private static readonly TimeSpan HogLifetime = TimeSpan.FromMinutes(15);
 
-    private static readonly Dictionary<string, BenchKernel[]> KernelChoices = new(StringComparer.Ordinal)
-    {
-        ["in-process"] = [BenchKernel.InProcess],
-        ["kernel-thread"] = [BenchKernel.KernelThread],
-        ["server"] = [BenchKernel.Server],
-        ["all"] = [BenchKernel.InProcess, BenchKernel.KernelThread, BenchKernel.Server],
-    };
-
     public static Command Create(CliConsole console)
     {
-        var kernel = new Option<string>("--kernel") { Description = "Which kernels to measure.", DefaultValueFactory = _ => "all" };
-        kernel.AcceptOnlyFromAmong([.. KernelChoices.Keys]);
+        var kernel = new Option<string>("--kernel") { Description = "Which kernels to measure.", DefaultValueFactory = _ => KernelChoice.All };
+        kernel.AcceptOnlyFromAmong([.. KernelChoice.Placements.Keys]);
         var json = new Option<bool>("--json") { Description = "Print one JSON object (measurements and targets) instead of tables." };
         var sampleMs = new Option<int>("--sample-ms") { Description = "Length of one sample in milliseconds.", DefaultValueFactory = _ => 20 };
         var samples = new Option<int>("--samples") { Description = "Samples per measurement (the median is reported).", DefaultValueFactory = _ => 5 };
         var hogs = new Option<int>("--hogs") { Description = "Busy processes to run beside the measurements (started and stopped by bench).", DefaultValueFactory = _ => 0 };
+        var plot = new Option<string?>("--plot") { Description = "Also draw the ratio table as a bar chart into this .svg file.", HelpName = "FILE.svg" };
         var command = new Command("bench", "Measure chain against single calls and the per-SQE cost on each kernel, quickly (see docs/benchmarks.md for the full suite).");
-        foreach (var option in new Option[] { kernel, json, sampleMs, samples, hogs })
+        foreach (var option in new Option[] { kernel, json, sampleMs, samples, hogs, plot })
         {
             command.Options.Add(option);
         }
 
         command.SetAction(result => Run(
-            console, KernelChoices[result.GetValue(kernel)!], result.GetValue(json), result.GetValue(sampleMs), result.GetValue(samples), result.GetValue(hogs)));
+            console, KernelChoice.Placements[result.GetValue(kernel)!], result.GetValue(json), result.GetValue(sampleMs), result.GetValue(samples), result.GetValue(hogs),
+            result.GetValue(plot)));
         return command;
     }
 
-    internal static int Run(CliConsole console, IReadOnlyList<BenchKernel> kernels, bool json, int sampleMs, int samples, int hogs)
+    internal static int Run(CliConsole console, IReadOnlyList<KernelPlacement> kernels, bool json, int sampleMs, int samples, int hogs, string? plot = null)
     {
         var problem = sampleMs is < 1 or > 10_000 ? "--sample-ms must be between 1 and 10000"
             : samples is < 1 or > 1000 ? "--samples must be between 1 and 1000"
             : hogs is < 0 or > MaxHogs ? $"--hogs must be between 0 and {MaxHogs}"
-            : null;
+            : PlotProblem(plot);
         if (problem is not null)
         {
             console.Error.WriteLine($"verbring: {problem}");
@@ -85,6 +81,35 @@ internal static class BenchCommand
         else
         {
             BenchOutput.Write(console, bench);
+        }
+
+        return plot is null ? CliApp.Ran : WritePlot(console, bench, plot);
+    }
+
+    /// <summary>What is wrong with <c>--plot</c>'s file, checked before anything is measured; null when nothing.</summary>
+    private static string? PlotProblem(string? plot) =>
+        plot is null ? null
+        : !plot.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) ? $"--plot takes a file name ending in .svg, not '{plot}'"
+        : !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(plot))) ? $"--plot: the folder of '{plot}' does not exist"
+        : null;
+
+    private static int WritePlot(CliConsole console, QuickBench bench, string plot)
+    {
+        var title = $"verbring bench, {Environment.ProcessorCount} logical CPUs"
+            + (bench.Hogs > 0 ? $", beside {bench.Hogs} busy processes" : "");
+        try
+        {
+            File.WriteAllText(plot, BenchChart.Svg(bench.Results, title));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Error.WriteLine($"verbring bench: cannot write '{plot}': {e.Message}");
+            return CliApp.BadUsage;
+        }
+
+        if (!console.Plain)
+        {
+            console.Error.WriteLine($"chart: {plot}");
         }
 
         return CliApp.Ran;

@@ -14,13 +14,13 @@ internal static class CheckCommand
         options.AddTo(command);
         command.SetAction(result =>
         {
-            var shape = new RingShape(result.GetValue(options.Sq), result.GetValue(options.Memory));
-            if (!RunCommand.RingShapeIsValid(new RingOptions { SqEntries = shape.SqEntries, UserMemorySize = shape.UserMemorySize }, console))
+            var capacity = new RingCapacity(result.GetValue(options.Sq), result.GetValue(options.Memory));
+            if (!RunCommand.RingOptionsAreValid(new RingOptions { SqEntries = capacity.SqEntries, UserMemorySize = capacity.UserMemorySize }, console))
             {
                 return CliApp.BadUsage;
             }
 
-            var program = ProgramFiles.Load(options, result, shape, console);
+            var program = ProgramFiles.Load(options, result, capacity, console);
             if (program is null)
             {
                 return CliApp.BadProgram;

@@ -17,7 +17,7 @@ internal static class DisasmCommand
         options.AddTo(command);
         command.SetAction(result =>
         {
-            var program = ProgramFiles.Load(options, result, new RingShape(result.GetValue(options.Sq), result.GetValue(options.Memory)), console);
+            var program = ProgramFiles.Load(options, result, new RingCapacity(result.GetValue(options.Sq), result.GetValue(options.Memory)), console);
             if (program is null)
             {
                 return CliApp.BadProgram;

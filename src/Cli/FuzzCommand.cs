@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using VerbRing.Kernel;
 using VerbRing.Tooling.Fuzzing;
 
 namespace VerbRing.Cli;
@@ -14,14 +15,6 @@ internal static class FuzzCommand
 {
     private const double DefaultSeconds = 10;
 
-    private static readonly Dictionary<string, FuzzKernel[]> KernelChoices = new(StringComparer.Ordinal)
-    {
-        [KernelChoice.InProcess] = [FuzzKernel.InProcess],
-        [KernelChoice.KernelThread] = [FuzzKernel.KernelThread],
-        [KernelChoice.Server] = [FuzzKernel.Server],
-        [KernelChoice.All] = [FuzzKernel.InProcess, FuzzKernel.KernelThread, FuzzKernel.Server],
-    };
-
     public static Command Create(CliConsole console)
     {
         var seconds = new Option<double?>("--seconds") { Description = $"How long to fuzz (default {DefaultSeconds} s unless --sqes or --rounds is given)." };
@@ -30,7 +23,7 @@ internal static class FuzzCommand
         oldSeed.Validators.Add(r => r.AddError("fuzz --seed is now --start-seed (--seed means a folder to copy in, for run and serve)"));
         var sqes = new Option<long?>("--sqes") { Description = "Stop once this many SQEs ran." };
         var rounds = new Option<int?>("--rounds") { Description = "Stop after this many rounds (--rounds 1 reruns one failing seed)." };
-        var kernel = new Option<string>("--kernel") { Description = "Which kernels take part.", DefaultValueFactory = _ => KernelChoice.All }.OneOf(KernelChoices.Keys);
+        var kernel = new Option<string>("--kernel") { Description = "Which kernels take part.", DefaultValueFactory = _ => KernelChoice.All }.OneOf(KernelChoice.Placements.Keys);
         var dir = new Option<DirectoryInfo?>("--dir") { Description = "Where to make the temporary sandbox (default: the temp folder)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the summary." };
         var command = new Command("fuzz", "Fuzz every kernel with random and mutated SQE streams, checking every invariant after every enter.");
@@ -48,7 +41,7 @@ internal static class FuzzCommand
                     : result.GetValue(sqes) is null && result.GetValue(rounds) is null ? TimeSpan.FromSeconds(DefaultSeconds) : null,
                 MaxSqes = result.GetValue(sqes),
                 MaxRounds = result.GetValue(rounds),
-                Kernels = KernelChoices[result.GetValue(kernel)!],
+                Kernels = KernelChoice.Placements[result.GetValue(kernel)!],
                 WorkDirectory = result.GetValue(dir)?.FullName,
             };
             return Run(console, options, result.GetValue(seconds), result.GetValue(json));
@@ -71,7 +64,7 @@ internal static class FuzzCommand
 
         if (!json)
         {
-            console.Out.WriteLine($"verbring fuzz: seed {options.Seed}, kernels {string.Join(", ", options.Kernels.Select(Name))}");
+            console.Out.WriteLine($"verbring fuzz: seed {options.Seed}, kernels {string.Join(", ", options.Kernels.Select(KernelChoice.Name))}");
             console.Out.Flush();
         }
 
@@ -99,7 +92,7 @@ internal static class FuzzCommand
         output.WriteLine($"{"kernel",-14} {"rounds",7} {"SQEs",12} {"enters",10} {"SQEs/s",10}");
         foreach (var k in report.Kernels)
         {
-            output.WriteLine($"{Name(k.Kernel),-14} {k.Rounds,7} {k.Sqes,12} {k.Enters,10} {k.SqesPerSecond,10:0}");
+            output.WriteLine($"{KernelChoice.Name(k.Kernel),-14} {k.Rounds,7} {k.Sqes,12} {k.Enters,10} {k.SqesPerSecond,10:0}");
         }
 
         output.WriteLine($"{"total",-14} {report.Rounds,7} {report.Sqes,12} {report.Enters,10} {report.SqesPerSecond,10:0}");
@@ -109,7 +102,7 @@ internal static class FuzzCommand
         output.WriteLine($"failures: {report.Failures.Count}");
         foreach (var failure in report.Failures)
         {
-            output.WriteLine($"FAILED round seed {failure.RoundSeed} ({Name(failure.Kernel)}): {failure.Message}");
+            output.WriteLine($"FAILED round seed {failure.RoundSeed} ({KernelChoice.Name(failure.Kernel)}): {failure.Message}");
             output.WriteLine($"  reproduce: {Fuzzer.ReproduceCommand(failure)}");
         }
     }
@@ -130,7 +123,7 @@ internal static class FuzzCommand
             foreach (var k in report.Kernels)
             {
                 writer.WriteStartObject();
-                writer.WriteString("kernel", Name(k.Kernel));
+                writer.WriteString("kernel", KernelChoice.Name(k.Kernel));
                 writer.WriteNumber("rounds", k.Rounds);
                 writer.WriteNumber("sqes", k.Sqes);
                 writer.WriteNumber("enters", k.Enters);
@@ -152,7 +145,7 @@ internal static class FuzzCommand
             {
                 writer.WriteStartObject();
                 writer.WriteNumber("roundSeed", failure.RoundSeed);
-                writer.WriteString("kernel", Name(failure.Kernel));
+                writer.WriteString("kernel", KernelChoice.Name(failure.Kernel));
                 writer.WriteString("message", failure.Message);
                 writer.WriteString("reproduce", Fuzzer.ReproduceCommand(failure));
                 writer.WriteEndObject();
@@ -164,11 +157,4 @@ internal static class FuzzCommand
 
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
-
-    private static string Name(FuzzKernel kernel) => kernel switch
-    {
-        FuzzKernel.InProcess => "in-process",
-        FuzzKernel.KernelThread => "kernel-thread",
-        _ => "server",
-    };
 }

@@ -1,7 +1,6 @@
 using VerbRing.Kernel;
 using VerbRing.Kernel.Server;
 using VerbRing.Kernel.Tracing;
-using VerbRing.Verbs.Client;
 using VerbRing.Verbs.Programs;
 
 namespace VerbRing.Cli;
@@ -26,8 +25,7 @@ internal static class LocalServer
                 MaxUserMemory = Math.Max(limits.MaxUserMemory, options.UserMemorySize), // the ring this run asked for
                 MaxClients = 1,
             });
-            var ring = RingClient.Connect(socket, options.SqEntries, options.CqEntries, options.UserMemorySize);
-            return ProgramHost.Run(ring, program, timeout);
+            return ProgramHost.RunConnected(socket, program, options, timeout);
         }
         finally
         {

@@ -12,7 +12,7 @@ internal static class ProgramFiles
     /// The linked program named by the command's <c>file</c> argument (<c>-</c>: standard input), read up to
     /// <c>--max-program-bytes</c>, or null after printing why not (then exit with <see cref="CliApp.BadProgram"/>).
     /// </summary>
-    public static LinkedProgram? Load(CommonOptions options, ParseResult result, RingShape shape, CliConsole console)
+    public static LinkedProgram? Load(CommonOptions options, ParseResult result, RingCapacity capacity, CliConsole console)
     {
         var path = result.GetValue(options.File)!;
         var text = ProgramSource.Read(path, result.GetValue(options.MaxProgramBytes), out var error);
@@ -26,7 +26,7 @@ internal static class ProgramFiles
         LinkedProgram? program = null;
         if (!diagnostics.Any(d => d.Severity == Severity.Error))
         {
-            program = ProgramLinker.TryLink(model, shape, out var found);
+            program = LinkedProgram.TryLink(model, capacity, out var found);
             diagnostics.AddRange(found);
         }
 

@@ -18,22 +18,28 @@ internal static class RunCommand
     {
         var options = new CommonOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object (completions in CQE order, registers) instead of the trace." };
+        var traceOut = new Option<FileInfo?>("--trace-out")
+        {
+            HelpName = "file",
+            Description = "Also write the run as Chrome trace-event JSON (open it in ui.perfetto.dev or chrome://tracing): a span per step from dispatch to completion, the enters, register loads and saves.",
+        };
         var command = new Command("run", "Assemble, check and run a .vr program on the in-memory namespace, then print its trace.");
         options.AddTo(command, run: true);
         command.Options.Add(json);
-        command.SetAction(result => Run(console, options, result, result.GetValue(json)));
+        command.Options.Add(traceOut);
+        command.SetAction(result => Run(console, options, result, result.GetValue(json), result.GetValue(traceOut)));
         return command;
     }
 
-    private static int Run(CliConsole console, CommonOptions options, ParseResult result, bool json)
+    private static int Run(CliConsole console, CommonOptions options, ParseResult result, bool json, FileInfo? traceOut)
     {
         var ringOptions = options.RingOptions(result);
-        if (!RingShapeIsValid(ringOptions, console))
+        if (!RingOptionsAreValid(ringOptions, console))
         {
             return CliApp.BadUsage;
         }
 
-        var program = ProgramFiles.Load(options, result, ProgramHost.ShapeOf(ringOptions), console);
+        var program = ProgramFiles.Load(options, result, ProgramHost.CapacityOf(ringOptions), console);
         if (program is null)
         {
             return CliApp.BadProgram;
@@ -60,18 +66,15 @@ internal static class RunCommand
         TracedRun traced;
         if (connect is { } socket)
         {
-            IoRing ring;
             try
             {
-                ring = VerbRing.Verbs.Client.RingClient.Connect(socket.FullName, ringOptions.SqEntries, ringOptions.CqEntries, ringOptions.UserMemorySize);
+                traced = ProgramHost.RunConnected(socket.FullName, program, ringOptions, result.GetValue(options.Timeout));
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
             {
                 console.Error.WriteLine($"verbring: --connect {socket}: {e.Message}");
                 return CliApp.BadUsage;
             }
-
-            traced = ProgramHost.Run(ring, program, result.GetValue(options.Timeout));
         }
         else
         {
@@ -86,6 +89,11 @@ internal static class RunCommand
             traced = result.GetValue(options.Kernel) == KernelChoice.Server
                 ? LocalServer.Run(factory, program, ringOptions, result.GetValue(options.Timeout))
                 : ProgramHost.Run(factory, program, ringOptions, result.GetValue(options.Timeout), time);
+        }
+
+        if (traceOut is not null && !WriteChromeTrace(console, traced, traceOut, result.GetValue(options.File)))
+        {
+            return CliApp.BadUsage;
         }
 
         if (json)
@@ -104,6 +112,22 @@ internal static class RunCommand
         }
 
         return CliApp.Ran;
+    }
+
+    /// <summary>Writes the run to <paramref name="file"/> for Perfetto; a file that cannot be written is one line.</summary>
+    private static bool WriteChromeTrace(CliConsole console, TracedRun traced, FileInfo file, string? program)
+    {
+        try
+        {
+            using var stream = file.Create();
+            ChromeTrace.Write(traced, stream, $"verbring run {Path.GetFileName(program)}");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Error.WriteLine($"verbring: --trace-out {file}: {e.Message}");
+            return false;
+        }
     }
 
     /// <summary>
@@ -127,7 +151,7 @@ internal static class RunCommand
         return problem is null;
     }
 
-    internal static bool RingShapeIsValid(RingOptions options, CliConsole console)
+    internal static bool RingOptionsAreValid(RingOptions options, CliConsole console)
     {
         try
         {

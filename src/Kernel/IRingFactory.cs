@@ -48,6 +48,9 @@ public sealed class RingFactory : IRingFactory
     /// <inheritdoc />
     public VerbTable Verbs { get; }
 
+    /// <summary>The kernel's clock (what its rings' timeouts and traces run on).</summary>
+    internal TimeProvider Time => _time;
+
     /// <summary>
     /// A factory without DI: the built-in verbs plus <paramref name="extraVerbs"/>, an in-memory namespace unless
     /// one is given, the system clock unless one is given.
@@ -81,12 +84,23 @@ public sealed class RingFactory : IRingFactory
     internal (IoRing Ring, RingKernel Kernel) CreateWithKernel(RingOptions options, IRingObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Placement == KernelPlacement.Server)
+        {
+            throw new ArgumentException("A server's ring is made by its RingServer; connect to it with RingClient.Connect.", nameof(options));
+        }
+
         var layout = new RingLayout(options.SqEntries, options.CqEntries, options.UserMemorySize);
         var region = NativeRingRegion.Allocate(layout);
         try
         {
             var kernel = new RingKernel(region, options, Verbs, Namespace, _time, observer);
             IRingPort port = options.Placement == KernelPlacement.KernelThread ? new KernelThreadPort(kernel) : kernel;
+            if (observer is Tracing.IEnterObserver enters)
+            {
+                enters.UseClock(_time); // a trace recorder: the kernel's clock, and the enters too
+                port = new Tracing.ObservedPort(port, enters);
+            }
+
             return (new IoRing(region, port), kernel);
         }
         catch

@@ -18,8 +18,10 @@ internal sealed partial class RingKernel
     }
 
     /// <summary>
-    /// Checks the interpreter's bookkeeping: the free list holds each free slot once, every completed slot is in
-    /// the backlog, the backlog count matches. Empty when sound (tests call it after every enter).
+    /// Checks the interpreter's bookkeeping as a whole: the free list holds each free slot once, every completed slot
+    /// is in the backlog, the backlog count matches, so does the count of waiting operations. Empty when sound. The
+    /// tests and the fuzzer call it after every step; the local invariants it sums up are <c>Debug.Assert</c>s on
+    /// the path itself (a slot rented free and returned once, completed once, posted or backlogged once completed).
     /// </summary>
     public List<string> FindInconsistencies()
     {

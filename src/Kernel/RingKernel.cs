@@ -14,8 +14,8 @@ namespace VerbRing.Kernel;
 /// user space writes into the region can make it throw.
 /// </summary>
 // This file: enter, waiting, teardown. RingKernel.Diagnostics.cs: the self-checks and descriptions tests use.
-// Design: enter = [flush backlog] → [consume: copy the SQEs out, publish shead] → [fast path: run them from the
-// copies while it can] → [the rest: queue into slots, link, run chain heads in order] → [wait].
+// Design: enter = [flush backlog] → [consume: copy the SQEs out, publish shead] → [run them: ChainRunner.Run, the
+// fast half from the copies while it can, the rest on its slow half in slots] → [wait].
 // One lock guards every piece of ring state; enter holds it while it works and drops it while it waits, so a timer
 // (on the clock's thread) can complete operations and wake it. The kernel never reads its own cursors back from
 // shared memory, only user space's (stail, chead), and treats those as hostile.
@@ -37,8 +37,6 @@ internal sealed partial class RingKernel : IRingPort
     private readonly TimeProvider _time;
     private readonly TimeSpan _enterTimeout;
     private readonly Sqe[] _staged;
-    private readonly int[] _batch;
-    private readonly int[] _batchGeneration;
     private readonly uint _cqEntries;
     private readonly KernelCounters _counters = new();
     private int _busy;
@@ -64,22 +62,28 @@ internal sealed partial class RingKernel : IRingPort
         _counters.Completions = _completions;
         _files = new FileTable(options.MaxDescriptors);
         _staged = new Sqe[ring.SqEntries];
-        _batch = new int[ring.SqEntries];
-        _batchGeneration = new int[ring.SqEntries];
         var policy = options.Policy ?? throw new ArgumentNullException(nameof(options), "RingOptions.Policy is required.");
         _context = new RingContext(region, _files, policy.View(fileSystem), time) { PipeCapacity = options.PipeCapacity, HostBytes = policy.HostBytes };
-        _runner = new ChainRunner(_pool, _staged, _completions, verbs, policy.PermittedOps(verbs), _context, region.Registers, observer, time, OnTimer, options.EffectiveMaxInFlight, options.EnterTimeout);
-        _context.Runner = _runner;
+        _runner = new ChainRunner(
+            new RunnerQueues(_staged, _pool, _completions),
+            new Validation(verbs, policy.PermittedOps(verbs), region.Registers),
+            new WaitRules(time, OnTimer, options.EffectiveMaxInFlight, options.EnterTimeout),
+            _context,
+            observer);
         RingCounts.Track(_counters); // last: a constructor that throws leaves nothing counted
     }
 
     /// <summary>
-    /// Whether enter runs SQEs on the fast path (the default). Off, every SQE takes the general path; the tests turn it
-    /// off to prove that both paths complete the same programs alike.
+    /// Whether enter runs SQEs on the interpreter's fast half (the default). Off, every SQE takes the slow half; the
+    /// tests turn it off to prove that both halves complete the same programs alike.
     /// </summary>
-    internal bool FastPath { get; set; } = true;
+    internal bool FastPath
+    {
+        get => _runner.FastPath;
+        set => _runner.FastPath = value;
+    }
 
-    /// <summary>What the fast path has done so far (diagnostics; see <see cref="FastPathCounts"/>).</summary>
+    /// <summary>What the fast half has done so far (diagnostics; see <see cref="FastPathCounts"/>).</summary>
     internal FastPathCounts FastPathCounts
     {
         get
@@ -245,7 +249,7 @@ internal sealed partial class RingKernel : IRingPort
         }
 
         // Consumption never waits for a slot: the pool grows, and a verb that would pend past the ring's limit on
-        // waiting operations completes with EAGAIN instead (ChainRunner.TryPark). So nothing queued is ever stuck.
+        // waiting operations completes with EAGAIN instead (ChainRunner.TryPark, Waiting.cs). So nothing queued is ever stuck.
         var count = Math.Min(amount, queued);
         if (count == 0)
         {
@@ -253,47 +257,10 @@ internal sealed partial class RingKernel : IRingPort
         }
 
         // Each SQE is copied once, all of them before shead is published and before any runs: what user space writes
-        // into a slot afterwards changes nothing. The fast path runs what it can straight from those copies; the rest
-        // of the batch, if any, takes the general path: queued into slots and linked, then what the fast path's last
-        // step woke runs, then each chain.
+        // into a slot afterwards changes nothing. The interpreter runs them from those copies.
         _submissions.Take(_staged.AsSpan(0, (int)count));
         consumed = count;
-        var direct = FastPath ? _runner.RunDirect(count) : 0u;
-        var previousLinked = false;
-        var previous = -1;
-        for (var i = direct; i < count; i++)
-        {
-            var index = _pool.Rent();
-            ref var operation = ref _pool[index];
-            operation.Sqe = _staged[i];
-            operation.Member = previousLinked;
-            if (previousLinked)
-            {
-                _pool[previous].Next = index;
-                operation.Prev = previous;
-                _batch[i] = ~index; // a successor: its predecessor runs it
-            }
-            else
-            {
-                _batch[i] = index; // a chain head
-                _batchGeneration[i] = operation.Generation;
-            }
-
-            previousLinked = SqeFlags.IsLinked(operation.Sqe.Flags);
-            previous = index;
-        }
-
-        _runner.RunWoken();
-
-        // Links never span enters: the last SQE's LINK was simply not followed (there is no successor to point to).
-        for (var i = direct; i < count; i++)
-        {
-            if (_batch[i] >= 0)
-            {
-                _runner.Start(_batch[i], _batchGeneration[i]);
-            }
-        }
-
+        _runner.Run(count);
         return Errno.OK;
     }
 

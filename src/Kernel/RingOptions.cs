@@ -2,20 +2,17 @@ using VerbRing.Kernel.Namespaces;
 
 namespace VerbRing.Kernel;
 
-/// <summary>Where a ring's kernel runs.</summary>
-public enum KernelPlacement
-{
-    /// <summary>Inside enter, on the calling thread: enter is a method call.</summary>
-    InProcess,
-
-    /// <summary>On a kernel thread of its own (like io_uring's SQPOLL): enter crosses a thread boundary.</summary>
-    KernelThread,
-}
-
-/// <summary>The shape and limits of one ring, chosen by whoever creates it (never by the program it runs).</summary>
+/// <summary>
+/// Everything the creator of one ring chooses (never the program it runs): where its kernel runs, its sizes (which fix
+/// its <see cref="Registers.RingLayout"/>; a program is checked against their <see cref="Verbs.Programs.RingCapacity"/>),
+/// limits and policy.
+/// </summary>
 public sealed record RingOptions
 {
-    /// <summary>Where the kernel runs (default: in process, on the caller's thread).</summary>
+    /// <summary>
+    /// Where the kernel runs (default: in process, on the caller's thread). A factory makes in-process and kernel-thread
+    /// rings; <see cref="KernelPlacement.Server"/> is for a <c>RingServer</c>'s clients.
+    /// </summary>
     public KernelPlacement Placement { get; init; } = KernelPlacement.InProcess;
 
     /// <summary>SQ entries, a power of two (default 64).</summary>
@@ -55,7 +52,7 @@ public sealed record RingOptions
     internal int EffectiveMaxInFlight => MaxInFlight > 0 ? MaxInFlight : DefaultMaxInFlight;
 }
 
-/// <summary>Kernel-wide settings: the default ring shape and the in-memory namespace's limits.</summary>
+/// <summary>Kernel-wide settings: the default ring options and the in-memory namespace's limits.</summary>
 public sealed class VerbRingOptions
 {
     /// <summary>The ring a factory creates when the caller names none.</summary>

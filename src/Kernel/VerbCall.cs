@@ -4,14 +4,18 @@ using VerbRing.Verbs;
 namespace VerbRing.Kernel;
 
 /// <summary>
-/// One dispatched SQE as a handler sees it: the op, the cookie, the five arguments after register loads, and the
-/// ring it runs on. It lives on the stack for the length of one handler call.
+/// One dispatched SQE as a handler sees it: the op, the cookie, the five arguments after register loads, the ring
+/// it runs on, and what it may ask of the interpreter (park, cancel, wake). It lives on the stack for the length of
+/// one handler call.
 /// </summary>
 public readonly ref struct VerbCall
 {
-    internal VerbCall(RingContext ring, ref readonly Arguments args, uint op, ulong data, ulong timeout, int index, object? target)
+    private readonly IVerbServices _services;
+
+    internal VerbCall(RingContext ring, IVerbServices services, ref readonly Arguments args, uint op, ulong data, ulong timeout, int index, object? target)
     {
         Ring = ring;
+        _services = services;
         Index = index;
         Target = target;
         Arg0 = args.A0;
@@ -50,18 +54,24 @@ public readonly ref struct VerbCall
 
     internal RingContext Ring { get; }
 
-    /// <summary>The operation's slot (for parking); <see cref="ChainRunner.DirectIndex"/> when it holds none yet (the fast path).</summary>
+    /// <summary>The operation's slot (for parking); <see cref="ChainRunner.NoSlot"/> when it holds none yet (the fast half).</summary>
     internal int Index { get; }
 
     /// <summary>On a retry, what the verb resolved when it first parked (a pipe end); null on first dispatch.</summary>
     internal object? Target { get; }
+
+    /// <summary>Cancels other operations of the ring (CANCEL).</summary>
+    internal ICancelling Cancelling => _services;
+
+    /// <summary>Wakes parked operations: what a verb gives the wait queue of an event source it creates (PIPE).</summary>
+    internal IWaker Waker => _services;
 
     /// <summary>
     /// Parks the operation on <paramref name="queue"/> (null: only a timeout or a cancel ends it) — or, when the
     /// ring already has as many waiting operations as it may, parks nothing and answers EAGAIN.
     /// </summary>
     internal VerbResult Park(WaitQueue? queue, object? target) =>
-        Ring.Runner.TryPark(in this, queue, target) ? VerbResult.Pending : VerbResult.Fail(Errno.EAGAIN);
+        _services.TryPark(in this, queue, target) ? VerbResult.Pending : VerbResult.Fail(Errno.EAGAIN);
 
     /// <summary>
     /// The user memory at <c>[address, address + count)</c>, or EFAULT when any byte of it lies outside the ring's

@@ -29,14 +29,14 @@ public readonly record struct VerbResult
 
     /// <summary>Failure with <paramref name="error"/>.</summary>
     public static VerbResult Fail(Errno error) =>
-        error == Errno.OK ? throw new ArgumentOutOfRangeException(nameof(error), "A failure needs an errno.") : new(Abi.Err, error);
+        error == Errno.OK ? ThrowHelper.ThrowFailureWithoutErrno(nameof(error)) : new(Abi.Err, error);
 
     /// <summary>
     /// A failure after part of the work was done: the errno, and the result that is still valid (a WRITE's count
     /// written before the disk filled). The CQE carries both; the save register gets the result.
     /// </summary>
     public static VerbResult Partial(Errno error, ulong value) =>
-        error == Errno.OK ? throw new ArgumentOutOfRangeException(nameof(error), "A partial failure needs an errno.") : new(value, error);
+        error == Errno.OK ? ThrowHelper.ThrowFailureWithoutErrno(nameof(error)) : new(value, error);
 
     /// <summary>Success with <paramref name="value"/> when <paramref name="error"/> is OK, else that failure.</summary>
     public static VerbResult From(Errno error, ulong value) => error == Errno.OK ? Ok(value) : Fail(error);

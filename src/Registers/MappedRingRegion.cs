@@ -9,7 +9,7 @@ namespace VerbRing.Registers;
 /// starting <c>offset</c> bytes in. A trailer — bytes mapped right after the region, such as the server's doorbell
 /// page — may come with it. One owner: Dispose unmaps and closes, and never deletes a file.
 /// </summary>
-public sealed unsafe class MappedRingRegion : RingRegion
+internal sealed unsafe class MappedRingRegion : RingRegion
 {
     private readonly MemoryMappedViewAccessor _view;
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace VerbRing.Registers;
 
 /// <summary>A ring region in page-aligned, zeroed native memory, for a kernel in the same process.</summary>
-public sealed unsafe class NativeRingRegion : RingRegion
+internal sealed unsafe class NativeRingRegion : RingRegion
 {
     private NativeRingRegion(RingLayout layout, byte* pointer)
         : base(layout, pointer)

@@ -35,19 +35,14 @@ public sealed unsafe class RegisterFile
         return values;
     }
 
-    // The throw lives in its own method so that this check inlines into every load and save of the interpreter.
+    // The throw lives in ThrowHelper so that this check inlines into every load and save of the interpreter.
     private static int Check(int index)
     {
         if ((uint)index >= Count)
         {
-            ThrowOutOfRange(index);
+            ThrowHelper.ThrowRegisterOutOfRange(index);
         }
 
         return index;
     }
-
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ThrowOutOfRange(int index) =>
-        throw new ArgumentOutOfRangeException(nameof(index), index, "Registers are r0–r6.");
 }

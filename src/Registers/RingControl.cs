@@ -8,7 +8,7 @@ namespace VerbRing.Registers;
 /// Fields are accessed through pointers with explicit acquire/release, never through this struct by value.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = Size)]
-public struct RingControl
+internal struct RingControl
 {
     /// <summary>The size of the control area in bytes.</summary>
     public const int Size = 192;
@@ -52,7 +52,7 @@ public struct RingControl
 
 /// <summary>The seven 64-bit registers as they lie in the control area.</summary>
 [System.Runtime.CompilerServices.InlineArray(RegisterFile.Count)]
-public struct RegisterBlock
+internal struct RegisterBlock
 {
     private ulong _element0;
 }

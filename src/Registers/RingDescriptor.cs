@@ -7,7 +7,7 @@ namespace VerbRing.Registers;
 /// and their masks, taken from the layout that side created, never from shared memory. User space pushes SQEs and
 /// pops CQEs through it exactly as PatchworkOS's inline <c>sqe_push</c> and <c>cqe_pop</c> do.
 /// </summary>
-public readonly unsafe struct RingDescriptor
+internal readonly unsafe struct RingDescriptor
 {
     private readonly byte* _base;
 

@@ -3,7 +3,8 @@ namespace VerbRing.Registers;
 /// <summary>
 /// Where everything lies in a ring's region: <c>[control][SQ: sentries × 64][CQ: centries × 32][user memory]</c>.
 /// Entry counts are powers of two; user memory starts on a page boundary so that both sides can map it, and user
-/// space addresses it from <see cref="UserBase"/>, a fixed non-zero base, so that address 0 is never valid.
+/// space addresses it from <see cref="UserBase"/>, a fixed non-zero base, so that address 0 is never valid. (The byte
+/// layout only; the kernel's <c>RingOptions</c> choose the sizes.)
 /// </summary>
 public sealed record RingLayout
 {

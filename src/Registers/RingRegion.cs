@@ -1,11 +1,12 @@
 namespace VerbRing.Registers;
 
 /// <summary>
-/// The one owner of a ring's shared memory. Subclasses decide where the bytes live (native memory now, a
-/// memory-mapped file shared with another process later); everyone else borrows <see cref="Pointer"/> for no
+/// The one owner of a ring's shared memory. Subclasses decide where the bytes live (<see cref="NativeRingRegion"/>:
+/// native memory for an in-process or kernel-thread ring; <see cref="MappedRingRegion"/>: a mapping of the memory a
+/// server shares with its client); everyone else borrows <see cref="Pointer"/> for no
 /// longer than the region lives. Dispose releases the memory; touching it afterwards is a bug of the caller.
 /// </summary>
-public abstract unsafe class RingRegion : IDisposable
+internal abstract unsafe class RingRegion : IDisposable
 {
     private int _disposed;
 

@@ -47,6 +47,6 @@ public struct Sqe
         2 => Arg2,
         3 => Arg3,
         4 => Arg4,
-        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+        _ => ThrowHelper.ThrowArgumentIndexOutOfRange(index),
     };
 }

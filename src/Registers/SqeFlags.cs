@@ -81,5 +81,5 @@ public static class SqeFlags
 
     private static uint Check(byte register) => register <= RegNone
         ? register
-        : throw new ArgumentOutOfRangeException(nameof(register), register, "A specifier is 0–6 or 7 (none).");
+        : ThrowHelper.ThrowSpecifierOutOfRange(register);
 }

@@ -9,7 +9,7 @@ namespace VerbRing.Tooling;
 /// reach. Only the environment turns it off (DOTNET_EnableDiagnostics=0, read as the runtime starts), so
 /// <c>verbring serve</c> restarts itself once, in place, with it set (spec/transport.md, "The ring's memory").
 /// </summary>
-public static unsafe partial class DiagnosticsPort
+internal static unsafe partial class DiagnosticsPort
 {
     /// <summary>The variable, and the value that closes the port (debugger, profiler and EventPipe alike).</summary>
     public const string Variable = "DOTNET_EnableDiagnostics";

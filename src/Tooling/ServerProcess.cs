@@ -6,7 +6,7 @@ namespace VerbRing.Tooling;
 /// A <c>verbring serve</c> process of its own, for measuring across a real process boundary: started on a fresh
 /// socket in a private temporary folder, ready once it says where it serves, stopped and cleaned up on Dispose.
 /// </summary>
-public sealed class ServerProcess : IDisposable
+internal sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly string _folder;

@@ -4,7 +4,7 @@ namespace VerbRing.Verbs;
 /// The system-call boundary of one ring: how user space asks the kernel to consume SQEs and wait for CQEs.
 /// In process it is a method call; across a thread or a process it is a doorbell. Disposing tears the ring down.
 /// </summary>
-public interface IRingPort : IDisposable
+internal interface IRingPort : IDisposable
 {
     /// <summary>
     /// Consumes up to <paramref name="amount"/> queued SQEs and runs them; with <paramref name="wait"/> &gt; 0,

@@ -15,7 +15,7 @@ public sealed class IoRing : IDisposable
     private int _disposed;
 
     /// <summary>Joins a region to the port of the kernel that serves it; the ring owns both from now on.</summary>
-    public IoRing(RingRegion region, IRingPort port)
+    internal IoRing(RingRegion region, IRingPort port)
     {
         ArgumentNullException.ThrowIfNull(region);
         ArgumentNullException.ThrowIfNull(port);
@@ -44,7 +44,7 @@ public sealed class IoRing : IDisposable
     public uint CqUnread => _descriptor.CqUnread;
 
     /// <summary>The region (for tools that inspect raw memory).</summary>
-    public RingRegion Region => _region;
+    internal RingRegion Region => _region;
 
     /// <summary>Queues <paramref name="sqe"/>; false when the SQ is full.</summary>
     public bool TryPush(in Sqe sqe) => _descriptor.TryPushSqe(sqe);

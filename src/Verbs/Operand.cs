@@ -1,8 +1,10 @@
 namespace VerbRing.Verbs;
 
 /// <summary>
-/// One SQE argument: an immediate value, or a register the kernel loads it from when the SQE is dispatched.
-/// Buffers convert to their address; integers, enums and registers convert implicitly.
+/// One SQE argument as the kernel sees it: an immediate value, or a register the kernel loads it from when the SQE is
+/// dispatched. <see cref="Sqes"/> takes these; buffers convert to their address, integers, enums and registers
+/// implicitly. (The builder's <see cref="Programs.BuilderOperand"/> may also name a buffer not yet laid out; the
+/// linker turns both it and the assembler's operands into this.)
 /// </summary>
 public readonly record struct Operand
 {

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using VerbRing.Kernel;
 using VerbRing.Tooling.Benchmarking;
 using VerbRing.Verbs;
 
@@ -55,7 +56,7 @@ public class ClientsBenchmarks
     private void Setup(int count)
     {
         _host = Servers.Host();
-        _rings = Enumerable.Range(0, count).Select(_ => _host.Open(BenchKernel.Server)).ToList();
+        _rings = Enumerable.Range(0, count).Select(_ => _host.Open(KernelPlacement.Server)).ToList();
         _clients = new ClientsWorkload(_rings);
     }
 }

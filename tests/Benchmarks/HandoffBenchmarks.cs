@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using VerbRing.Kernel;
 using VerbRing.Tooling.Benchmarking;
 using VerbRing.Verbs;
 
@@ -31,12 +32,12 @@ public class HandoffBenchmarks
         _hogs = VerbRing.Tooling.Benchmarking.Hogs.Start(Hogs, HogLifetime);
         _host = Servers.Host();
         var socket = _host.OpenSocket();
-        var doorbell = _host.Open(BenchKernel.Server);
-        var kernelThread = _host.Open(BenchKernel.KernelThread);
+        var doorbell = _host.Open(KernelPlacement.Server);
+        var kernelThread = _host.Open(KernelPlacement.KernelThread);
         _rings = [socket, doorbell, kernelThread];
-        _socket = new ChainWorkload(socket, _host.DirectNamespace(BenchKernel.Server), "/bench-socket.dat");
-        _doorbell = new ChainWorkload(doorbell, _host.DirectNamespace(BenchKernel.Server));
-        _kernelThread = new ChainWorkload(kernelThread, _host.DirectNamespace(BenchKernel.KernelThread));
+        _socket = new ChainWorkload(socket, _host.DirectNamespace(KernelPlacement.Server), "/bench-socket.dat");
+        _doorbell = new ChainWorkload(doorbell, _host.DirectNamespace(KernelPlacement.Server));
+        _kernelThread = new ChainWorkload(kernelThread, _host.DirectNamespace(KernelPlacement.KernelThread));
     }
 
     /// <summary>The chain in one enter over the plain socket.</summary>

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using VerbRing.Kernel;
 using VerbRing.Tooling.Benchmarking;
 using VerbRing.Verbs;
 
@@ -11,11 +12,11 @@ namespace VerbRing.Benchmarks;
 public abstract class KernelBenchmark
 {
     /// <summary>The kernel the ring runs on.</summary>
-    [Params(BenchKernel.InProcess, BenchKernel.KernelThread, BenchKernel.Server)]
-    public BenchKernel Kernel { get; set; }
+    [Params(KernelPlacement.InProcess, KernelPlacement.KernelThread, KernelPlacement.Server)]
+    public KernelPlacement Kernel { get; set; }
 
     /// <summary>Where the rings come from.</summary>
-    protected BenchHost Host { get; private set; } = null!;
+    private protected BenchHost Host { get; private set; } = null!;
 
     /// <summary>The ring the benchmark runs on.</summary>
     protected IoRing Ring { get; private set; } = null!;

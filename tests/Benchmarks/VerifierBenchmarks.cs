@@ -17,7 +17,7 @@ public class VerifierBenchmarks
     private const string Block =
         "open path, READ|WRITE|CREATE -> r0 link\nseek r0, 0, SET link\nclose r0\nwrite 1, buf, len(buf)\nnop timeout 1ms\n";
 
-    private static readonly RingShape Shape = new(64, 1 << 20);
+    private static readonly RingCapacity Capacity = new(64, 1 << 20);
     private string _lines1K = "", _lines10K = "", _lines100K = "", _lines1M = "";
 
     /// <summary>Writes the three programs once.</summary>
@@ -49,7 +49,7 @@ public class VerifierBenchmarks
     private static LinkedProgram Check(string text, int lines)
     {
         var model = Assembler.Assemble(text, "bench.vr", out var diagnostics);
-        var program = diagnostics.Count == 0 ? ProgramLinker.TryLink(model, Shape, out diagnostics) : null;
+        var program = diagnostics.Count == 0 ? LinkedProgram.TryLink(model, Capacity, out diagnostics) : null;
         return program is not null && diagnostics.Count == 0 && program.Sqes.Length == lines - 2
             ? program
             : throw new InvalidOperationException($"the {lines}-line program did not check cleanly: {string.Join("; ", diagnostics.Take(3))}");

@@ -20,7 +20,7 @@ internal sealed class CancelVerb : IVerbHandler
             return VerbResult.Fail(Errno.EINVAL);
         }
 
-        var cancelled = call.Ring.Runner.RequestCancel(call.Arg0, all: (CancelMode)call.Arg1 == CancelMode.All);
+        var cancelled = call.Cancelling.RequestCancel(call.Arg0, all: (CancelMode)call.Arg1 == CancelMode.All);
         return cancelled == 0 ? VerbResult.Fail(Errno.ENOENT) : VerbResult.Ok((ulong)cancelled);
     }
 }

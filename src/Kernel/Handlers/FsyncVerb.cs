@@ -1,12 +1,11 @@
 using VerbRing.Kernel.Namespaces;
-using VerbRing.Kernel.Pipes;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel.Handlers;
 
 /// <summary>
 /// FSYNC (op 9): fd → 0, once what was written through it is durable. A host file is flushed to disk; a memory file
-/// and a directory have nothing to flush. Checks: EBADF (not open), EINVAL (a pipe end: nothing to make durable).
+/// and a directory have nothing to flush. Checks: EBADF (not open), EINVAL (a stream, a pipe end: nothing to make durable).
 /// </summary>
 internal sealed class FsyncVerb : IVerbHandler
 {
@@ -23,7 +22,7 @@ internal sealed class FsyncVerb : IVerbHandler
 
         return file!.Node switch
         {
-            PipeEnd => VerbResult.Fail(Errno.EINVAL),
+            IStreamNode => VerbResult.Fail(Errno.EINVAL),
             IFlushable durable => VerbResult.From(durable.Flush(), 0),
             _ => VerbResult.Ok(0),
         };

@@ -21,7 +21,7 @@ internal sealed class PipeVerb : IVerbHandler
             return VerbResult.Fail(Errno.EMFILE);
         }
 
-        var pipe = new Pipe(ring, ring.PipeCapacity, ring.Runner);
+        var pipe = new Pipe(ring, ring.PipeCapacity, call.Waker);
         ring.Files.TryOpen(pipe.ReadEnd, OpenFlags.Read, out var readFd);
         ring.Files.TryOpen(pipe.WriteEnd, OpenFlags.Write, out var writeFd);
         return VerbResult.Ok((uint)readFd | ((ulong)(uint)writeFd << 32));

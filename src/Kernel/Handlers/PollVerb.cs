@@ -1,5 +1,4 @@
 using VerbRing.Kernel.Namespaces;
-using VerbRing.Kernel.Pipes;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel.Handlers;
@@ -27,7 +26,7 @@ internal sealed class PollVerb : IVerbHandler
             return VerbResult.Fail(Errno.EINVAL);
         }
 
-        if (call.Target is PipeEnd { IsClosed: true })
+        if (call.Target is IStreamNode { IsClosed: true })
         {
             return VerbResult.Fail(Errno.EBADF); // its descriptor was closed while the poll waited, as for READ and WRITE
         }
@@ -38,13 +37,14 @@ internal sealed class PollVerb : IVerbHandler
             return VerbResult.Ok((ulong)PollEvents.Nval);
         }
 
-        var ready = node is PipeEnd end ? end.Pipe.Ready(end) : PollEvents.Read | PollEvents.Write;
+        var stream = node as IStreamNode;
+        var ready = stream is not null ? stream.Ready : PollEvents.Read | PollEvents.Write;
         var reported = ready & (events | PollEvents.Error | PollEvents.Hup);
         if (reported != 0)
         {
             return VerbResult.Ok((ulong)reported);
         }
 
-        return call.Park((node as PipeEnd)?.Pipe.Waiters, node);
+        return call.Park(stream?.Waiters, node);
     }
 }

@@ -1,4 +1,4 @@
-using VerbRing.Kernel.Pipes;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel.Handlers;
@@ -7,7 +7,7 @@ namespace VerbRing.Kernel.Handlers;
 /// READ (op 1): fd, buffer, count, offset or OFF_CUR → bytes read, 0 at end of file. With OFF_CUR it reads at
 /// the descriptor's position and advances it; with an offset it leaves the position alone (pread).
 /// Checks in order: EBADF (not open for READ), EISDIR, EINVAL (count or offset), EFAULT (buffer).
-/// On a pipe (offset must be OFF_CUR, else ESPIPE) it returns what is buffered, up to count; when the pipe is
+/// On a stream, a pipe end (offset must be OFF_CUR, else ESPIPE), it returns what is buffered, up to count; when the pipe is
 /// empty it pends until data arrives, or returns 0 once no write end is left.
 /// </summary>
 internal sealed class ReadVerb : IVerbHandler
@@ -18,9 +18,9 @@ internal sealed class ReadVerb : IVerbHandler
 
     public VerbResult Execute(in VerbCall call)
     {
-        if (call.Target is PipeEnd parked)
+        if (call.Target is IStreamNode parked)
         {
-            return ReadPipe(in call, parked);
+            return ReadStream(in call, parked);
         }
 
         var error = call.Ring.TryGetFile(call.Arg0, OpenFlags.Read, out var file);
@@ -29,9 +29,9 @@ internal sealed class ReadVerb : IVerbHandler
             return VerbResult.Fail(error);
         }
 
-        if (file.Node is PipeEnd pipeEnd)
+        if (file.Node is IStreamNode stream)
         {
-            return call.Arg3 != Abi.OffCur ? VerbResult.Fail(Errno.ESPIPE) : ReadPipe(in call, pipeEnd);
+            return call.Arg3 != Abi.OffCur ? VerbResult.Fail(Errno.ESPIPE) : ReadStream(in call, stream);
         }
 
         if (file.Node.IsDirectory)
@@ -59,9 +59,9 @@ internal sealed class ReadVerb : IVerbHandler
         return VerbResult.From(error, (ulong)read);
     }
 
-    private static VerbResult ReadPipe(in VerbCall call, PipeEnd end)
+    private static VerbResult ReadStream(in VerbCall call, IStreamNode stream)
     {
-        if (end.IsClosed)
+        if (stream.IsClosed)
         {
             return VerbResult.Fail(Errno.EBADF); // its descriptor was closed while the read waited
         }
@@ -72,12 +72,6 @@ internal sealed class ReadVerb : IVerbHandler
             return VerbResult.Fail(error);
         }
 
-        var pipe = end.Pipe;
-        if (buffer.IsEmpty || pipe.Buffered > 0 || !pipe.HasWriter)
-        {
-            return VerbResult.Ok((ulong)pipe.Read(buffer));
-        }
-
-        return call.Park(pipe.Waiters, end);
+        return stream.TryRead(buffer, out var read) ? VerbResult.Ok((ulong)read) : call.Park(stream.Waiters, stream);
     }
 }

@@ -1,11 +1,11 @@
-using VerbRing.Kernel.Pipes;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel.Handlers;
 
 /// <summary>
 /// SEEK (op 6): fd, –, –, offset (signed, arg3), whence (arg4: SET 1, END 2, CUR 3) → the new position.
-/// Checks in order: EBADF, EISDIR (directories have no position), ESPIPE (a pipe), EINVAL (whence, or a position that would be
+/// Checks in order: EBADF, EISDIR (directories have no position), ESPIPE (a stream: a pipe end), EINVAL (whence, or a position that would be
 /// negative or overflow). Seeking past the end is allowed; a later write there fills the gap with zeros.
 /// </summary>
 internal sealed class SeekVerb : IVerbHandler
@@ -26,7 +26,7 @@ internal sealed class SeekVerb : IVerbHandler
             return VerbResult.Fail(Errno.EISDIR);
         }
 
-        if (file.Node is PipeEnd)
+        if (file.Node is IStreamNode)
         {
             return VerbResult.Fail(Errno.ESPIPE);
         }

@@ -1,4 +1,4 @@
-using VerbRing.Kernel.Pipes;
+using VerbRing.Kernel.Namespaces;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel.Handlers;
@@ -9,7 +9,7 @@ namespace VerbRing.Kernel.Handlers;
 /// Checks in order: EBADF (not open for WRITE), EINVAL (count or offset), EFAULT (buffer), EFBIG (size limit).
 /// A write that fails after writing part (a full disk, the ring's host-bytes budget) completes with the error and
 /// the count written as its result, which the save register gets too.
-/// On a pipe (offset must be OFF_CUR, else ESPIPE): EPIPE when no read end is left; a count that fits the pipe is
+/// On a stream, a pipe end (offset must be OFF_CUR, else ESPIPE): EPIPE when no read end is left; a count that fits the pipe is
 /// written whole, pending until there is room for all of it; a larger one writes what fits (at least one byte).
 /// </summary>
 internal sealed class WriteVerb : IVerbHandler
@@ -20,9 +20,9 @@ internal sealed class WriteVerb : IVerbHandler
 
     public VerbResult Execute(in VerbCall call)
     {
-        if (call.Target is PipeEnd parked)
+        if (call.Target is IStreamNode parked)
         {
-            return WritePipe(in call, parked);
+            return WriteStream(in call, parked);
         }
 
         var error = call.Ring.TryGetFile(call.Arg0, OpenFlags.Write, out var file);
@@ -31,9 +31,9 @@ internal sealed class WriteVerb : IVerbHandler
             return VerbResult.Fail(error);
         }
 
-        if (file.Node is PipeEnd pipeEnd)
+        if (file.Node is IStreamNode stream)
         {
-            return call.Arg3 != Abi.OffCur ? VerbResult.Fail(Errno.ESPIPE) : WritePipe(in call, pipeEnd);
+            return call.Arg3 != Abi.OffCur ? VerbResult.Fail(Errno.ESPIPE) : WriteStream(in call, stream);
         }
 
         if (!FileOffsets.TryResolve(call.Arg3, file, out var offset))
@@ -57,9 +57,9 @@ internal sealed class WriteVerb : IVerbHandler
         return error != Errno.OK && written > 0 ? VerbResult.Partial(error, (ulong)written) : VerbResult.From(error, (ulong)written);
     }
 
-    private static VerbResult WritePipe(in VerbCall call, PipeEnd end)
+    private static VerbResult WriteStream(in VerbCall call, IStreamNode stream)
     {
-        if (end.IsClosed)
+        if (stream.IsClosed)
         {
             return VerbResult.Fail(Errno.EBADF); // its descriptor was closed while the write waited
         }
@@ -70,13 +70,11 @@ internal sealed class WriteVerb : IVerbHandler
             return VerbResult.Fail(error);
         }
 
-        var pipe = end.Pipe;
-        if (!pipe.HasReader)
+        if (!stream.TryWrite(buffer, out error, out var written))
         {
-            return VerbResult.Fail(Errno.EPIPE);
+            return call.Park(stream.Waiters, stream);
         }
 
-        var fits = buffer.Length <= pipe.Capacity ? pipe.Free >= buffer.Length : pipe.Free > 0;
-        return buffer.IsEmpty || fits ? VerbResult.Ok((ulong)pipe.Write(buffer)) : call.Park(pipe.Waiters, end);
+        return VerbResult.From(error, (ulong)written);
     }
 }

@@ -28,11 +28,11 @@ internal sealed partial class ChainRunner
             return false;
         }
 
-        if (_waiting >= _maxWaiting && !operation.Waits)
+        if (_waiting >= _waits.MaxWaiting && !operation.Waits)
         {
             operation.State = OperationState.Running;
             operation.Outcome = TracedOutcome.Refused;
-            RunChain(Complete(head, VerbResult.Fail(Errno.EAGAIN)));
+            RunChainSlow(CompleteSlow(head, VerbResult.Fail(Errno.EAGAIN)));
             return true;
         }
 
@@ -62,7 +62,7 @@ internal sealed partial class ChainRunner
                 }
 
                 _drainWaiters.Dequeue();
-                RunChain(waiter.Index);
+                RunChainSlow(waiter.Index);
                 Drain();
             }
         }

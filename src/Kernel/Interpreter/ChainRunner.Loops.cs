@@ -60,7 +60,7 @@ internal sealed partial class ChainRunner
             }
 
             loop.State = OperationState.Running;
-            error = Prepare(in loop.Sqe, loop.Member, out _, out var args, out loop.Outcome);
+            error = _validation.Check(in loop.Sqe, loop.Member, out _, out var args, out loop.Outcome);
             loop.Args = args;
             error = error != Errno.OK ? error : LoopVerb.Validate(args.A1, args.A3, args.A4);
             error = error != Errno.OK ? error : CheckBody(head, (int)args.A4);
@@ -80,12 +80,11 @@ internal sealed partial class ChainRunner
             }
 
             // left and right are loaded again before every check; compare, bound and body were read at the first.
-            var args = AsSubmitted(in loop.Sqe);
-            LoadAll(loop.Sqe.Flags, ref args);
+            _validation.Reload(in loop.Sqe, out var args); // its modifiers passed the first check
             (loop.Args.A0, loop.Args.A2) = (args.A0, args.A2);
         }
 
-        var elapsed = _time.GetTimestamp() - loop.Loop.Start;
+        var elapsed = _waits.Time.GetTimestamp() - loop.Loop.Start;
         var decision = LoopVerb.Check(loop.Args.A0, loop.Args.A1, loop.Args.A2, loop.Loop.Iterations, loop.Loop.Bound, elapsed >= loop.Loop.Budget);
         if (decision != LoopVerb.Decision.Iterate)
         {
@@ -141,7 +140,7 @@ internal sealed partial class ChainRunner
             Body = loop.Next,
             After = _pool[last].Next,
             Bound = loop.Args.A3,
-            Start = _time.GetTimestamp(),
+            Start = _waits.Time.GetTimestamp(),
             Budget = loop.Sqe.Timeout == 0 ? _defaultLoopBudget : loop.Sqe.Timeout == ulong.MaxValue ? long.MaxValue : Ticks(loop.Sqe.Timeout),
         };
         _pool[last].Next = -1;
@@ -214,7 +213,7 @@ internal sealed partial class ChainRunner
 
         var iterations = loop.Loop.Iterations;
         loop.Loop = default;
-        return Complete(head, error == Errno.OK ? VerbResult.Ok(iterations) : VerbResult.Fail(error));
+        return CompleteSlow(head, error == Errno.OK ? VerbResult.Ok(iterations) : VerbResult.Fail(error));
     }
 
     /// <summary>A member that will never run: ECANCELED, no register written, its successors left alone.</summary>
@@ -223,12 +222,7 @@ internal sealed partial class ChainRunner
         ref var operation = ref _pool[index];
         operation.State = OperationState.Completed;
         StopWaiting(ref operation);
-        if (_observer is not null)
-        {
-            Observe(index, neverRan: true, cancelled: true, Errno.ECANCELED, Abi.Err);
-        }
-
-        _completions.Post(index, Errno.ECANCELED, Abi.Err);
+        CancelMember(in operation.Sqe, index);
     }
 
     /// <summary>

@@ -4,58 +4,81 @@ using VerbRing.Verbs;
 namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
-/// Runs chains of operations: loads registers at dispatch, calls the verb's handler, saves the result before the
-/// CQE is published, follows LINK and HARDLINK. A verb that cannot finish parks its operation; its chain pauses
-/// there and resumes — loading the successor's registers then — when the operation completes. Every outcome (bad
-/// flags, unknown op, errno, timeout, cancel) becomes exactly one CQE. The caller holds the ring's lock.
+/// The interpreter: runs an enter's SQEs along one path — decode (<see cref="SubmissionReader"/>), validate
+/// (<see cref="Validation"/>), dispatch (Dispatch.cs), complete (Completion.cs) — following LINK and HARDLINK. A verb
+/// that cannot finish parks its operation (Waiting.cs); its chain pauses there and resumes when it completes. Every
+/// outcome (bad flags, unknown op, errno, timeout, cancel) becomes exactly one CQE. The caller holds the ring's lock.
 /// </summary>
-// This file: dispatch, register loads, completion and link following for operations in slots. ChainRunner.Direct.cs:
-// the fast path, SQEs run straight from the enter's copies. ChainRunner.Pending.cs: parking, waking, retries, timeouts.
-// ChainRunner.Cancel.cs: CANCEL and teardown.
+// This file: the loop, in two halves over the same steps. The fast half runs SQEs straight from the enter's staged
+// copies, arguments on the stack and no slot. The slow half (…Slow) runs chains of operations in slots: it takes
+// the rest of an enter at a CANCEL (which must find the enter's queued members) or after a step that woke a parked
+// operation (which runs right after that step), and every operation that pends, retries, times out or is cancelled.
+// From the hand-over on, both halves produce the same completions in the same order (spec/semantics.md,
+// FastPathTests). Cancellation.cs: CANCEL and teardown.
 // Design: handlers never run another chain. An event (a pipe write, a close) only wakes parked operations into the
 // ready queue; Drain retries them after the current step, in wake order. Timers and cancels find an operation by
 // (index, generation), so a slot that was freed and reused is never touched by a stale one.
-internal sealed partial class ChainRunner
+// A new per-SQE flag: its bit leaves SqeFlags.ReservedMask and Validation.Check accepts it; what it does to the CQE
+// goes in Publish (Completion.cs), once for both halves; one that must see other operations (an ordering flag)
+// also hands the fast half over, as CANCEL does (RunFast).
+internal sealed partial class ChainRunner : IVerbServices
 {
     private readonly OperationPool _pool;
     private readonly Sqe[] _staged;
     private readonly CompletionWriter _completions;
-    private readonly VerbTable _verbs;
-    private readonly bool[] _permitted;
-    private readonly RingContext _context;
+    private readonly Validation _validation;
     private readonly RegisterFile _registers;
+    private readonly RingContext _context;
     private readonly IRingObserver? _observer;
-    private readonly TimeProvider _time;
-    private readonly Action<int, int> _onTimer;
+    private readonly WaitRules _waits;
     private readonly Queue<(int Index, int Generation)> _ready;
-    private readonly int _maxWaiting;
+    private readonly int[] _batch; // the slow half's scratch: each staged SQE's slot (a chain head) or ~slot (a member)
+    private readonly int[] _batchGeneration;
     private ulong[] _orderKeys; // scratch for putting operations in consumption order (CANCEL, teardown)
     private int[] _orderSlots;
     private int _waiting; // operations that pend, or wait queued behind one that does (Operation.Waits)
     private bool _draining;
+    private FastPathCounts _counts;
 
-    public ChainRunner(
-        OperationPool pool, Sqe[] staged, CompletionWriter completions, VerbTable verbs, bool[] permitted, RingContext context, RegisterFile registers,
-        IRingObserver? observer, TimeProvider time, Action<int, int> onTimer, int maxWaiting, TimeSpan loopBudget)
+    public ChainRunner(RunnerQueues queues, Validation validation, WaitRules waits, RingContext context, IRingObserver? observer)
     {
-        _pool = pool;
-        _staged = staged;
-        _completions = completions;
-        _verbs = verbs;
-        _permitted = permitted;
+        _pool = queues.Pool;
+        _staged = queues.Staged;
+        _completions = queues.Completions;
+        _validation = validation;
+        _registers = validation.Registers;
+        _waits = waits;
         _context = context;
-        _registers = registers;
         _observer = observer;
-        _time = time;
-        _onTimer = onTimer;
-        _maxWaiting = maxWaiting;
-        _ready = new Queue<(int, int)>(pool.Capacity * 2);
-        _orderKeys = new ulong[pool.Capacity];
-        _orderSlots = new int[pool.Capacity];
-        _defaultLoopBudget = loopBudget == Timeout.InfiniteTimeSpan || loopBudget.TotalSeconds * time.TimestampFrequency >= long.MaxValue
-            ? long.MaxValue
-            : (long)(loopBudget.TotalSeconds * time.TimestampFrequency);
+        _ready = new Queue<(int, int)>(_pool.Capacity * 2);
+        _batch = new int[_staged.Length];
+        _batchGeneration = new int[_staged.Length];
+        _orderKeys = new ulong[_pool.Capacity];
+        _orderSlots = new int[_pool.Capacity];
+        var budget = waits.LoopBudget.TotalSeconds * waits.Time.TimestampFrequency;
+        _defaultLoopBudget = waits.LoopBudget == Timeout.InfiniteTimeSpan || budget >= long.MaxValue ? long.MaxValue : (long)budget;
     }
+
+    private enum Member : byte
+    {
+        /// <summary>The next SQE starts a chain, or continues one whose predecessor completed: it runs.</summary>
+        Run,
+
+        /// <summary>The chain broke: the next SQE completes with ECANCELED without running.</summary>
+        Cancel,
+
+        /// <summary>The chain waits on a pending operation: the next SQE waits in a slot behind it.</summary>
+        Behind,
+    }
+
+    /// <summary>
+    /// Whether SQEs take the fast half (the default). Off, every SQE takes the slow half; the tests turn it off to
+    /// prove that both halves complete the same programs alike.
+    /// </summary>
+    public bool FastPath { get; set; } = true;
+
+    /// <summary>What the fast half has done so far on this ring (the tests prove with it that each branch ran).</summary>
+    public FastPathCounts Counts => _counts;
 
     /// <summary>Operations that pend or wait behind one that does (the count <c>RingOptions.MaxInFlight</c> bounds).</summary>
     public int Waiting => _waiting;
@@ -64,18 +87,21 @@ internal sealed partial class ChainRunner
     public bool HasUnfinished => _pool.InFlight > _completions.BacklogCount;
 
     /// <summary>
-    /// Runs the chain that starts at <paramref name="head"/> as far as it goes, then whatever it woke — unless an
-    /// earlier chain of the same enter already cancelled that head (it completed then, and must not run again).
+    /// Runs the first <paramref name="count"/> staged SQEs (the enter's copies): the fast half as far as it goes,
+    /// the rest — which starts with a chain head — on the slow half.
     /// </summary>
-    public void Start(int head, int generation)
+    public void Run(uint count)
     {
-        ref var operation = ref _pool[head];
-        if (operation.Generation == generation && operation.State == OperationState.Queued && !HoldForDrain(head))
+        var taken = FastPath ? RunFast(count) : 0u;
+        if (taken < count)
         {
-            RunChain(head);
+            RunSlow(taken, count);
+        }
+        else
+        {
+            Drain(); // what the fast half's last step woke
         }
 
-        Drain();
         ReleaseDrains();
     }
 
@@ -85,7 +111,147 @@ internal sealed partial class ChainRunner
         Enumerable.Range(0, _pool.Capacity).Where(i => _pool[i].State != OperationState.Free).Select(i =>
             $"#{i} {_pool[i].State} op={_pool[i].Sqe.Op} data={_pool[i].Sqe.Data} prev={_pool[i].Prev} next={_pool[i].Next} cancel={_pool[i].CancelRequested} ready={_pool[i].InReady} parked={_pool[i].ParkedOn is not null}"));
 
-    private void RunChain(int index)
+    /// <summary>
+    /// The fast half: runs staged SQEs in order, each completing at once, and returns how many it took. An SQE takes
+    /// a slot only when it must outlive its dispatch — its verb pends (the rest of its chain then waits in slots
+    /// behind it) or its CQE finds the CQ full — so the in-flight limit holds exactly as on the slow half.
+    /// </summary>
+    private uint RunFast(uint count)
+    {
+        var next = Member.Run;
+        var woke = false;
+        var tail = -1; // with Behind: the slot the next member links after
+        for (var i = 0u; i < count; i++)
+        {
+            if (next == Member.Run && woke)
+            {
+                _counts.HandedOverAfterAWake++;
+                return Took(i);
+            }
+
+            if (next == Member.Behind)
+            {
+                tail = QueueBehind(i, tail);
+                next = tail >= 0 ? Member.Behind : Member.Run;
+                continue;
+            }
+
+            ref readonly var sqe = ref _staged[i];
+            var continues = i + 1 < count && SqeFlags.IsLinked(sqe.Flags);
+            if (next == Member.Cancel)
+            {
+                _counts.CancelledMembers++;
+                CancelMember(in sqe, NoSlot);
+                next = continues ? Member.Cancel : Member.Run;
+                continue;
+            }
+
+            if (sqe.Op == (uint)Op.Cancel)
+            {
+                _counts.HandedOverAtACancel++;
+                return Took(i);
+            }
+
+            // A LOOP runs on the slow half; so does a DRAIN head that has something to wait for (Loops.cs, Barriers.cs).
+            var member = i > 0 && SqeFlags.IsLinked(_staged[i - 1].Flags);
+            if (sqe.Op == (uint)Op.Loop || (SqeFlags.Drains(sqe.Flags) && !member && HasUnfinished))
+            {
+                return Took(i);
+            }
+
+            // The guard Execute holds for the slow half, here around the inlined call (see Dispatch).
+            _current = (int)i;
+            var args = default(Arguments);
+            var outcome = TracedOutcome.Ran;
+            VerbResult result;
+            try
+            {
+                result = Dispatch(in sqe, NoSlot, member, out args, out outcome);
+            }
+#pragma warning disable CA1031 // A verb's bug must not cost the ring a completion or a slot: it becomes EIO.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                result = VerbThrew;
+            }
+
+            result = Settle(result);
+            if (result.IsPending)
+            {
+                tail = PendStaged(in args);
+                next = continues ? Member.Behind : Member.Run;
+            }
+            else
+            {
+                var broke = Publish(in sqe, NoSlot, result, in args, outcome);
+                next = continues && broke ? Member.Cancel : Member.Run;
+            }
+
+            woke |= _ready.Count > 0;
+        }
+
+        return Took(count);
+    }
+
+    private uint Took(uint taken)
+    {
+        _counts.Taken += taken;
+        return taken;
+    }
+
+    /// <summary>
+    /// The slow half of an enter: queues staged SQEs [<paramref name="from"/>, <paramref name="count"/>) into slots
+    /// and links them, runs what the fast half's last step woke, then runs each chain from its head.
+    /// </summary>
+    private void RunSlow(uint from, uint count)
+    {
+        var previousLinked = false;
+        var previous = -1;
+        for (var i = from; i < count; i++)
+        {
+            var index = _pool.Rent();
+            ref var operation = ref _pool[index];
+            operation.Sqe = _staged[i];
+            operation.Member = previousLinked;
+            if (previousLinked)
+            {
+                _pool[previous].Next = index;
+                operation.Prev = previous;
+                _batch[i] = ~index; // a successor: its predecessor runs it
+            }
+            else
+            {
+                _batch[i] = index; // a chain head
+                _batchGeneration[i] = operation.Generation;
+            }
+
+            previousLinked = SqeFlags.IsLinked(operation.Sqe.Flags);
+            previous = index;
+        }
+
+        Drain();
+
+        // Links never span enters: the last SQE's LINK was simply not followed (there is no successor to point to).
+        // A head an earlier chain of the same enter already cancelled completed then, and must not run again.
+        for (var i = from; i < count; i++)
+        {
+            var head = _batch[i];
+            if (head < 0)
+            {
+                continue;
+            }
+
+            if (_pool[head].Generation == _batchGeneration[i] && _pool[head].State == OperationState.Queued && !HoldForDrain(head))
+            {
+                RunChainSlow(head);
+            }
+
+            Drain();
+        }
+    }
+
+    /// <summary>Runs the chain of slots from <paramref name="index"/> as far as it goes (until one pends or it ends).</summary>
+    private void RunChainSlow(int index)
     {
         while (index >= 0)
         {
@@ -98,19 +264,27 @@ internal sealed partial class ChainRunner
 
             if (operation.CancelRequested || LoopCancelled(in operation))
             {
-                index = Complete(index, VerbResult.Fail(Errno.ECANCELED));
+                index = CompleteSlow(index, Cancelled);
                 continue;
             }
 
             operation.State = OperationState.Running;
-            var result = Dispatch(index);
+            var result = Dispatch(in operation.Sqe, index, operation.Member, out var args, out operation.Outcome);
+
+            // The arguments live on the stack; the slot keeps them only when something reads them later (a retry of a
+            // parked verb, the observer's trace).
+            if (result.IsPending || _observer is not null)
+            {
+                operation.Args = args;
+            }
+
             if (result.IsPending)
             {
                 Pend(index);
                 return;
             }
 
-            index = Complete(index, result);
+            index = CompleteSlow(index, result);
 
             // What this step woke (a reader its write fed, what its CANCEL marked) completes right after it,
             // before the rest of its chain. That may complete the successor itself (a CANCEL of it): then the
@@ -126,259 +300,17 @@ internal sealed partial class ChainRunner
             }
         }
     }
-
-    private VerbResult Dispatch(int index)
-    {
-        ref var operation = ref _pool[index];
-        var error = Prepare(in operation.Sqe, operation.Member, out var handler, out var args, out operation.Outcome);
-        if (error != Errno.OK)
-        {
-            return VerbResult.Fail(error);
-        }
-
-        // The arguments live on the stack; the slot keeps them only when something reads them later (a retry of a
-        // parked verb, the observer's trace).
-        var result = Execute(index, handler, target: null, in args);
-        if (result.IsPending || _observer is not null)
-        {
-            _pool[index].Args = args;
-        }
-
-        return result;
-    }
-
-    /// <summary>
-    /// What dispatch checks before a verb runs, on either path: the flags and the op (EINVAL), the ring's policy
-    /// (EPERM), then the register loads (EINVAL for an unknown modifier). OK: <paramref name="handler"/> runs with
-    /// <paramref name="args"/>. DRAIN on a <paramref name="member"/> (not its chain's head) is a malformed SQE too.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private Errno Prepare(ref readonly Sqe sqe, bool member, out IVerbHandler handler, out Arguments args, out TracedOutcome outcome)
-    {
-        var flags = sqe.Flags;
-        outcome = TracedOutcome.Refused;
-        args = default;
-        handler = null!;
-        if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(sqe.Op) is not { } found || (member && SqeFlags.Drains(flags)))
-        {
-            return Errno.EINVAL;
-        }
-
-        // The ring's policy, before anything the verb would touch (registers included) is looked at.
-        handler = found;
-        if (!_permitted[sqe.Op])
-        {
-            outcome = TracedOutcome.Denied;
-            return Errno.EPERM;
-        }
-
-        // Registers are loaded now, at dispatch: after a linked predecessor saved its result, never at submission.
-        args = AsSubmitted(in sqe);
-        if ((flags & SqeFlags.AllLoadsMask) != SqeFlags.AllLoadsMask && !LoadAll(flags, ref args))
-        {
-            return Errno.EINVAL; // an unknown load modifier
-        }
-
-        outcome = TracedOutcome.Ran;
-        return Errno.OK;
-    }
-
-    private VerbResult Execute(int index, IVerbHandler handler, object? target, in Arguments args)
-    {
-        ref var operation = ref _pool[index];
-        var call = new VerbCall(_context, in args, operation.Sqe.Op, operation.Sqe.Data, operation.Sqe.Timeout, index, target);
-        try
-        {
-            return handler.Execute(in call);
-        }
-#pragma warning disable CA1031 // A verb's bug must not cost the ring a completion or a slot: it becomes EIO.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            if (_pool[index].ParkedOn is { } queue)
-            {
-                queue.Remove(index, _pool[index].Generation);
-                _pool[index].ParkedOn = null;
-            }
-
-            return VerbResult.Fail(Errno.EIO);
-        }
-    }
-
-    private bool LoadAll(uint flags, ref Arguments args) =>
-        Load(flags, 0, ref args.A0) & Load(flags, 1, ref args.A1) & Load(flags, 2, ref args.A2)
-        & Load(flags, 3, ref args.A3) & Load(flags, 4, ref args.A4);
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private bool Load(uint flags, int arg, ref ulong value)
-    {
-        var specifier = SqeFlags.LoadOf(flags, arg);
-        if (specifier == SqeFlags.RegNone)
-        {
-            return true;
-        }
-
-        // With a load, the immediate is a modifier: the whole register, or one 32-bit half (a pipe's two fds).
-        var register = _registers[specifier];
-        switch ((LoadModifier)value)
-        {
-            case LoadModifier.Whole:
-                value = register;
-                return true;
-            case LoadModifier.Low32:
-                value = register == Abi.Err ? Abi.Err : (uint)register;
-                return true;
-            case LoadModifier.High32:
-                value = register == Abi.Err ? Abi.Err : register >> 32;
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>Saves, publishes, and returns the successor to run next (or -1).</summary>
-    private int Complete(int index, VerbResult result)
-    {
-        ref var operation = ref _pool[index];
-        operation.Timer?.Dispose();
-        operation.Timer = null;
-        operation.ParkedOn?.Remove(index, operation.Generation);
-        operation.ParkedOn = null;
-        operation.Target = null;
-        var cancelled = result.Error == Errno.ECANCELED && operation.CancelRequested;
-        var neverRan = operation.State == OperationState.Queued;
-        operation.State = OperationState.Completed;
-        StopWaiting(ref operation);
-
-        var flags = operation.Sqe.Flags;
-        var next = operation.Next;
-        var value = result.Value; // Abi.Err on failure, or what a partial failure still did
-        if (!neverRan)
-        {
-            SaveResult(flags, result.Error, value);
-        }
-
-        var breaksChain = BreaksChain(flags, result.Error);
-        var loopHead = operation.LoopOf;
-        if (loopHead >= 0 && result.Error != Errno.OK && _pool[loopHead].Loop.Error == Errno.OK)
-        {
-            _pool[loopHead].Loop.Error = result.Error; // the first failure of the iteration ends the loop
-        }
-
-        var quiet = result.Error == Errno.OK && SqeFlags.SkipsSuccess(flags);
-        if (_observer is not null && !(quiet && loopHead >= 0))
-        {
-            Observe(index, neverRan, cancelled, result.Error, value); // a loop's quiet runs are too many to trace
-        }
-
-        if (quiet)
-        {
-            _pool.Return(index); // SKIP_SUCCESS: no CQE, no CQ slot, no backlog
-        }
-        else
-        {
-            _completions.Post(index, result.Error, value);
-        }
-
-        if (next >= 0 && !IsActiveLoop(next))
-        {
-            _pool[next].Prev = -1;
-        }
-
-        if (_drainWaiters.Count > 0)
-        {
-            _drainCheck = true;
-        }
-
-        return breaksChain ? CancelFrom(next) : next;
-    }
-
-    /// <summary>
-    /// Saves a result into the SQE's save register, if it names one. A failure saves ERR, so a hardlinked successor
-    /// that loads it fails cleanly instead of using a stale value; ECANCELED writes nothing (a CQE with ECANCELED
-    /// never wrote a register). The caller passes only operations that ran.
-    /// </summary>
-    private void SaveResult(uint flags, Errno error, ulong value)
-    {
-        var save = SqeFlags.SaveOf(flags);
-        if (save != SqeFlags.RegNone && error != Errno.ECANCELED)
-        {
-            _registers[save] = value;
-        }
-    }
-
-    /// <summary>Whether a completion with <paramref name="error"/> cancels the rest of its chain (not under HARDLINK).</summary>
-    private static bool BreaksChain(uint flags, Errno error) => error != Errno.OK && (flags & SqeFlags.HardLink) == 0;
-
-    /// <summary>
-    /// Completes every remaining member of a broken chain with ECANCELED: not run, no register written. A loop's
-    /// iteration breaks only up to its LOOP, which is returned to make its check (and end); else -1.
-    /// </summary>
-    private int CancelFrom(int index)
-    {
-        while (index >= 0)
-        {
-            if (IsActiveLoop(index))
-            {
-                return index;
-            }
-
-            ref var operation = ref _pool[index];
-            var next = operation.Next;
-            operation.State = OperationState.Completed;
-            StopWaiting(ref operation);
-            if (_observer is not null)
-            {
-                Observe(index, neverRan: true, cancelled: true, Errno.ECANCELED, Abi.Err);
-            }
-
-            _completions.Post(index, Errno.ECANCELED, Abi.Err);
-            index = next;
-        }
-
-        return -1;
-    }
-
-    /// <summary>A completed operation no longer counts among the waiting ones.</summary>
-    private void StopWaiting(ref Operation operation)
-    {
-        if (operation.Waits)
-        {
-            operation.Waits = false;
-            _waiting--;
-        }
-    }
-
-    /// <summary>Tells the observer how an operation completed (out of line: the hot path without one stays small).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void Observe(int index, bool neverRan, bool cancelled, Errno error, ulong value)
-    {
-        ref var operation = ref _pool[index];
-        var ran = !neverRan && operation.Outcome == TracedOutcome.Ran;
-        var outcome = neverRan || (cancelled && !ran) ? TracedOutcome.Cancelled : operation.Outcome;
-        _observer!.OnCompleted(Trace(in operation.Sqe, ran ? operation.Args : AsSubmitted(in operation.Sqe), outcome, error, value));
-    }
-
-    private static Arguments AsSubmitted(in Sqe sqe) => new()
-    {
-        A0 = sqe.Arg0,
-        A1 = sqe.Arg1,
-        A2 = sqe.Arg2,
-        A3 = sqe.Arg3,
-        A4 = sqe.Arg4,
-    };
-
-    private static TracedOperation Trace(in Sqe sqe, in Arguments args, TracedOutcome outcome, Errno error, ulong result) => new()
-    {
-        Data = sqe.Data,
-        Op = sqe.Op,
-        Outcome = outcome,
-        Arg0 = args.A0,
-        Arg1 = args.A1,
-        Arg2 = args.A2,
-        Arg3 = args.A3,
-        Arg4 = args.A4,
-        Error = error,
-        Result = result,
-    };
 }
+
+/// <summary>What the interpreter's path moves SQEs through: the enter's staged copies, the operation slots, the CQ.</summary>
+internal readonly record struct RunnerQueues(Sqe[] Staged, OperationPool Pool, CompletionWriter Completions);
+
+/// <summary>
+/// How operations wait: the clock their timeouts run on, the callback a timer fires (which takes the ring's lock
+/// and calls <see cref="ChainRunner.TimeOut"/>), and how many may wait at once (<c>RingOptions.MaxInFlight</c>).
+/// </summary>
+/// <param name="Time">The ring's clock.</param>
+/// <param name="OnTimer">What a timer calls (takes the lock, then <see cref="ChainRunner.TimeOut"/>).</param>
+/// <param name="MaxWaiting">How many operations may wait at once.</param>
+/// <param name="LoopBudget">How long a LOOP whose SQE has no timeout may run (the ring's enter timeout).</param>
+internal readonly record struct WaitRules(TimeProvider Time, Action<int, int> OnTimer, int MaxWaiting, TimeSpan LoopBudget);

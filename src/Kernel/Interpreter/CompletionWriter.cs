@@ -1,12 +1,14 @@
+using System.Diagnostics;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
-/// The kernel's end of the CQ, which never drops a completion: one that finds the CQ full waits in an in-order
-/// backlog (linked through the operation slots it still holds) and is written as user space frees slots. While the
-/// backlog is not empty, new completions queue behind it, so CQEs always arrive in completion order.
+/// The kernel's end of the CQ, where the path's last step (<c>ChainRunner.Publish</c>, Completion.cs) writes. It
+/// never drops a completion: one that finds the CQ full waits in an in-order backlog (linked through the operation
+/// slots it still holds) and is written as user space frees slots. While the backlog is not empty, new completions
+/// queue behind it, so CQEs always arrive in completion order.
 /// </summary>
 internal sealed unsafe class CompletionWriter
 {
@@ -42,23 +44,11 @@ internal sealed unsafe class CompletionWriter
         }
     }
 
-    /// <summary>Posts the completion of operation <paramref name="index"/>, then frees its slot (or keeps it in the backlog).</summary>
-    public void Post(int index, Errno error, ulong result)
-    {
-        ref var operation = ref _pool[index];
-        if (!HasBacklog && TryWrite(operation.Sqe.Op, operation.Sqe.Data, error, result))
-        {
-            _pool.Return(index);
-            return;
-        }
-
-        Backlog(index, error, result);
-    }
-
     /// <summary>Queues the completion of operation <paramref name="index"/> at the end of the backlog (it keeps its slot).</summary>
     public void Backlog(int index, Errno error, ulong result)
     {
         ref var operation = ref _pool[index];
+        Debug.Assert(operation.State == OperationState.Completed, "only a completed operation waits in the backlog");
         operation.Error = error;
         operation.Result = result;
         operation.BacklogNext = -1;
@@ -76,10 +66,10 @@ internal sealed unsafe class CompletionWriter
     }
 
     /// <summary>
-    /// Writes the completion of an SQE that holds no slot (the fast path); false when it must wait in the backlog
-    /// (the CQ is full, or older completions wait there): the caller then gives it a slot and <see cref="Backlog"/>s it.
+    /// Writes a completion; false when it must wait in the backlog (the CQ is full, or older completions wait
+    /// there): the caller then gives it a slot, if it has none, and <see cref="Backlog"/>s it.
     /// </summary>
-    public bool TryPostDirect(uint op, ulong data, Errno error, ulong result) =>
+    public bool TryPost(uint op, ulong data, Errno error, ulong result) =>
         !HasBacklog && TryWrite(op, data, error, result);
 
     /// <summary>The operations in the backlog, oldest first (for self-checks).</summary>

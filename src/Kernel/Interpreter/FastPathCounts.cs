@@ -1,12 +1,12 @@
 namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
-/// What a ring's fast path has done: SQEs it ran, and each way one left it for a slot or handed the rest of an enter
-/// to the general path. Diagnostics only; the tests use them to show that every branch of the fast path ran.
+/// What a ring's fast half has done (ChainRunner.RunFast): SQEs it ran, and each way one left it for a slot or handed
+/// the rest of an enter to the slow half. Diagnostics only; the tests use them to show that every branch of it ran.
 /// </summary>
 internal struct FastPathCounts
 {
-    /// <summary>SQEs the fast path took: run, cancelled as members of a broken chain, or queued behind a pending one.</summary>
+    /// <summary>SQEs the fast half took: run, cancelled as members of a broken chain, or queued behind a pending one.</summary>
     public long Taken;
 
     /// <summary>Members of a broken chain it completed with ECANCELED without running them.</summary>
@@ -24,12 +24,12 @@ internal struct FastPathCounts
     /// <summary>Completions that found the CQ full (or a backlog) and took a slot to wait in it.</summary>
     public long Backlogged;
 
-    /// <summary>Enters whose rest went the general way because a CANCEL came next.</summary>
+    /// <summary>Enters whose rest went to the slow half because a CANCEL came next.</summary>
     public long HandedOverAtACancel;
 
-    /// <summary>Enters whose rest went the general way because a step woke a parked operation.</summary>
+    /// <summary>Enters whose rest went to the slow half because a step woke a parked operation.</summary>
     public long HandedOverAfterAWake;
 
-    /// <summary>SQEs dispatched on the fast path (refused ones included): derived, so the loop counts nothing per SQE.</summary>
+    /// <summary>SQEs dispatched on the fast half (refused ones included): derived, so the loop counts nothing per SQE.</summary>
     public readonly long Ran => Taken - CancelledMembers - QueuedBehind;
 }

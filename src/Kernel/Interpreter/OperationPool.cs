@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
@@ -120,6 +121,7 @@ internal sealed class OperationPool
 
         var index = _free[--_freeCount];
         ref var operation = ref this[index];
+        Debug.Assert(operation.State == OperationState.Free, "the free list holds only free slots");
         operation.State = OperationState.Queued;
         operation.Sequence = ++_sequence;
         operation.Next = -1;
@@ -143,6 +145,7 @@ internal sealed class OperationPool
     public void Return(int index)
     {
         ref var operation = ref this[index];
+        Debug.Assert(operation.State != OperationState.Free, "a slot is returned once");
         operation.State = OperationState.Free;
         operation.Generation++;
         operation.CancelRequested = false;

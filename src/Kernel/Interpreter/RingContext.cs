@@ -24,9 +24,6 @@ internal sealed class RingContext
 
     public TimeProvider Time { get; }
 
-    /// <summary>The ring's interpreter (set once, right after construction).</summary>
-    public ChainRunner Runner { get; set; } = null!;
-
     /// <summary>Pipe capacity in bytes.</summary>
     public int PipeCapacity { get; init; } = RingOptions.DefaultPipeCapacity;
 

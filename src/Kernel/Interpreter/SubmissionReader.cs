@@ -3,8 +3,10 @@ using VerbRing.Registers;
 namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
-/// The kernel's end of the SQ. It keeps its own head: shared <c>shead</c> is only ever written from it, never
-/// read back, so user space scribbling on the control area cannot move the kernel's cursor.
+/// The first step of an SQE's path, decode: the kernel's end of the SQ, which copies each SQE once out of shared
+/// memory into the enter's staging array (what <see cref="ChainRunner.Run"/> reads; nothing reads the slot again).
+/// It keeps its own head: shared <c>shead</c> is only ever written from it, never read back, so user space
+/// scribbling on the control area cannot move the kernel's cursor.
 /// </summary>
 internal sealed unsafe class SubmissionReader
 {

@@ -7,9 +7,9 @@ namespace VerbRing.Kernel.Interpreter;
 internal sealed class WaitQueue
 {
     private readonly List<(int Index, int Generation)> _parked = [];
-    private readonly ChainRunner _runner;
+    private readonly IWaker _waker;
 
-    public WaitQueue(ChainRunner runner) => _runner = runner;
+    public WaitQueue(IWaker waker) => _waker = waker;
 
     public int Count => _parked.Count;
 
@@ -22,7 +22,7 @@ internal sealed class WaitQueue
     {
         foreach (var (index, generation) in _parked)
         {
-            _runner.Wake(index, generation, this);
+            _waker.Wake(index, generation, this);
         }
 
         _parked.Clear();

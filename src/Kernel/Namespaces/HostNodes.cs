@@ -13,20 +13,6 @@ internal sealed class HostDirectory(byte[] relative) : DirectoryNode
     public byte[] Relative { get; } = relative;
 }
 
-/// <summary>A node that can make what was written through it durable (FSYNC).</summary>
-internal interface IFlushable
-{
-    /// <summary>Flushes to stable storage; the host's errno on failure.</summary>
-    Errno Flush();
-}
-
-/// <summary>A node whose growth counts against a ring's host-bytes budget (<see cref="RingPolicy.HostBytes"/>).</summary>
-internal interface IMetered
-{
-    /// <summary>Charges every byte this open file adds to <paramref name="budget"/>.</summary>
-    void ChargeTo(HostBytesBudget budget);
-}
-
 /// <summary>
 /// An open host file: a raw descriptor read and written positionally (pread/pwrite), closed when its descriptor
 /// closes. Instances are pooled by their namespace, so OPEN allocates nothing once warm; a node is reused only after

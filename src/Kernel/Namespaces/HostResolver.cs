@@ -1,15 +1,5 @@
 namespace VerbRing.Kernel.Namespaces;
 
-/// <summary>How the host namespace has the kernel resolve a path beneath a directory descriptor.</summary>
-internal enum HostResolution
-{
-    /// <summary>openat2 with RESOLVE_BENEATH where the kernel offers it, else the walk.</summary>
-    Auto,
-
-    /// <summary>Always the component-by-component walk (the fallback; tests hold both to one escape table).</summary>
-    Walk,
-}
-
 /// <summary>
 /// Opens a path beneath a directory descriptor so that nothing — no link, no "..", no rename racing the open — can
 /// make it reach outside that directory. Two ways, one rule: <c>openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)</c>,

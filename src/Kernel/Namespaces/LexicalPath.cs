@@ -3,16 +3,6 @@ using VerbRing.Verbs;
 
 namespace VerbRing.Kernel.Namespaces;
 
-/// <summary>How a namespace answers a ".." at its root.</summary>
-public enum RootClimb
-{
-    /// <summary>".." at "/" stays at "/", as in PatchworkOS and POSIX (the in-memory namespace).</summary>
-    Clamp,
-
-    /// <summary>".." at "/" is an attempt to leave the namespace, refused with EACCES (a host folder).</summary>
-    Refuse,
-}
-
 /// <summary>
 /// Resolves a raw path lexically, without touching any file system: from a starting directory's normalized path,
 /// "." is dropped, ".." pops a component (and at the root clamps or is refused, as the namespace says), and the

@@ -3,22 +3,6 @@ using VerbRing.Verbs;
 
 namespace VerbRing.Kernel.Namespaces;
 
-/// <summary>How a ring may reach a mount, from most to least open: a ring's policy can only move it down.</summary>
-public enum MountAccess
-{
-    /// <summary>Open for reading and writing (as the mounted namespace itself allows).</summary>
-    ReadWrite,
-
-    /// <summary>Opens that write, create, truncate or append are refused with EACCES.</summary>
-    ReadOnly,
-
-    /// <summary>Every open of a path inside it is refused with EACCES.</summary>
-    Hidden,
-}
-
-/// <summary>One namespace attached at an absolute, canonical path ("/", "/data") of a mount table.</summary>
-public sealed record Mount(string Path, INamespace Namespace, MountAccess Access = MountAccess.ReadWrite);
-
 /// <summary>
 /// Several namespaces combined into one: "/" in memory, "/data" a host folder, "/ro" a read-only view. A path is
 /// first resolved lexically against the whole table (so ".." crosses mount boundaries the way it reads, and a ".."

@@ -16,11 +16,12 @@ internal sealed class Pipe
     private int _head;
     private int _count;
 
-    public Pipe(RingContext ring, int capacity, ChainRunner runner)
+    /// <summary>A pipe of <paramref name="ring"/>, whose changes wake parked operations through <paramref name="waker"/>.</summary>
+    public Pipe(RingContext ring, int capacity, IWaker waker)
     {
         _ring = ring;
         _buffer = new byte[capacity];
-        Waiters = new WaitQueue(runner);
+        Waiters = new WaitQueue(waker);
         ReadEnd = new PipeEnd(this, isReadEnd: true);
         WriteEnd = new PipeEnd(this, isReadEnd: false);
         ring.LivePipes++;
@@ -98,14 +99,49 @@ internal sealed class Pipe
     }
 }
 
-/// <summary>One end of a pipe, as a descriptor refers to it.</summary>
-internal sealed class PipeEnd(Pipe pipe, bool isReadEnd) : INode
+/// <summary>One end of a pipe, as a descriptor refers to it: a stream, never read or written at an offset.</summary>
+internal sealed class PipeEnd(Pipe pipe, bool isReadEnd) : IStreamNode
 {
     public Pipe Pipe { get; } = pipe;
 
     public bool IsReadEnd { get; } = isReadEnd;
 
     public bool IsClosed { get; private set; }
+
+    public WaitQueue Waiters => Pipe.Waiters;
+
+    public PollEvents Ready => Pipe.Ready(this);
+
+    /// <summary>What is buffered; waits while the pipe is empty and a write end is open (nothing asked for: 0 at once).</summary>
+    public bool TryRead(Span<byte> destination, out int read)
+    {
+        read = 0;
+        if (!destination.IsEmpty && Pipe.Buffered == 0 && Pipe.HasWriter)
+        {
+            return false;
+        }
+
+        read = Pipe.Read(destination);
+        return true;
+    }
+
+    /// <summary>
+    /// EPIPE when no read end is left; a count that fits the pipe is written whole, waiting until there is room for
+    /// all of it; a larger one writes what fits (at least one byte).
+    /// </summary>
+    public bool TryWrite(ReadOnlySpan<byte> source, out Errno error, out int written)
+    {
+        written = 0;
+        error = Pipe.HasReader ? Errno.OK : Errno.EPIPE;
+        var fits = source.Length <= Pipe.Capacity ? Pipe.Free >= source.Length : Pipe.Free > 0;
+        if (error != Errno.OK || source.IsEmpty || fits)
+        {
+            written = error == Errno.OK ? Pipe.Write(source) : 0;
+            return true;
+        }
+
+        return false;
+    }
 
     public bool IsDirectory => false;
 

@@ -3,9 +3,6 @@ using System.Runtime.InteropServices;
 
 namespace VerbRing.Kernel.Server;
 
-/// <summary>Who is on the other end of a connection, as the kernel vouches for it (SO_PEERCRED, SO_PEERGROUPS).</summary>
-internal readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid, uint[] Groups);
-
 /// <summary>
 /// What keeps one client's ring from every other process: the server makes itself non-dumpable, so no other process
 /// of its user can open its descriptors or read its memory through /proc or ptrace, and it serves only the peers

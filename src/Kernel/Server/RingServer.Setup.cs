@@ -136,7 +136,7 @@ public sealed partial class RingServer
             return;
         }
 
-        if (!session.IsSetupRequest(out var sq, out var cq, out var user))
+        if (!session.IsSetupRequest(out var sq, out var cq, out var user, out var traced))
         {
             Leave(session, Errno.EINVAL); // anything but setup, first, is a client that does not speak the protocol
             return;
@@ -154,7 +154,7 @@ public sealed partial class RingServer
             return;
         }
 
-        var errno = session.SetUp(sq, cq, user);
+        var errno = session.SetUp(sq, cq, user, traced);
         if (errno != Errno.OK)
         {
             Leave(session, errno);

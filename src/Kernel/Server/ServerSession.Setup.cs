@@ -70,10 +70,15 @@ internal sealed unsafe partial class ServerSession
         }
     }
 
-    /// <summary>Whether <see cref="Head"/> is a well-formed setup request; its sizes are checked by <see cref="SetUp"/>.</summary>
-    public bool IsSetupRequest(out uint sq, out uint cq, out uint user)
+    /// <summary>
+    /// Whether <see cref="Head"/> is a well-formed setup request; its sizes are checked by <see cref="SetUp"/>.
+    /// <paramref name="traced"/>: the client asked for the trace area (<see cref="Wire.SetupTraced"/> in a).
+    /// </summary>
+    public bool IsSetupRequest(out uint sq, out uint cq, out uint user, out bool traced)
     {
         sq = BinaryPrimitives.ReadUInt32LittleEndian(_head.AsSpan(8));
+        traced = (sq & Wire.SetupTraced) != 0;
+        sq &= ~Wire.SetupTraced;
         cq = BinaryPrimitives.ReadUInt32LittleEndian(_head.AsSpan(12));
         user = BinaryPrimitives.ReadUInt32LittleEndian(_head.AsSpan(16));
         return BinaryPrimitives.ReadUInt32LittleEndian(_head) == Wire.RequestMagic && BinaryPrimitives.ReadUInt32LittleEndian(_head.AsSpan(4)) == Wire.Setup;
@@ -84,7 +89,7 @@ internal sealed unsafe partial class ServerSession
     /// refuses a shape the server does not give (EINVAL, no reply sent: the caller sends it). Throws if the memory
     /// cannot be made.
     /// </summary>
-    public Errno SetUp(uint sq, uint cq, uint user)
+    public Errno SetUp(uint sq, uint cq, uint user, bool traced = false)
     {
         if (_kernel is not null || user > _options.MaxUserMemory)
         {
@@ -103,13 +108,16 @@ internal sealed unsafe partial class ServerSession
 
         // Sealed anonymous memory: the client cannot resize it, nothing is on disk, and its descriptor goes to this
         // client alone, with the reply; the server keeps only its mapping.
-        var region = MappedRingRegion.CreateSealed($"{_name}-{_id}", layout, Doorbell.Size, out var memory);
+        // A traced ring's memory also holds the trace area, after the doorbell page.
+        var trailer = Doorbell.Size + (traced ? TraceArea.Size(sq, cq) : 0);
+        var region = MappedRingRegion.CreateSealed($"{_name}-{_id}", layout, trailer, out var memory);
         using (memory)
         {
             RingKernel kernel;
             try
             {
-                kernel = _factory.Attach(region, _options.Ring with { SqEntries = sq, CqEntries = cq, UserMemorySize = user });
+                _shipper = traced ? new TraceShipper(region.Trailer + Doorbell.Size, sq, cq, region, _factory.Time) : null; // Unsafe: inside the trailer
+                kernel = _factory.Attach(region, _options.Ring with { SqEntries = sq, CqEntries = cq, UserMemorySize = user }, _shipper);
             }
             catch
             {
@@ -124,7 +132,7 @@ internal sealed unsafe partial class ServerSession
             }
 
             Span<byte> reply = stackalloc byte[Wire.ReplySize];
-            Wire.WriteReply(reply, 0, Wire.SetupVersion, (uint)(layout.TotalSize + Doorbell.Size));
+            Wire.WriteReply(reply, 0, Wire.SetupVersion, (uint)(layout.TotalSize + trailer));
             try
             {
                 _ = DescriptorPassing.Send(_socket, reply, memory); // a client gone or not reading: what follows notices

@@ -28,6 +28,7 @@ internal sealed unsafe partial class ServerSession : IDisposable
     private bool _disposed;
     private bool _released;
     private byte* _doorbell;
+    private TraceShipper? _shipper; // the client asked for tracing at setup
 
     public ServerSession(Socket socket, RingFactory factory, RingServerOptions options, string name, int id)
     {
@@ -165,7 +166,18 @@ internal sealed unsafe partial class ServerSession : IDisposable
     /// well-behaved client sends nothing while it waits, so a readable socket means it closed or broke the
     /// protocol; either way it is noticed at once and its ring torn down.
     /// </summary>
-    private EnterResult Enter(uint amount, uint wait, uint timeout) => _kernel!.Enter(amount, wait, Wire.DecodeTimeout(timeout), _hungUp);
+    private EnterResult Enter(uint amount, uint wait, uint timeout)
+    {
+        if (_shipper is not { } shipper)
+        {
+            return _kernel!.Enter(amount, wait, Wire.DecodeTimeout(timeout), _hungUp);
+        }
+
+        var began = shipper.Now();
+        var result = _kernel!.Enter(amount, wait, Wire.DecodeTimeout(timeout), _hungUp);
+        shipper.OnEntered(amount, wait, result, began);
+        return result;
+    }
 
     private bool ClientHungUp()
     {

@@ -1,15 +1,9 @@
 using VerbRing.Registers;
 using VerbRing.Verbs;
+using VerbRing.Verbs.Client;
 using VerbRing.Verbs.Programs;
 
 namespace VerbRing.Kernel.Tracing;
-
-/// <summary>A program's run together with its trace.</summary>
-/// <param name="Run">Completions by step and the final registers.</param>
-/// <param name="Trace">Every operation as the kernel finished it.</param>
-/// <param name="Loaded">The program as placed in the ring (addresses, SQEs).</param>
-/// <param name="Remote">The kernel was in another process: the trace is rebuilt by the client (<see cref="RemoteTrace"/>).</param>
-public sealed record TracedRun(ProgramRun Run, IReadOnlyList<TraceEntry> Trace, LoadedProgram Loaded, bool Remote = false);
 
 /// <summary>Runs a linked program on a fresh ring of a factory, recording its trace: what <c>verbring run</c> does.</summary>
 public static class ProgramHost
@@ -24,7 +18,37 @@ public static class ProgramHost
         recorder.Attach(ring);
         var loaded = program.LoadInto(ring);
         var run = loaded.Run(timeout, time);
-        return new TracedRun(run, recorder.Entries, loaded);
+        return recorder.ToTracedRun(loaded, run);
+    }
+
+    /// <summary>
+    /// Connects to the server at <paramref name="socketPath"/> for a ring of <paramref name="options"/>' shape, asks it
+    /// to trace (spec/transport.md, "The trace area"), runs the program once, disconnects. The trace is the server's
+    /// kernel observer's, record for record, so it reads as an in-process run's. Throws <see cref="IOException"/> when
+    /// no ring can be had there (the message says why in one sentence).
+    /// </summary>
+    public static TracedRun RunConnected(string socketPath, LinkedProgram program, RingOptions options, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(socketPath);
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(options);
+        var ring = RingClient.ConnectTraced(socketPath, options.SqEntries, options.CqEntries, options.UserMemorySize, out var reader);
+        LoadedProgram loaded;
+        ProgramRun run;
+        using (ring)
+        {
+            loaded = program.LoadInto(ring);
+            run = loaded.Run(timeout);
+            reader.Drain(); // what timers completed after the last enter
+            if (!reader.IsComplete)
+            {
+                // Records were dropped, damaged or made up: the client's own rebuild is the better trace.
+                return new TracedRun(run, RemoteTrace.Rebuild(loaded, run, ring.Region), loaded, Remote: true);
+            }
+        }
+
+        var (entries, enters) = ShippedTrace.Of(reader.Records());
+        return new TracedRun(run, entries, loaded) { Enters = enters };
     }
 
     /// <summary>
@@ -43,10 +67,10 @@ public static class ProgramHost
         }
     }
 
-    /// <summary>The ring shape a program is checked against for these options.</summary>
-    public static RingShape ShapeOf(RingOptions options)
+    /// <summary>The ring capacity a program is checked against for these options.</summary>
+    public static RingCapacity CapacityOf(RingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new RingShape(options.SqEntries, options.UserMemorySize);
+        return new RingCapacity(options.SqEntries, options.UserMemorySize);
     }
 }

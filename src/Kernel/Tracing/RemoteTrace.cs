@@ -6,8 +6,8 @@ namespace VerbRing.Kernel.Tracing;
 
 /// <summary>
 /// Rebuilds the trace of a run on a kernel in another process (a server) from what the client knows: the SQEs it
-/// pushed, the CQEs, the <c>set</c> registers and user memory after the run. No kernel observer reaches across the
-/// socket, so three things are reconstructed, and say so where they cannot be: a register load's value (replayed from
+/// pushed, the CQEs, the <c>set</c> registers and user memory after the run — the fallback when the server shipped no
+/// records, or some were lost (a traced server's own records make <see cref="ShippedTrace"/>). Three things are reconstructed, and say so where they cannot be: a register load's value (replayed from
 /// the CQEs, see <see cref="Registers"/>); whether an ECANCELED step ran (it did unless its link
 /// predecessor had not completed before it, or failed under a soft link); and the bytes a READ or WRITE moved (read
 /// back from user memory after the run, not at completion).

@@ -7,15 +7,6 @@ using VerbRing.Verbs.Programs;
 
 namespace VerbRing.Kernel.Tracing;
 
-/// <summary>One trace row, formatted: what every renderer (plain, terminal table, snapshot) shows.</summary>
-/// <param name="Step">The step index.</param>
-/// <param name="Verb">The verb's name.</param>
-/// <param name="Arguments">The arguments after register loads, by parameter name.</param>
-/// <param name="Result">The result, or "ERR".</param>
-/// <param name="Errno">"OK" or the errno's name.</param>
-/// <param name="Bytes">An escaped preview of the bytes READ or WRITE moved.</param>
-public sealed record TraceRow(string Step, string Verb, string Arguments, string Result, string Errno, string Bytes);
-
 /// <summary>
 /// Turns a traced run into rows and into deterministic text (no times, no machine paths, no absolute addresses
 /// beyond the fixed user-memory base) and into the JSON that <c>verbring run --json</c> prints.
@@ -41,7 +32,7 @@ public static class TraceRenderer
     /// The trace's lines, which every form (text, table, JSON) shows: each of the program's completions in CQE order
     /// with its step (Late: cancelled at the deadline), then each missing step whose completion never came (no entry).
     /// </summary>
-    private static List<(int Step, bool Late, TraceEntry? Entry)> Lines(TracedRun traced)
+    internal static List<(int Step, bool Late, TraceEntry? Entry)> Lines(TracedRun traced)
     {
         ArgumentNullException.ThrowIfNull(traced);
         var cancelledLate = traced.Run.MissingSteps.ToHashSet();
@@ -209,7 +200,7 @@ public static class TraceRenderer
             ParamKind.Buffer => Address(loaded, value),
             ParamKind.SignedOffset => ((long)value).ToString(CultureInfo.InvariantCulture),
             ParamKind.Fd when value == Abi.Err => "ERR",
-            _ => Constants.Format(param.Kind, value) ?? Number(value),
+            _ => NamedConstants.Format(param.Kind, value) ?? Number(value),
         };
     }
 

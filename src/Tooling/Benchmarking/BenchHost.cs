@@ -11,7 +11,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// the direct calls use in-process) and, for the server kernel, one <c>verbring serve</c> process started on first
 /// use. Rings are large enough for a 256-SQE batch and a chain's 4 KiB buffers.
 /// </summary>
-public sealed class BenchHost : IDisposable
+internal sealed class BenchHost : IDisposable
 {
     /// <summary>SQ and CQ entries of every benchmark ring.</summary>
     public const uint Entries = 256;
@@ -30,11 +30,11 @@ public sealed class BenchHost : IDisposable
     public RingFactory Factory { get; }
 
     /// <summary>A ring served by <paramref name="kernel"/>.</summary>
-    public IoRing Open(BenchKernel kernel) => kernel switch
+    public IoRing Open(KernelPlacement kernel) => kernel switch
     {
-        BenchKernel.InProcess => Factory.Create(RingOptions(KernelPlacement.InProcess)),
-        BenchKernel.KernelThread => Factory.Create(RingOptions(KernelPlacement.KernelThread)),
-        BenchKernel.Server => OpenServer(EnterTransport.Doorbell),
+        KernelPlacement.InProcess => Factory.Create(RingOptions(KernelPlacement.InProcess)),
+        KernelPlacement.KernelThread => Factory.Create(RingOptions(KernelPlacement.KernelThread)),
+        KernelPlacement.Server => OpenServer(EnterTransport.Doorbell),
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -45,8 +45,8 @@ public sealed class BenchHost : IDisposable
     /// The namespace that the direct calls of <paramref name="kernel"/>'s comparison use: the ring's own objects
     /// in this process; for the server (whose namespace lives in the other process) a memory namespace here.
     /// </summary>
-    public INamespace DirectNamespace(BenchKernel kernel) =>
-        kernel == BenchKernel.Server ? new MemoryNamespace(MemoryNamespace.DefaultMaxFileSize) : Factory.Namespace;
+    public INamespace DirectNamespace(KernelPlacement kernel) =>
+        kernel == KernelPlacement.Server ? new MemoryNamespace(MemoryNamespace.DefaultMaxFileSize) : Factory.Namespace;
 
     /// <summary>Stops the server process, if one was started.</summary>
     public void Dispose() => _server?.Dispose();

@@ -4,7 +4,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// A workload saw a wrong result (a CQE with the wrong errno, value or cookie, a file with the wrong bytes): the
 /// benchmark measured something other than its name says, so it fails instead of reporting a time.
 /// </summary>
-public sealed class BenchmarkCheckException : Exception
+internal sealed class BenchmarkCheckException : Exception
 {
     /// <summary>A failed check, described.</summary>
     public BenchmarkCheckException(string message)

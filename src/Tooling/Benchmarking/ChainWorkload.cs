@@ -13,7 +13,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// write lands at offset 4 KiB, so after any run the file's second half must equal its first; every CQE is
 /// checked, and a wrong one throws <see cref="BenchmarkCheckException"/>.
 /// </summary>
-public sealed class ChainWorkload
+internal sealed class ChainWorkload
 {
     /// <summary>Bytes read and written by each chain.</summary>
     public const int Chunk = 4096;

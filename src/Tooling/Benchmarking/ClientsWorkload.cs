@@ -5,7 +5,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// together, and a run ends when the last one has reaped its share. The threads live as long as the workload, so
 /// a run measures the rings, not thread start-up.
 /// </summary>
-public sealed class ClientsWorkload : IDisposable
+internal sealed class ClientsWorkload : IDisposable
 {
     private readonly StreamWorkload[] _streams;
     private readonly Thread[] _threads;

@@ -10,7 +10,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// with its whole process tree on Dispose, on SIGINT, SIGTERM or SIGQUIT, and when this process exits; a hog
 /// orphaned by a SIGKILL of this process still stops when its lifetime ends.
 /// </summary>
-public sealed class Hogs : IDisposable
+internal sealed class Hogs : IDisposable
 {
     // A background `sleep` is the hog's clock; the loop spins on the builtin `kill -0` (a cheap syscall, no fork)
     // until the sleep has ended. Killing the shell first and then the sleep leaves nothing behind.

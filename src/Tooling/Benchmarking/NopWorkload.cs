@@ -8,7 +8,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// of them, and pops every CQE, checking its op, errno, result and cookie. What a round costs is the ring's own
 /// per-SQE overhead — push, consume, dispatch, complete, pop — with no verb work to hide it.
 /// </summary>
-public sealed class NopWorkload
+internal sealed class NopWorkload
 {
     private readonly IoRing _ring;
     private readonly Sqe[] _sqes;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VerbRing.Kernel;
 
 namespace VerbRing.Tooling.Benchmarking;
 
@@ -8,7 +9,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// warm-up: every workload first runs long enough for the JIT's final tier, then each measurement is the median of
 /// several samples. Allocation is counted over the whole process (kernel threads included), the least of the samples.
 /// </summary>
-public sealed class QuickBench
+internal sealed class QuickBench
 {
     private static readonly int[] Batches = [1, 8, 64, 256];
     private readonly List<Measurement> _results = [];
@@ -35,14 +36,14 @@ public sealed class QuickBench
     public IReadOnlyList<Measurement> Results => _results;
 
     /// <summary>Measures suites 1 and 2 on <paramref name="kernels"/>, reporting each group as it finishes.</summary>
-    public IReadOnlyList<Measurement> Run(BenchHost host, IReadOnlyList<BenchKernel> kernels, Action<string>? progress = null)
+    public IReadOnlyList<Measurement> Run(BenchHost host, IReadOnlyList<KernelPlacement> kernels, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(kernels);
-        WarmUp(host, BenchKernel.InProcess, TimeSpan.FromMilliseconds(400));
+        WarmUp(host, KernelPlacement.InProcess, TimeSpan.FromMilliseconds(400));
         foreach (var kernel in kernels)
         {
-            if (kernel != BenchKernel.InProcess)
+            if (kernel != KernelPlacement.InProcess)
             {
                 WarmUp(host, kernel, TimeSpan.FromMilliseconds(250));
             }
@@ -57,7 +58,7 @@ public sealed class QuickBench
                 Action direct = chain.Direct, singles = chain.SingleCalls, linked = chain.Chain, quiet = chain.SkipChain;
                 Group("chain", kernel, "chain", [("direct", n => Repeat(n, direct)), ("single calls", n => Repeat(n, singles)), ("chain", n => Repeat(n, linked)), ("skip chain", n => Repeat(n, quiet))]);
                 chain.Verify();
-                if (kernel == BenchKernel.Server)
+                if (kernel == KernelPlacement.Server)
                 {
                     progress?.Invoke($"{kernel}: handoff against the plain socket");
                     Handoff(host, chain);
@@ -91,9 +92,9 @@ public sealed class QuickBench
     private void Handoff(BenchHost host, ChainWorkload doorbell)
     {
         using var ring = host.OpenSocket();
-        var socket = new ChainWorkload(ring, host.DirectNamespace(BenchKernel.Server), "/bench-socket.dat");
+        var socket = new ChainWorkload(ring, host.DirectNamespace(KernelPlacement.Server), "/bench-socket.dat");
         Action viaSocket = socket.Chain, chain = doorbell.Chain, singles = doorbell.SingleCalls;
-        Group("handoff", BenchKernel.Server, "chain", [("socket chain", n => Repeat(n, viaSocket)), ("chain", n => Repeat(n, chain)), ("single calls", n => Repeat(n, singles))]);
+        Group("handoff", KernelPlacement.Server, "chain", [("socket chain", n => Repeat(n, viaSocket)), ("chain", n => Repeat(n, chain)), ("single calls", n => Repeat(n, singles))]);
         socket.Verify();
         doorbell.Verify();
     }
@@ -104,7 +105,7 @@ public sealed class QuickBench
     /// in-process for the interpreter, the verbs and the workloads every kernel shares, then for each other kernel's
     /// own handoff.
     /// </summary>
-    private static void WarmUp(BenchHost host, BenchKernel kernel, TimeSpan duration)
+    private static void WarmUp(BenchHost host, KernelPlacement kernel, TimeSpan duration)
     {
         using var ring = host.Open(kernel);
         var chain = new ChainWorkload(ring, host.DirectNamespace(kernel));
@@ -129,35 +130,35 @@ public sealed class QuickBench
     public IReadOnlyList<TargetResult> Targets()
     {
         var targets = new List<TargetResult>();
-        if (Find("nop x64", "unlinked", BenchKernel.InProcess) is { } nop)
+        if (Find("nop x64", "unlinked", KernelPlacement.InProcess) is { } nop)
         {
             targets.Add(new("in-process NOP at batch 64", "ns/SQE", nop.Nanoseconds, 10, AtMost: true));
         }
 
-        if (Find("5 NOPs", "linked", BenchKernel.InProcess) is { } five)
+        if (Find("5 NOPs", "linked", KernelPlacement.InProcess) is { } five)
         {
             targets.Add(new("5 linked NOPs ÷ 5 unlinked (in-process)", "×", five.Ratio, 1.5, AtMost: true));
         }
 
-        if (Find("chain", "chain", BenchKernel.InProcess) is { } chain)
+        if (Find("chain", "chain", KernelPlacement.InProcess) is { } chain)
         {
             targets.Add(new("chain ÷ direct calls (in-process)", "×", chain.Ratio, 1.25, AtMost: true));
         }
 
-        if (Find("chain", "skip chain", BenchKernel.InProcess) is { } skip)
+        if (Find("chain", "skip chain", KernelPlacement.InProcess) is { } skip)
         {
             targets.Add(new("skip chain ÷ direct calls (in-process)", "×", skip.Ratio, 1.25, AtMost: true));
         }
 
-        AddSpeedUp(targets, BenchKernel.KernelThread, 3);
-        AddSpeedUp(targets, BenchKernel.Server, 4);
+        AddSpeedUp(targets, KernelPlacement.KernelThread, 3);
+        AddSpeedUp(targets, KernelPlacement.Server, 4);
         var beside = Hogs == 0 ? "idle" : $"beside {Hogs} hog{(Hogs == 1 ? "" : "s")}";
-        if (Find("handoff", "chain", BenchKernel.Server) is { } bell && Find("handoff", "single calls", BenchKernel.Server) is { } singles)
+        if (Find("handoff", "chain", KernelPlacement.Server) is { } bell && Find("handoff", "single calls", KernelPlacement.Server) is { } singles)
         {
             targets.Add(new($"doorbell chain ÷ socket chain (server, {beside})", "×", bell.Ratio, 1.5, AtMost: true));
             targets.Add(new($"5 single enters ÷ socket chain (server, {beside})", "×", singles.Ratio, 5, AtMost: true));
         }
-        if (Find("nop x256", "unlinked", BenchKernel.Server) is { } server)
+        if (Find("nop x256", "unlinked", KernelPlacement.Server) is { } server)
         {
             targets.Add(new("server batched NOPs (x256)", "M SQE/s", 1e3 / server.Nanoseconds, 20, AtMost: false));
         }
@@ -172,7 +173,7 @@ public sealed class QuickBench
         return targets;
     }
 
-    private void AddSpeedUp(List<TargetResult> targets, BenchKernel kernel, double limit)
+    private void AddSpeedUp(List<TargetResult> targets, KernelPlacement kernel, double limit)
     {
         if (Find("chain", "chain", kernel) is { } chain && Find("chain", "single calls", kernel) is { } singles)
         {
@@ -189,21 +190,21 @@ public sealed class QuickBench
     }
 
     /// <summary>The kernel's name as the command line spells it.</summary>
-    public static string Name(BenchKernel kernel) => kernel switch
+    public static string Name(KernelPlacement kernel) => kernel switch
     {
-        BenchKernel.InProcess => "in-process",
-        BenchKernel.KernelThread => "kernel thread",
+        KernelPlacement.InProcess => "in-process",
+        KernelPlacement.KernelThread => "kernel thread",
         _ => "server",
     };
 
-    private Measurement? Find(string group, string name, BenchKernel kernel) =>
+    private Measurement? Find(string group, string name, KernelPlacement kernel) =>
         _results.FirstOrDefault(m => m.Group == group && m.Name == name && m.Kernel == kernel);
 
     /// <summary>
     /// Measures each of <paramref name="runs"/> (the first is the baseline): warm-up, then the median of the
     /// samples. A run takes a repeat count and does that many units of <paramref name="unitsPerCall"/> each.
     /// </summary>
-    private void Group(string group, BenchKernel kernel, string per, (string Name, Action<int> Run)[] runs, int unitsPerCall = 1)
+    private void Group(string group, KernelPlacement kernel, string per, (string Name, Action<int> Run)[] runs, int unitsPerCall = 1)
     {
         var measured = new (double Ns, double Bytes)[runs.Length];
         for (var i = 0; i < runs.Length; i++)

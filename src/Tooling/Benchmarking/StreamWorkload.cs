@@ -8,7 +8,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// everything queued, reap whatever has completed, wait only when nothing has. Every CQE must carry the next
 /// cookie in order (nothing lost, nothing twice). The ring's size bounds what is in flight, however long the stream.
 /// </summary>
-public sealed class StreamWorkload
+internal sealed class StreamWorkload
 {
     private readonly IoRing _ring;
     private ulong _next = 1;

@@ -1,25 +1,13 @@
+using VerbRing.Kernel;
 using VerbRing.Kernel.Server;
 
 namespace VerbRing.Tooling.Fuzzing;
-
-/// <summary>The kernels a fuzz round can run on; a round's seed picks one (seed mod 3).</summary>
-public enum FuzzKernel
-{
-    /// <summary>Enter runs the chains on the caller's thread.</summary>
-    InProcess = 0,
-
-    /// <summary>The kernel on a thread of its own.</summary>
-    KernelThread = 1,
-
-    /// <summary>A <see cref="RingServer"/> in this process: enter is a request on a Unix socket.</summary>
-    Server = 2,
-}
 
 /// <summary>
 /// What a fuzz run does: its master seed, its budget (time, SQEs, rounds: the first one reached ends the run),
 /// which kernels take part, and where the sandbox and its decoy are made.
 /// </summary>
-public sealed record FuzzOptions
+internal sealed record FuzzOptions
 {
     /// <summary>The master seed: round <c>i</c> runs with seed <c>Seed + i</c>, so a round seed alone reproduces it.</summary>
     public int Seed { get; init; }
@@ -34,7 +22,7 @@ public sealed record FuzzOptions
     public int? MaxRounds { get; init; }
 
     /// <summary>The kernels that take part; a round whose seed picks another kernel is skipped (default: all three).</summary>
-    public IReadOnlyCollection<FuzzKernel> Kernels { get; init; } = [FuzzKernel.InProcess, FuzzKernel.KernelThread, FuzzKernel.Server];
+    public IReadOnlyCollection<KernelPlacement> Kernels { get; init; } = [KernelPlacement.InProcess, KernelPlacement.KernelThread, KernelPlacement.Server];
 
     /// <summary>
     /// The folder in which the run makes its temporary sandbox, decoy and sockets. Default: <c>/dev/shm</c> where

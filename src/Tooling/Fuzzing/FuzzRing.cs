@@ -32,12 +32,11 @@ internal sealed class FuzzRing : IDisposable
     public RingKernel Kernel { get; }
 
     /// <summary>Creates a ring of <paramref name="options"/>' shape on <paramref name="kernel"/>.</summary>
-    public static FuzzRing Create(FuzzKernel kernel, RingFactory factory, RingOptions options, string socketFolder)
+    public static FuzzRing Create(KernelPlacement kernel, RingFactory factory, RingOptions options, string socketFolder)
     {
-        if (kernel != FuzzKernel.Server)
+        if (kernel != KernelPlacement.Server)
         {
-            var placement = kernel == FuzzKernel.KernelThread ? KernelPlacement.KernelThread : KernelPlacement.InProcess;
-            var (ring, ringKernel) = factory.CreateWithKernel(options with { Placement = placement });
+            var (ring, ringKernel) = factory.CreateWithKernel(options with { Placement = kernel });
             return new FuzzRing(ring, ringKernel, server: null);
         }
 

@@ -21,7 +21,7 @@ internal sealed partial class FuzzRound
 
     private HostNamespace[] _folders = [];
     private readonly int _seed;
-    private readonly FuzzKernel _kernel;
+    private readonly KernelPlacement _kernel;
     private readonly Random _random;
     private readonly FuzzSandbox _sandbox;
     private readonly FuzzPaths _paths;
@@ -58,7 +58,7 @@ internal sealed partial class FuzzRound
     private bool SwapsFolders => (uint)_seed / 3 % 4 == 0;
 
     /// <summary>The kernel a round seed runs on.</summary>
-    public static FuzzKernel KernelOf(int seed) => (FuzzKernel)(uint)(((seed % 3) + 3) % 3);
+    public static KernelPlacement KernelOf(int seed) => (KernelPlacement)(uint)(((seed % 3) + 3) % 3);
 
     /// <summary>Runs the round of <paramref name="seed"/> and every check; never throws for what the kernel does.</summary>
     public static RoundResult Run(int seed, FuzzSandbox sandbox, FuzzPaths paths, FuzzFault fault)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VerbRing.Kernel;
 using VerbRing.Verbs;
 
 namespace VerbRing.Tooling.Fuzzing;
@@ -10,7 +11,7 @@ namespace VerbRing.Tooling.Fuzzing;
 /// Round <c>i</c> of master seed <c>S</c> runs with seed <c>S + i</c> on kernel <c>(S + i) mod 3</c>, so a failing
 /// round seed alone reproduces the failure.
 /// </summary>
-public static class Fuzzer
+internal static class Fuzzer
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
@@ -20,7 +21,7 @@ public static class Fuzzer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var totals = new Dictionary<FuzzKernel, FuzzKernelStats>();
+        var totals = new Dictionary<KernelPlacement, FuzzKernelStats>();
         var errnos = new HashSet<Errno>();
         var failures = new List<FuzzFailure>();
         var (rounds, sqes, enters, escapes) = (0, 0L, 0L, 0L);

@@ -1,3 +1,4 @@
+using VerbRing.Kernel;
 using VerbRing.Verbs;
 
 namespace VerbRing.Tooling.Fuzzing;
@@ -12,4 +13,4 @@ namespace VerbRing.Tooling.Fuzzing;
 /// <param name="Failure">The first check that failed, or null.</param>
 /// <param name="Elapsed">Wall time, setup and teardown included.</param>
 internal sealed record RoundResult(
-    int Seed, FuzzKernel Kernel, long Sqes, long Enters, IReadOnlySet<Errno> Errnos, long EscapeAttempts, string? Failure, TimeSpan Elapsed);
+    int Seed, KernelPlacement Kernel, long Sqes, long Enters, IReadOnlySet<Errno> Errnos, long EscapeAttempts, string? Failure, TimeSpan Elapsed);

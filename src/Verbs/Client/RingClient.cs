@@ -5,19 +5,6 @@ using VerbRing.Verbs;
 
 namespace VerbRing.Verbs.Client;
 
-/// <summary>How a client's enter reaches the server (spec/transport.md).</summary>
-public enum EnterTransport
-{
-    /// <summary>
-    /// The doorbell page after the ring, in the memory both map: spin, then a shared futex. About a tenth of a
-    /// microsecond when the server answers quickly. The socket then only tells each side the other is gone.
-    /// </summary>
-    Doorbell,
-
-    /// <summary>A request and a reply on the socket, as <c>vr_enter</c> in spec/verbring.h does: a wake-up each way.</summary>
-    Socket,
-}
-
 /// <summary>
 /// The client side of <c>verbring serve</c>: connects, asks for a ring, maps the memory the server hands over with
 /// its reply (the descriptor closed once mapped), and gives back an ordinary <see cref="IoRing"/> whose enter rings the doorbell (or, if asked, is a request on the socket).
@@ -27,17 +14,34 @@ public static class RingClient
 {
     /// <summary>Connects to the server at <paramref name="socketPath"/> and sets up a ring of the given shape.</summary>
     public static IoRing Connect(
-        string socketPath, uint sqEntries = 64, uint cqEntries = 128, uint userMemory = 64 * 1024, EnterTransport transport = EnterTransport.Doorbell)
+        string socketPath, uint sqEntries = 64, uint cqEntries = 128, uint userMemory = 64 * 1024, EnterTransport transport = EnterTransport.Doorbell) =>
+        Connect(socketPath, sqEntries, cqEntries, userMemory, transport, trace: false, out _);
+
+    /// <summary>
+    /// Connects and sets up a ring whose server ships its kernel observer's records (<see cref="TraceArea"/>):
+    /// <paramref name="trace"/> receives them after each enter.
+    /// </summary>
+    internal static IoRing ConnectTraced(string socketPath, uint sqEntries, uint cqEntries, uint userMemory, out TraceReader trace)
+    {
+        var ring = Connect(socketPath, sqEntries, cqEntries, userMemory, EnterTransport.Doorbell, trace: true, out var reader);
+        trace = reader!;
+        return ring;
+    }
+
+    private static IoRing Connect(
+        string socketPath, uint sqEntries, uint cqEntries, uint userMemory, EnterTransport transport, bool trace, out TraceReader? reader)
     {
         var layout = new RingLayout(sqEntries, cqEntries, userMemory); // refuse a bad shape before asking
         var doorbell = transport == EnterTransport.Doorbell && Futex.IsSupported;
+        var trailer = trace ? Doorbell.Size + TraceArea.Size(sqEntries, cqEntries) : doorbell ? Doorbell.Size : 0;
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         MappedRingRegion? region = null;
+        reader = null;
         try
         {
             ConnectTo(socket, socketPath);
             Span<byte> request = stackalloc byte[Wire.RequestSize];
-            Wire.WriteRequest(request, Wire.Setup, sqEntries, cqEntries, userMemory);
+            Wire.WriteRequest(request, Wire.Setup, sqEntries | (trace ? Wire.SetupTraced : 0), cqEntries, userMemory);
             try
             {
                 socket.Send(request);
@@ -47,7 +51,12 @@ public static class RingClient
                 // The server may have refused this connection and closed it already: its reply, read next, says why.
             }
 
-            region = MapMemory(socket, layout, doorbell ? Doorbell.Size : 0);
+            region = MapMemory(socket, layout, trailer);
+            if (trace)
+            {
+                reader = OpenTrace(region, sqEntries, cqEntries);
+            }
+
             Wire.WriteRequest(request, Wire.Ready);
             socket.Send(request);
             if (ReadReply(socket, out _, out _) is var ready and not Errno.OK)
@@ -55,7 +64,8 @@ public static class RingClient
                 throw new IOException(ready == Errno.ETIMEDOUT ? Refusal(ready, 0) : $"The server did not confirm the ring: {ready}.");
             }
 
-            return new IoRing(region, doorbell ? SwitchToDoorbell(socket, region) : new SocketPort(socket));
+            IRingPort port = doorbell ? SwitchToDoorbell(socket, region) : new SocketPort(socket);
+            return new IoRing(region, reader is null ? port : new TracingPort(port, reader));
         }
         catch
         {
@@ -64,6 +74,11 @@ public static class RingClient
             throw;
         }
     }
+
+    /// <summary>The trace area after the doorbell page, or a sentence saying it is not what a tracing server writes.</summary>
+    private static unsafe TraceReader OpenTrace(MappedRingRegion region, uint sqEntries, uint cqEntries) =>
+        TraceReader.Open(region.Trailer + Doorbell.Size, sqEntries, cqEntries) // Unsafe: inside the trailer, mapped above
+        ?? throw new IOException("The server's trace area is malformed (its header is not what this client asked for).");
 
     /// <summary>Connects, or says in one sentence why nobody can be reached at <paramref name="socketPath"/>.</summary>
     private static void ConnectTo(Socket socket, string socketPath)
@@ -116,9 +131,19 @@ public static class RingClient
                 throw new IOException($"The server's setup reply is of another version (a = {a}; this client needs {Wire.SetupVersion}: the memory as a descriptor); use a server as new as the client.");
             }
 
-            return memory is null
-                ? throw new IOException(cutOff ? "The ring's memory could not be received: this process has no descriptor free." : "The server sent no memory with its reply.")
-                : MappedRingRegion.FromDescriptor(memory, layout, trailerSize);
+            if (memory is null)
+            {
+                throw new IOException(cutOff ? "The ring's memory could not be received: this process has no descriptor free." : "The server sent no memory with its reply.");
+            }
+
+            try
+            {
+                return MappedRingRegion.FromDescriptor(memory, layout, trailerSize);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new IOException($"The server's memory is smaller than this ring needs: {e.Message}", e); // e.g. no trace area
+            }
         }
     }
 

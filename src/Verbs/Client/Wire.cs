@@ -22,12 +22,22 @@ internal static class Wire
     public const uint Setup = 1;
 
     /// <summary>
+    /// A flag in setup's a (above the SQ entries, which are at most 32 768): the client asks for the trace area after
+    /// the doorbell page (<see cref="TraceArea"/>); the reply's b then counts it too. A server that does not trace
+    /// refuses the count as it refuses any SQ size that is not a power of two (EINVAL).
+    /// </summary>
+    public const uint SetupTraced = 0x8000_0000;
+
+    /// <summary>
     /// The setup reply's a: 2, the memory comes as a descriptor with the reply. (A server of version 1 answered a = 0
     /// and a path in /proc after the reply; clients refuse it.)
     /// </summary>
     public const uint SetupVersion = 2;
 
-    /// <summary>ready(): the client mapped the region; the server removes the file. → (errno, 0, 0).</summary>
+    /// <summary>
+    /// ready(): the client mapped the memory it received with the setup reply (there is no file to remove since
+    /// version 2); doorbell may follow. → (errno, 0, 0).
+    /// </summary>
     public const uint Ready = 2;
 
     /// <summary>enter(a = amount, b = wait, c = 0 or 1 + its timeout in µs) → (errno, consumed, 0).</summary>

@@ -8,7 +8,7 @@ public static partial class Assembler
     /// <summary>Parses one argument of a step into the SQE argument(s) its parameter fills.</summary>
     private sealed partial class LineParser
     {
-        private void ParseArgument(VerbParam param, StepArg?[] args)
+        private void ParseArgument(VerbParam param, UnlinkedOperand?[] args)
         {
             var token = Peek;
             var where = At(token.Column);
@@ -17,10 +17,10 @@ public static partial class Assembler
                 case TokenKind.String when param.Kind is ParamKind.Path or ParamKind.Buffer:
                     Take();
                     var literal = AddLiteral(token, where);
-                    args[param.Arg] = StepArg.AddressOf(literal, where);
+                    args[param.Arg] = UnlinkedOperand.AddressOf(literal, where);
                     if (param.Kind == ParamKind.Path)
                     {
-                        args[param.Arg + 1] = StepArg.LengthOf(literal, where);
+                        args[param.Arg + 1] = UnlinkedOperand.LengthOf(literal, where);
                     }
 
                     return;
@@ -33,7 +33,7 @@ public static partial class Assembler
                         throw Fail(token, "a path is a string literal or a data name (its length must be known), not a register");
                     }
 
-                    args[param.Arg] = StepArg.Load(register, where, modifier);
+                    args[param.Arg] = UnlinkedOperand.Load(register, where, modifier);
                     return;
                 case TokenKind.Identifier when token.Text.Equals("len", StringComparison.OrdinalIgnoreCase)
                     && _tokens[_next + 1].Kind == TokenKind.LeftParen:
@@ -46,7 +46,7 @@ public static partial class Assembler
                         throw Fail(token, $"'{param.Name}' takes {Expected(param)}; len(...) is a count");
                     }
 
-                    args[param.Arg] = StepArg.LengthOf(name.Text, At(name.Column));
+                    args[param.Arg] = UnlinkedOperand.LengthOf(name.Text, At(name.Column));
                     return;
                 case TokenKind.Identifier when token.Text.Length > 1 && token.Text[0] is 'r' or 'R' && char.IsAsciiDigit(token.Text[1]):
                     throw Fail(token, $"'{token.Text}' is not a register: registers are r0–r6, loaded whole or as rN.lo / rN.hi");
@@ -58,15 +58,15 @@ public static partial class Assembler
             }
         }
 
-        private void ParseValue(VerbParam param, StepArg?[] args, SourceSpan where)
+        private void ParseValue(VerbParam param, UnlinkedOperand?[] args, SourceSpan where)
         {
             var first = Peek;
 
             // A lone identifier that is not a constant of this kind names a symbol: its address.
-            if (first.Kind == TokenKind.Identifier && !Constants.TryFind(param.Kind, first.Text, out _)
+            if (first.Kind == TokenKind.Identifier && !NamedConstants.TryFind(param.Kind, first.Text, out _)
                 && _tokens[_next + 1].Kind != TokenKind.Pipe)
             {
-                if (Constants.KindsOf(first.Text).FirstOrDefault() is var kind && Constants.AllNames.Contains(first.Text))
+                if (NamedConstants.KindsOf(first.Text).FirstOrDefault() is var kind && NamedConstants.AllNames.Contains(first.Text))
                 {
                     throw Fail(first, $"'{first.Text}' is {KindName(kind)} constant, but '{param.Name}' takes {Expected(param)}");
                 }
@@ -77,10 +77,10 @@ public static partial class Assembler
                 }
 
                 Take();
-                args[param.Arg] = StepArg.AddressOf(first.Text, where);
+                args[param.Arg] = UnlinkedOperand.AddressOf(first.Text, where);
                 if (param.Kind == ParamKind.Path)
                 {
-                    args[param.Arg + 1] = StepArg.LengthOf(first.Text, where);
+                    args[param.Arg + 1] = UnlinkedOperand.LengthOf(first.Text, where);
                 }
 
                 return;
@@ -98,7 +98,7 @@ public static partial class Assembler
                 value |= token.Kind switch
                 {
                     TokenKind.Number => Number(param, token),
-                    TokenKind.Identifier when Constants.TryFind(param.Kind, token.Text, out var constant) => constant,
+                    TokenKind.Identifier when NamedConstants.TryFind(param.Kind, token.Text, out var constant) => constant,
                     TokenKind.Identifier => throw Fail(token, $"'{token.Text}' is not {Expected(param)}"),
                     _ => throw Fail(token, $"expected {Expected(param)}, found {Describe(token)}"),
                 };
@@ -107,7 +107,7 @@ public static partial class Assembler
                     break;
                 }
 
-                if (!Constants.IsFlags(param.Kind) && param.Kind != ParamKind.Value)
+                if (!NamedConstants.IsFlags(param.Kind) && param.Kind != ParamKind.Value)
                 {
                     throw Fail(Peek, $"'{param.Name}' takes one value; '|' combines flags only");
                 }
@@ -115,7 +115,7 @@ public static partial class Assembler
                 Take();
             }
 
-            args[param.Arg] = StepArg.Immediate(value, where);
+            args[param.Arg] = UnlinkedOperand.Immediate(value, where);
         }
 
         private ulong Number(VerbParam param, Token token)
@@ -168,12 +168,12 @@ public static partial class Assembler
             ParamKind.FileOffset => "an offset (a number, CUR or a register)",
             ParamKind.SignedOffset => "a signed offset (a number or a register)",
             ParamKind.Whence => "a whence (SET, END, CUR or a register)",
-            ParamKind.OpenFlags => $"open flags ({Constants.Describe(ParamKind.OpenFlags)})",
-            ParamKind.PollEvents => $"poll events ({Constants.Describe(ParamKind.PollEvents)})",
+            ParamKind.OpenFlags => $"open flags ({NamedConstants.Describe(ParamKind.OpenFlags)})",
+            ParamKind.PollEvents => $"poll events ({NamedConstants.Describe(ParamKind.PollEvents)})",
             ParamKind.Path => "a path (a string literal or a data name)",
             ParamKind.Tag => "a tag (a number or a register)",
             ParamKind.CancelMode => "a cancel mode (ALL, ANY or a register)",
-            ParamKind.Compare => $"a comparison ({Constants.Describe(ParamKind.Compare)} or a register)",
+            ParamKind.Compare => $"a comparison ({NamedConstants.Describe(ParamKind.Compare)} or a register)",
             ParamKind.Bound => $"a bound (a number of iterations from 1 to {Abi.MaxLoopIterations})",
             _ => "a value (a number, a name, len(NAME) or a register)",
         };

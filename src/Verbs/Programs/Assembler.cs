@@ -57,7 +57,7 @@ public static partial class Assembler
         return diagnostics.Any(d => d.Severity == Severity.Error) ? throw new ProgramException(diagnostics) : program;
     }
 
-    internal static bool IsReserved(string name) => Keywords.Contains(name) || Constants.AllNames.Contains(name);
+    internal static bool IsReserved(string name) => Keywords.Contains(name) || NamedConstants.AllNames.Contains(name);
 
     private static void ResolveSymbols(ProgramModel program, List<Diagnostic> diagnostics)
     {
@@ -76,7 +76,7 @@ public static partial class Assembler
     }
 
     /// <summary>Whether an earlier argument names the same symbol at the same place (a path fills two: one error).</summary>
-    private static bool SameNameEarlier(StepArg[] args, int i)
+    private static bool SameNameEarlier(UnlinkedOperand[] args, int i)
     {
         for (var j = 0; j < i; j++)
         {
@@ -200,7 +200,7 @@ public static partial class Assembler
 
             var loop = program.Steps[loops.Open];
             var args = loop.Args.ToArray();
-            args[4] = StepArg.Immediate((ulong)(program.Steps.Count - 1 - loops.Open), At(end.Column));
+            args[4] = UnlinkedOperand.Immediate((ulong)(program.Steps.Count - 1 - loops.Open), At(end.Column));
             program.Steps[loops.Open] = loop with { Args = args };
             loops.Open = -1;
         }
@@ -278,7 +278,7 @@ public static partial class Assembler
 
         private void ParseStep(VerbInfo verb, Token head, bool raw)
         {
-            var args = new StepArg?[5];
+            var args = new UnlinkedOperand?[5];
             var given = 0;
             if (Peek.Kind is not (TokenKind.End or TokenKind.Arrow) && !IsModifier(Peek))
             {
@@ -301,7 +301,7 @@ public static partial class Assembler
 
             for (var i = given; i < verb.Params.Count; i++)
             {
-                args[verb.Params[i].Arg] ??= StepArg.Immediate(verb.Params[i].Default!.Value, At(Peek.Column));
+                args[verb.Params[i].Arg] ??= UnlinkedOperand.Immediate(verb.Params[i].Default!.Value, At(Peek.Column));
             }
 
             var save = Reg.None;
@@ -378,12 +378,12 @@ public static partial class Assembler
         }
 
         /// <summary>The arguments, in place, with the ones no parameter fills set to 0 (one shared instance: a step is small).</summary>
-        private static StepArg[] FillUnused(StepArg?[] args, SourceSpan where)
+        private static UnlinkedOperand[] FillUnused(UnlinkedOperand?[] args, SourceSpan where)
         {
-            StepArg? zero = null;
+            UnlinkedOperand? zero = null;
             for (var i = 0; i < args.Length; i++)
             {
-                args[i] ??= zero ??= StepArg.Immediate(0, where);
+                args[i] ??= zero ??= UnlinkedOperand.Immediate(0, where);
             }
 
             return args!; // every slot is set now

@@ -1,22 +1,5 @@
 namespace VerbRing.Verbs.Programs;
 
-/// <summary>Where something is in a program's source: file, 1-based line and column.</summary>
-public readonly record struct SourceSpan(string File, int Line, int Column)
-{
-    /// <inheritdoc />
-    public override string ToString() => $"{File}:{Line}:{Column}";
-}
-
-/// <summary>How bad a diagnostic is: errors stop the run, warnings do not.</summary>
-public enum Severity
-{
-    /// <summary>The program runs, but probably not as meant.</summary>
-    Warning,
-
-    /// <summary>The program does not run.</summary>
-    Error,
-}
-
 /// <summary>One finding of the assembler or the verifier, in <c>file:line:column: severity: message</c> form.</summary>
 public sealed record Diagnostic(Severity Severity, SourceSpan Where, string Message)
 {

@@ -255,7 +255,7 @@ public static class Disassembler
             case ParamKind.Buffer or ParamKind.Value:
                 return value < 0x1_0000 ? value.ToString(CultureInfo.InvariantCulture) : Hex(value);
             default:
-                return Constants.Format(kind, value) ?? (kind is ParamKind.OpenFlags or ParamKind.PollEvents ? Hex(value) : value.ToString(CultureInfo.InvariantCulture));
+                return NamedConstants.Format(kind, value) ?? (kind is ParamKind.OpenFlags or ParamKind.PollEvents ? Hex(value) : value.ToString(CultureInfo.InvariantCulture));
         }
     }
 

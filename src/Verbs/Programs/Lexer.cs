@@ -4,26 +4,6 @@ using System.Text;
 
 namespace VerbRing.Verbs.Programs;
 
-/// <summary>The kinds of token a <c>.vr</c> line is made of.</summary>
-internal enum TokenKind
-{
-    Identifier,
-    Number,
-    String,
-    Comma,
-    Arrow,
-    Pipe,
-    LeftParen,
-    RightParen,
-    End,
-}
-
-/// <summary>
-/// One token: its text, its column, and for numbers the value and any unit suffix (<c>10ms</c>), for strings the
-/// decoded bytes.
-/// </summary>
-internal readonly record struct Token(TokenKind Kind, string Text, int Column, ulong Number = 0, bool Negative = false, string Suffix = "", byte[]? Bytes = null);
-
 /// <summary>
 /// Splits one line of a <c>.vr</c> program into tokens. <c>#</c> starts a comment outside strings. Strings are
 /// UTF-8 with the C escapes <c>\n \t \r \0 \\ \" \xNN</c>.

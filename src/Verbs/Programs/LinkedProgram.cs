@@ -26,10 +26,10 @@ public sealed class LinkedProgram
     }
 
     /// <summary>The program as written.</summary>
-    public ProgramModel Source { get; }
+    internal ProgramModel Source { get; }
 
     /// <summary>Every buffer and data, where it lies in the image.</summary>
-    public IReadOnlyList<LinkedSymbol> Symbols { get; }
+    internal IReadOnlyList<LinkedSymbol> Symbols { get; }
 
     /// <summary>The verifier's warnings (errors would have stopped the link).</summary>
     public IReadOnlyList<Diagnostic> Warnings { get; }
@@ -49,7 +49,7 @@ public sealed class LinkedProgram
     public bool HasTag(ulong tag) => Tags.First(tag) >= 0;
 
     /// <summary>A fresh matcher of completions to steps.</summary>
-    public StepMatcher NewMatcher() => new(this);
+    internal StepMatcher NewMatcher() => new(this);
 
     /// <summary>The SQEs as encoded for an image at the start of user memory.</summary>
     public ReadOnlySpan<Sqe> Sqes => _sqes;
@@ -57,8 +57,18 @@ public sealed class LinkedProgram
     /// <summary>The image's initial bytes.</summary>
     public ReadOnlySpan<byte> Image => _image;
 
+    /// <summary>Checks <paramref name="program"/> against <paramref name="capacity"/> and links it; throws <see cref="ProgramException"/> on errors.</summary>
+    public static LinkedProgram Link(ProgramModel program, RingCapacity capacity) => ProgramLinker.Link(program, capacity);
+
+    /// <summary>
+    /// Checks <paramref name="program"/> against <paramref name="capacity"/> once and links it; null when the verifier
+    /// finds an error. <paramref name="diagnostics"/> holds every finding either way.
+    /// </summary>
+    public static LinkedProgram? TryLink(ProgramModel program, RingCapacity capacity, out List<Diagnostic> diagnostics) =>
+        ProgramLinker.TryLink(program, capacity, out diagnostics);
+
     /// <summary>Assembles, checks and links <c>.vr</c> text; throws <see cref="ProgramException"/> on any error.</summary>
-    public static LinkedProgram FromText(string text, string file, RingShape shape)
+    public static LinkedProgram FromText(string text, string file, RingCapacity capacity)
     {
         var model = Assembler.Assemble(text, file, out var diagnostics);
         if (diagnostics.Any(d => d.Severity == Severity.Error))
@@ -66,11 +76,11 @@ public sealed class LinkedProgram
             throw new ProgramException(diagnostics);
         }
 
-        return ProgramLinker.Link(model, shape);
+        return ProgramLinker.Link(model, capacity);
     }
 
     /// <summary>The symbol at image offset <paramref name="offset"/>, if one starts there.</summary>
-    public LinkedSymbol? SymbolAt(uint offset) => _byOffset.GetValueOrDefault(offset);
+    internal LinkedSymbol? SymbolAt(uint offset) => _byOffset.GetValueOrDefault(offset);
 
     /// <summary>Reserves the image in <paramref name="ring"/>'s user memory and relocates the SQEs to it, once.</summary>
     public LoadedProgram LoadInto(IoRing ring)
@@ -85,7 +95,7 @@ public sealed class LinkedProgram
             relocated[i] = _sqes[i];
             foreach (var (arg, value) in Source.Steps[i].Args.Index())
             {
-                if (value.Kind == ArgKind.Address)
+                if (value.Kind == OperandKind.Address)
                 {
                     Relocate(ref relocated[i], arg, delta);
                 }

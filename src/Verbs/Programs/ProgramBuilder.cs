@@ -43,37 +43,37 @@ public sealed class ProgramBuilder
     public StepBuilder Nop([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Step("nop", [], file, line);
 
     /// <summary>READ count bytes from fd into buffer; offset null means CUR.</summary>
-    public StepBuilder Read(Arg fd, Arg buffer, Arg count, Arg? offset = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+    public StepBuilder Read(BuilderOperand fd, BuilderOperand buffer, BuilderOperand count, BuilderOperand? offset = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Step("read", offset is { } o ? [fd, buffer, count, o] : [fd, buffer, count], file, line);
 
     /// <summary>WRITE count bytes from buffer to fd; offset null means CUR.</summary>
-    public StepBuilder Write(Arg fd, Arg buffer, Arg count, Arg? offset = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+    public StepBuilder Write(BuilderOperand fd, BuilderOperand buffer, BuilderOperand count, BuilderOperand? offset = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Step("write", offset is { } o ? [fd, buffer, count, o] : [fd, buffer, count], file, line);
 
     /// <summary>POLL fd for events.</summary>
-    public StepBuilder Poll(Arg fd, Arg events, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+    public StepBuilder Poll(BuilderOperand fd, BuilderOperand events, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Step("poll", [fd, events], file, line);
 
     /// <summary>OPEN a path (a string or data); flags default to READ, dir to NONE.</summary>
-    public StepBuilder Open(Arg path, Arg? flags = null, Arg? dir = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+    public StepBuilder Open(BuilderOperand path, BuilderOperand? flags = null, BuilderOperand? dir = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Step("open", dir is { } d ? [path, flags ?? OpenFlags.Read, d] : flags is { } f ? [path, f] : [path], file, line);
 
     /// <summary>CLOSE fd.</summary>
-    public StepBuilder Close(Arg fd, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Step("close", [fd], file, line);
+    public StepBuilder Close(BuilderOperand fd, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Step("close", [fd], file, line);
 
     /// <summary>SEEK fd by offset from whence.</summary>
-    public StepBuilder Seek(Arg fd, Arg offset, Arg whence, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+    public StepBuilder Seek(BuilderOperand fd, BuilderOperand offset, BuilderOperand whence, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Step("seek", [fd, offset, whence], file, line);
 
     /// <summary>CANCEL the pending steps tagged <paramref name="tag"/>: ALL (default) or ANY (the oldest).</summary>
-    public StepBuilder Cancel(Arg tag, Arg? mode = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+    public StepBuilder Cancel(BuilderOperand tag, BuilderOperand? mode = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Step("cancel", mode is { } m ? [tag, m] : [tag], file, line);
 
     /// <summary>PIPE: save the result and use <c>Reg.R0.Low</c> (read end) and <c>Reg.R0.High</c> (write end) as fds.</summary>
     public StepBuilder Pipe([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Step("pipe", [], file, line);
 
     /// <summary>FSYNC fd: make what was written through it durable.</summary>
-    public StepBuilder Fsync(Arg fd, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Step("fsync", [fd], file, line);
+    public StepBuilder Fsync(BuilderOperand fd, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Step("fsync", [fd], file, line);
 
     /// <summary>
     /// LOOP (VerbRing's extension): the steps <paramref name="body"/> adds run again and again while
@@ -82,7 +82,7 @@ public sealed class ProgramBuilder
     /// <c>SkipSuccess()</c> and linked to the next; the verifier says so otherwise.
     /// </summary>
     public StepBuilder Loop(
-        Arg left, LoopCompare compare, Arg right, Arg bound, Action<ProgramBuilder> body,
+        BuilderOperand left, LoopCompare compare, BuilderOperand right, BuilderOperand bound, Action<ProgramBuilder> body,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -91,27 +91,27 @@ public sealed class ProgramBuilder
         body(this);
         var loop = _program.Steps[index];
         var args = loop.Args.ToArray();
-        args[4] = StepArg.Immediate((ulong)(_program.Steps.Count - 1 - index), loop.Where);
+        args[4] = UnlinkedOperand.Immediate((ulong)(_program.Steps.Count - 1 - index), loop.Where);
         _program.Steps[index] = loop with { Args = args };
         return head;
     }
 
     /// <summary>ADD (VerbRing's extension): a + b.</summary>
-    public StepBuilder Add(Arg a, Arg b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+    public StepBuilder Add(BuilderOperand a, BuilderOperand b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Step("add", [a, b], file, line);
 
     /// <summary>Any op (a custom verb) with up to five plain arguments.</summary>
-    public StepBuilder Op(uint op, Arg[] args, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    public StepBuilder Op(uint op, BuilderOperand[] args, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         ArgumentNullException.ThrowIfNull(args);
         return Add(Assembler.RawVerb(op), args, raw: true, Where(file, line));
     }
 
-    /// <summary>The verifier's findings for a ring of <paramref name="shape"/>.</summary>
-    public List<Diagnostic> Check(RingShape? shape = null) => Verifier.Check(_program, shape ?? new RingShape());
+    /// <summary>The verifier's findings for a ring of <paramref name="capacity"/>.</summary>
+    public List<Diagnostic> Check(RingCapacity? capacity = null) => Verifier.Check(_program, capacity ?? new RingCapacity());
 
     /// <summary>Checks and links; throws <see cref="ProgramException"/> when the verifier finds an error.</summary>
-    public LinkedProgram Build(RingShape? shape = null) => ProgramLinker.Link(_program, shape ?? new RingShape());
+    public LinkedProgram Build(RingCapacity? capacity = null) => ProgramLinker.Link(_program, capacity ?? new RingCapacity());
 
     internal void Replace(int index, ProgramStep step) => _program.Steps[index] = step;
 
@@ -131,23 +131,23 @@ public sealed class ProgramBuilder
         return new BufferRef(name, size);
     }
 
-    private StepBuilder Step(string verb, Arg[] args, string file, int line) =>
+    private StepBuilder Step(string verb, BuilderOperand[] args, string file, int line) =>
         Add(VerbCatalogue.Find(verb)!, args, raw: false, Where(file, line));
 
-    private StepBuilder Add(VerbInfo verb, Arg[] args, bool raw, SourceSpan where)
+    private StepBuilder Add(VerbInfo verb, BuilderOperand[] args, bool raw, SourceSpan where)
     {
         if (args.Length > verb.Params.Count)
         {
             throw new ArgumentException($"{verb.Name} takes at most {verb.Params.Count} arguments.", nameof(args));
         }
 
-        var slots = new StepArg?[5];
+        var slots = new UnlinkedOperand?[5];
         for (var i = 0; i < verb.Params.Count; i++)
         {
             var param = verb.Params[i];
             if (i >= args.Length)
             {
-                slots[param.Arg] ??= StepArg.Immediate(param.Default ?? 0, where);
+                slots[param.Arg] ??= UnlinkedOperand.Immediate(param.Default ?? 0, where);
                 continue;
             }
 
@@ -157,31 +157,31 @@ public sealed class ProgramBuilder
         _program.Steps.Add(new ProgramStep
         {
             Verb = verb,
-            Args = [.. slots.Select(s => s ?? StepArg.Immediate(0, where))],
+            Args = [.. slots.Select(s => s ?? UnlinkedOperand.Immediate(0, where))],
             IsRaw = raw,
             Where = where,
         });
         return new StepBuilder(this, _program.Steps.Count - 1);
     }
 
-    private void Fill(VerbParam param, Arg arg, StepArg?[] slots, SourceSpan where)
+    private void Fill(VerbParam param, BuilderOperand arg, UnlinkedOperand?[] slots, SourceSpan where)
     {
         switch (arg.Kind)
         {
-            case ArgKind.Register when param.Kind == ParamKind.Path:
+            case OperandKind.Register when param.Kind == ParamKind.Path:
                 throw new ArgumentException($"'{param.Name}' is a path: pass a string or a data buffer, not a register.");
-            case ArgKind.Register:
-                slots[param.Arg] = StepArg.Load(arg.Register, where, (LoadModifier)arg.Value);
+            case OperandKind.Register:
+                slots[param.Arg] = UnlinkedOperand.Load(arg.Register, where, (LoadModifier)arg.Value);
                 return;
-            case ArgKind.Length:
-                slots[param.Arg] = StepArg.LengthOf(arg.Buffer!.Name, where);
+            case OperandKind.Length:
+                slots[param.Arg] = UnlinkedOperand.LengthOf(arg.Buffer!.Name, where);
                 return;
-            case ArgKind.Address:
+            case OperandKind.Address:
                 var symbol = arg.Buffer?.Name ?? Literal(arg.Text!, where);
-                slots[param.Arg] = StepArg.AddressOf(symbol, where);
+                slots[param.Arg] = UnlinkedOperand.AddressOf(symbol, where);
                 if (param.Kind == ParamKind.Path)
                 {
-                    slots[param.Arg + 1] = StepArg.LengthOf(symbol, where);
+                    slots[param.Arg + 1] = UnlinkedOperand.LengthOf(symbol, where);
                 }
 
                 return;
@@ -191,7 +191,7 @@ public sealed class ProgramBuilder
                     throw new ArgumentException($"'{param.Name}' is a path: pass a string or a data buffer.");
                 }
 
-                slots[param.Arg] = StepArg.Immediate(arg.Value, where);
+                slots[param.Arg] = UnlinkedOperand.Immediate(arg.Value, where);
                 return;
         }
     }

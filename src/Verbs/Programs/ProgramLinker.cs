@@ -2,37 +2,29 @@ using VerbRing.Registers;
 
 namespace VerbRing.Verbs.Programs;
 
-/// <summary>One symbol laid out in a program's image.</summary>
-/// <param name="Name">Its name (a literal's is synthetic).</param>
-/// <param name="Offset">Its offset in the image.</param>
-/// <param name="Size">Its size in bytes.</param>
-/// <param name="Initial">Initial bytes for data; null for buffers.</param>
-/// <param name="IsLiteral">Whether it holds a string literal written inline.</param>
-public sealed record LinkedSymbol(string Name, uint Offset, uint Size, byte[]? Initial, bool IsLiteral);
-
 /// <summary>
 /// Lays a checked program out and encodes its SQEs, once. The layout is canonical — named symbols in declaration
 /// order, then string literals in order of use, each 8-byte aligned and at its own address — so that text that
 /// declares the same things in another order links to the same bytes.
 /// </summary>
-public static class ProgramLinker
+internal static class ProgramLinker
 {
     private const uint Alignment = 8;
 
-    /// <summary>Checks <paramref name="program"/> against <paramref name="shape"/> and links it; throws on errors.</summary>
-    public static LinkedProgram Link(ProgramModel program, RingShape shape)
+    /// <summary>Checks <paramref name="program"/> against <paramref name="capacity"/> and links it; throws on errors.</summary>
+    public static LinkedProgram Link(ProgramModel program, RingCapacity capacity)
     {
-        return TryLink(program, shape, out var diagnostics) ?? throw new ProgramException(diagnostics);
+        return TryLink(program, capacity, out var diagnostics) ?? throw new ProgramException(diagnostics);
     }
 
     /// <summary>
-    /// Checks <paramref name="program"/> against <paramref name="shape"/> once and links it; null when the verifier
+    /// Checks <paramref name="program"/> against <paramref name="capacity"/> once and links it; null when the verifier
     /// finds an error. <paramref name="diagnostics"/> holds every finding either way.
     /// </summary>
-    public static LinkedProgram? TryLink(ProgramModel program, RingShape shape, out List<Diagnostic> diagnostics)
+    public static LinkedProgram? TryLink(ProgramModel program, RingCapacity capacity, out List<Diagnostic> diagnostics)
     {
         ArgumentNullException.ThrowIfNull(program);
-        diagnostics = Verifier.Check(program, shape);
+        diagnostics = Verifier.Check(program, capacity);
         return diagnostics.Any(d => d.Severity == Severity.Error) ? null : LinkUnchecked(program, diagnostics);
     }
 
@@ -106,13 +98,13 @@ public static class ProgramLinker
         };
     }
 
-    private static byte LoadOf(StepArg arg) => arg.Kind == ArgKind.Register ? arg.Register.Specifier : SqeFlags.RegNone;
+    private static byte LoadOf(UnlinkedOperand arg) => arg.Kind == OperandKind.Register ? arg.Register.Specifier : SqeFlags.RegNone;
 
-    private static ulong ValueOf(StepArg arg, Dictionary<string, LinkedSymbol> symbols) => arg.Kind switch
+    private static ulong ValueOf(UnlinkedOperand arg, Dictionary<string, LinkedSymbol> symbols) => arg.Kind switch
     {
-        ArgKind.Immediate or ArgKind.Register => arg.Value, // a load's immediate is its modifier
-        ArgKind.Address => RingLayout.UserBase + symbols[arg.Symbol!].Offset,
-        ArgKind.Length => symbols[arg.Symbol!].Size,
+        OperandKind.Immediate or OperandKind.Register => arg.Value, // a load's immediate is its modifier
+        OperandKind.Address => RingLayout.UserBase + symbols[arg.Symbol!].Offset,
+        OperandKind.Length => symbols[arg.Symbol!].Size,
         _ => 0,
     };
 }

@@ -2,24 +2,30 @@ namespace VerbRing.Verbs.Programs;
 
 /// <summary>
 /// A linked program before it is laid out: symbols (buffers and data), initial registers and steps. Both the C#
-/// builder and the <c>.vr</c> assembler produce one; the verifier checks it and the linker encodes it.
+/// builder and the <c>.vr</c> assembler produce one; the verifier checks it and the linker encodes it. Opaque outside
+/// this library: a consumer passes it from <see cref="Assembler"/> or <see cref="ProgramBuilder"/> to
+/// <see cref="Verifier"/> and <see cref="LinkedProgram.Link"/>.
 /// </summary>
 public sealed class ProgramModel
 {
+    internal ProgramModel()
+    {
+    }
+
     /// <summary>The file the program came from (or "builder").</summary>
     public required string File { get; init; }
 
     /// <summary>Buffers and data, in declaration order, indexed by name.</summary>
-    public SymbolTable Symbols { get; } = [];
+    internal SymbolTable Symbols { get; } = [];
 
     /// <summary>Registers set before the program runs.</summary>
-    public List<RegisterInit> Sets { get; } = [];
+    internal List<RegisterInit> Sets { get; } = [];
 
     /// <summary>The steps, in submission order.</summary>
-    public List<ProgramStep> Steps { get; } = [];
+    internal List<ProgramStep> Steps { get; } = [];
 
     /// <summary>The symbol named <paramref name="name"/>, or null.</summary>
-    public SymbolDecl? FindSymbol(string name) => Symbols.Find(name);
+    internal SymbolDecl? FindSymbol(string name) => Symbols.Find(name);
 }
 
 /// <summary>A named range of user memory: a zeroed buffer, or data with initial bytes.</summary>
@@ -28,17 +34,17 @@ public sealed class ProgramModel
 /// <param name="Initial">The initial bytes for data; null for a zeroed buffer.</param>
 /// <param name="Where">Where it was declared.</param>
 /// <param name="IsLiteral">Whether the assembler made it for a string literal argument (it has no name in the source).</param>
-public sealed record SymbolDecl(string Name, uint Size, byte[]? Initial, SourceSpan Where, bool IsLiteral = false)
+internal sealed record SymbolDecl(string Name, uint Size, byte[]? Initial, SourceSpan Where, bool IsLiteral = false)
 {
     /// <summary>Whether it is <c>data</c> (initialised) rather than a <c>buffer</c>.</summary>
     public bool IsData => Initial is not null;
 }
 
 /// <summary>A <c>set rN VALUE</c>: a register's value before the program runs.</summary>
-public sealed record RegisterInit(Reg Register, ulong Value, SourceSpan Where);
+internal sealed record RegisterInit(Reg Register, ulong Value, SourceSpan Where);
 
-/// <summary>What an argument is before linking.</summary>
-public enum ArgKind
+/// <summary>What an operand is before linking (<see cref="UnlinkedOperand"/>, <see cref="BuilderOperand"/>).</summary>
+internal enum OperandKind
 {
     /// <summary>A number (constants already resolved).</summary>
     Immediate,
@@ -53,34 +59,38 @@ public enum ArgKind
     Length,
 }
 
-/// <summary>One argument of a step, with where it was written. For a register load, <c>Value</c> is the load modifier.</summary>
-public sealed record StepArg(ArgKind Kind, ulong Value, Reg Register, string? Symbol, SourceSpan Where)
+/// <summary>
+/// One argument of a <see cref="ProgramStep"/> before linking, with where it was written: what the assembler parses
+/// and the builder's <see cref="BuilderOperand"/>s become. A symbol is still a name; the linker resolves it and encodes
+/// the result as an <see cref="Operand"/>. For a register load, <c>Value</c> is the load modifier.
+/// </summary>
+internal sealed record UnlinkedOperand(OperandKind Kind, ulong Value, Reg Register, string? Symbol, SourceSpan Where)
 {
     /// <summary>A number.</summary>
-    public static StepArg Immediate(ulong value, SourceSpan where) => new(ArgKind.Immediate, value, Reg.None, null, where);
+    public static UnlinkedOperand Immediate(ulong value, SourceSpan where) => new(OperandKind.Immediate, value, Reg.None, null, where);
 
     /// <summary>A register load; <paramref name="modifier"/> picks the whole value or one 32-bit half.</summary>
-    public static StepArg Load(Reg register, SourceSpan where, LoadModifier modifier = LoadModifier.Whole) =>
-        new(ArgKind.Register, (ulong)modifier, register, null, where);
+    public static UnlinkedOperand Load(Reg register, SourceSpan where, LoadModifier modifier = LoadModifier.Whole) =>
+        new(OperandKind.Register, (ulong)modifier, register, null, where);
 
     /// <summary>A symbol's address.</summary>
-    public static StepArg AddressOf(string symbol, SourceSpan where) => new(ArgKind.Address, 0, Reg.None, symbol, where);
+    public static UnlinkedOperand AddressOf(string symbol, SourceSpan where) => new(OperandKind.Address, 0, Reg.None, symbol, where);
 
     /// <summary>A symbol's size.</summary>
-    public static StepArg LengthOf(string symbol, SourceSpan where) => new(ArgKind.Length, 0, Reg.None, symbol, where);
+    public static UnlinkedOperand LengthOf(string symbol, SourceSpan where) => new(OperandKind.Length, 0, Reg.None, symbol, where);
 }
 
 /// <summary>
 /// One step: a verb (or a raw op), its five SQE arguments, the save register, the link, timeout and tag.
 /// <see cref="Args"/> is indexed by SQE argument (0–4), defaults already filled in.
 /// </summary>
-public sealed record ProgramStep
+internal sealed record ProgramStep
 {
     /// <summary>The verb; for a raw <c>op N</c> step, a catalogue entry with five Value parameters.</summary>
     public required VerbInfo Verb { get; init; }
 
     /// <summary>The five SQE arguments.</summary>
-    public required StepArg[] Args { get; init; }
+    public required UnlinkedOperand[] Args { get; init; }
 
     /// <summary>Where the result is saved, or none.</summary>
     public Reg Save { get; init; }

@@ -7,7 +7,7 @@ namespace VerbRing.Verbs.Programs;
 /// steps of one verb and one tag complete oldest first wherever they are ordered (one chain, one CANCEL ANY). The
 /// runner and the trace use one each, in CQE order, so they agree.
 /// </summary>
-public sealed class StepMatcher
+internal sealed class StepMatcher
 {
     private readonly LinkedProgram _program;
     private readonly int[] _prefix; // at a tag's first position in the index: how many of its first steps have completed

@@ -6,7 +6,7 @@ namespace VerbRing.Verbs.Programs;
 /// A program's buffers and data in declaration order, with an index by name kept up to date as symbols are added,
 /// so that finding one costs the same in a program of ten symbols as in one of a hundred thousand.
 /// </summary>
-public sealed class SymbolTable : Collection<SymbolDecl>
+internal sealed class SymbolTable : Collection<SymbolDecl>
 {
     private readonly Dictionary<string, SymbolDecl> _byName = new(StringComparer.Ordinal);
     private bool _stale;

@@ -15,7 +15,7 @@ public static partial class Verifier
     internal static int BodyOf(IReadOnlyList<ProgramStep> steps, int index)
     {
         var body = steps[index].Args[4];
-        if (body.Kind != ArgKind.Immediate)
+        if (body.Kind != OperandKind.Immediate)
         {
             return 0;
         }
@@ -36,7 +36,7 @@ public static partial class Verifier
 
             CheckBound(program, loop, diagnostics);
             var bodyArg = loop.Args[4];
-            if (bodyArg.Kind != ArgKind.Immediate)
+            if (bodyArg.Kind != OperandKind.Immediate)
             {
                 diagnostics.Add(Error(bodyArg.Where, "the loop's body length is not a number the verifier can read: the verifier cannot bound this loop"));
                 continue;
@@ -72,11 +72,11 @@ public static partial class Verifier
         var bound = loop.Args[3];
         ulong? value = bound.Kind switch
         {
-            ArgKind.Immediate => bound.Value,
-            ArgKind.Length => program.FindSymbol(bound.Symbol!)?.Size,
+            OperandKind.Immediate => bound.Value,
+            OperandKind.Length => program.FindSymbol(bound.Symbol!)?.Size,
             _ => null,
         };
-        if (bound.Kind == ArgKind.Register)
+        if (bound.Kind == OperandKind.Register)
         {
             diagnostics.Add(Error(bound.Where,
                 $"the loop's bound is loaded from {bound.Register}: the verifier cannot bound this loop; write a number of iterations from 1 to {Abi.MaxLoopIterations}"));

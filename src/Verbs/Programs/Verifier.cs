@@ -1,10 +1,5 @@
 namespace VerbRing.Verbs.Programs;
 
-/// <summary>The ring a program is checked against.</summary>
-/// <param name="SqEntries">SQ entries: no chain may be longer (a chain never spans enters).</param>
-/// <param name="UserMemorySize">User memory: every buffer and data must fit.</param>
-public sealed record RingShape(uint SqEntries = 64, uint UserMemorySize = 64 * 1024);
-
 /// <summary>
 /// Checks a program before anything runs. Errors: a register loaded that no earlier step saves and no <c>set</c>
 /// defines; a register loaded in one chain and saved by another that can interleave with it (a race); a chain
@@ -16,21 +11,21 @@ public sealed record RingShape(uint SqEntries = 64, uint UserMemorySize = 64 * 1
 public static partial class Verifier
 {
     /// <summary>Every finding, in source order.</summary>
-    public static List<Diagnostic> Check(ProgramModel program, RingShape shape)
+    public static List<Diagnostic> Check(ProgramModel program, RingCapacity capacity)
     {
         ArgumentNullException.ThrowIfNull(program);
-        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(capacity);
         var diagnostics = new List<Diagnostic>();
         var chains = Chains(program.Steps);
         CheckRegisters(program, chains, diagnostics);
-        CheckChains(program, chains, shape, diagnostics);
+        CheckChains(program, chains, capacity, diagnostics);
         CheckLoops(program, diagnostics);
         CheckQuietAndDrain(program, chains, diagnostics);
         CheckBuffers(program, diagnostics);
         var tags = TagIndex.Of(program.Steps.Count, i => program.Steps[i].Tag ?? (ulong)i);
         CheckTags(program, tags, diagnostics);
         CheckCancels(program, tags, diagnostics);
-        CheckMemory(program, shape, diagnostics);
+        CheckMemory(program, capacity, diagnostics);
         if (program.Steps.Count == 0)
         {
             diagnostics.Add(new Diagnostic(Severity.Warning, new SourceSpan(program.File, 1, 1), "the program has no steps: running it submits nothing"));
@@ -41,7 +36,7 @@ public static partial class Verifier
     }
 
     /// <summary>The chains of a program: runs of steps joined by link or hardlink, as index ranges.</summary>
-    public static List<(int Start, int Count)> Chains(IReadOnlyList<ProgramStep> steps)
+    internal static List<(int Start, int Count)> Chains(IReadOnlyList<ProgramStep> steps)
     {
         ArgumentNullException.ThrowIfNull(steps);
         var chains = new List<(int, int)>();
@@ -80,7 +75,7 @@ public static partial class Verifier
                 pendedBefore |= step.IsLoop && MayPend(program.Steps, i);
                 foreach (var arg in step.Args)
                 {
-                    if (arg.Kind != ArgKind.Register || arg.Register.IsNone)
+                    if (arg.Kind != OperandKind.Register || arg.Register.IsNone)
                     {
                         continue;
                     }
@@ -138,12 +133,12 @@ public static partial class Verifier
         || step.Verb.Op is (uint)Op.Read or (uint)Op.Write or (uint)Op.Poll
         || (step.Verb.Op == (uint)Op.Nop && !Abi.IsNoTimeout(step.Timeout));
 
-    private static void CheckChains(ProgramModel program, List<(int Start, int Count)> chains, RingShape shape, List<Diagnostic> diagnostics)
+    private static void CheckChains(ProgramModel program, List<(int Start, int Count)> chains, RingCapacity capacity, List<Diagnostic> diagnostics)
     {
-        foreach (var (start, count) in chains.Where(c => c.Count > shape.SqEntries))
+        foreach (var (start, count) in chains.Where(c => c.Count > capacity.SqEntries))
         {
             diagnostics.Add(new Diagnostic(Severity.Error, program.Steps[start].Where,
-                $"this chain has {count} steps but the SQ holds {shape.SqEntries}; a chain never spans enters, so it cannot run (split it, or use a larger --sq)"));
+                $"this chain has {count} steps but the SQ holds {capacity.SqEntries}; a chain never spans enters, so it cannot run (split it, or use a larger --sq)"));
         }
 
         if (program.Steps.Count > 0 && program.Steps[^1] is { Link: not SqeLink.None } last)
@@ -159,7 +154,7 @@ public static partial class Verifier
         {
             var buffer = step.Verb.Params.FirstOrDefault(p => p.Kind == ParamKind.Buffer);
             var count = step.Verb.Params.FirstOrDefault(p => p.Kind == ParamKind.Count);
-            if (buffer is null || count is null || step.Args[buffer.Arg] is not { Kind: ArgKind.Address, Symbol: { } name }
+            if (buffer is null || count is null || step.Args[buffer.Arg] is not { Kind: OperandKind.Address, Symbol: { } name }
                 || program.FindSymbol(name) is not { } symbol)
             {
                 continue;
@@ -168,8 +163,8 @@ public static partial class Verifier
             var countArg = step.Args[count.Arg];
             var bytes = countArg.Kind switch
             {
-                ArgKind.Immediate => countArg.Value,
-                ArgKind.Length when program.FindSymbol(countArg.Symbol!) is { } other => other.Size,
+                OperandKind.Immediate => countArg.Value,
+                OperandKind.Length when program.FindSymbol(countArg.Symbol!) is { } other => other.Size,
                 _ => (ulong?)null,
             };
             if (bytes > symbol.Size)
@@ -200,7 +195,7 @@ public static partial class Verifier
     {
         foreach (var step in program.Steps)
         {
-            if (step.IsRaw || step.Verb.Op != (uint)Op.Cancel || step.Args[0] is not { Kind: ArgKind.Immediate } target || tags.First(target.Value) >= 0)
+            if (step.IsRaw || step.Verb.Op != (uint)Op.Cancel || step.Args[0] is not { Kind: OperandKind.Immediate } target || tags.First(target.Value) >= 0)
             {
                 continue;
             }
@@ -210,13 +205,13 @@ public static partial class Verifier
         }
     }
 
-    private static void CheckMemory(ProgramModel program, RingShape shape, List<Diagnostic> diagnostics)
+    private static void CheckMemory(ProgramModel program, RingCapacity capacity, List<Diagnostic> diagnostics)
     {
         var needed = ProgramLinker.ImageSize(program.Symbols);
-        if (needed > shape.UserMemorySize)
+        if (needed > capacity.UserMemorySize)
         {
             diagnostics.Add(new Diagnostic(Severity.Error, program.Symbols[^1].Where,
-                $"the program's buffers and data need {needed} bytes of user memory; the ring has {shape.UserMemorySize}"));
+                $"the program's buffers and data need {needed} bytes of user memory; the ring has {capacity.UserMemorySize}"));
         }
     }
 }

@@ -4,9 +4,17 @@ namespace VerbRing.Verbs.Time;
 
 /// <summary>
 /// A clock that moves only when told to: <see cref="Advance"/> by a duration, or <see cref="TryAdvanceToNextTimer"/>.
-/// Timers fire inside those calls, on the caller's thread, in deadline order. Tests drive the kernel with it and
-/// never sleep; <c>verbring run --virtual-time</c> uses it for traces that do not depend on the machine's speed.
+/// Timers fire inside those calls, on the caller's thread, in deadline order. <c>verbring run --virtual-time</c> and
+/// the fuzzer use it for runs that do not depend on the machine's speed; tests that only need a clock that stands
+/// still use <c>FakeTimeProvider</c> instead.
 /// </summary>
+/// <remarks>
+/// Kept beside <c>FakeTimeProvider</c> (Microsoft.Extensions.TimeProvider.Testing) for what that lacks: stepping to
+/// the next armed timer when nothing else can make progress (<see cref="ISteppableClock"/>, which the virtual-time
+/// runner and the fuzzer need, as they cannot know how far to advance), and seeing the armed timers
+/// (<see cref="ArmedTimers"/>, <see cref="WaitUntilArmed"/>), which the contract tests use to prove a deadline was
+/// armed or released and to wait, without sleeping, until another thread's enter is blocked on one.
+/// </remarks>
 public sealed class ManualClock : TimeProvider, ISteppableClock
 {
     private readonly object _lock = new();

@@ -62,6 +62,27 @@ public sealed class BenchCliTests
     }
 
     [Fact]
+    public void Bench_Plot_WritesTheRatiosAsAnSvgChart()
+    {
+        var chart = Path.Combine(Directory.CreateTempSubdirectory("verbring-plot-").FullName, "bench.svg");
+        try
+        {
+            var result = CliRunner.Run("bench", "--kernel", "in-process", "--sample-ms", "1", "--samples", "1", "--plot", chart);
+
+            result.ExitCode.ShouldBe(0, result.Error);
+            var svg = System.Xml.Linq.XDocument.Load(chart);
+            svg.Root!.Name.LocalName.ShouldBe("svg");
+            var texts = svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim()).ToList();
+            texts.ShouldContain("in-process");
+            texts.ShouldContain("chain: single calls ÷ direct");
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(chart)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Bench_WithHogs_NamesThemInTheHandoffTargets()
     {
         var result = CliRunner.Run("bench", "--kernel", "server", "--hogs", "1", "--json", "--sample-ms", "1", "--samples", "1");
@@ -80,6 +101,8 @@ public sealed class BenchCliTests
     [InlineData("--sample-ms", "0", "--sample-ms must be between 1 and 10000")]
     [InlineData("--samples", "0", "--samples must be between 1 and 1000")]
     [InlineData("--kernel", "gpu", "gpu")]
+    [InlineData("--plot", "chart.png", "--plot takes a file name ending in .svg")]
+    [InlineData("--plot", "/no/such/folder/chart.svg", "--plot: the folder of '/no/such/folder/chart.svg' does not exist")]
     public void Bench_BadInput_ExitsOneWithAClearMessage(string option, string value, string message)
     {
         var result = CliRunner.Run("bench", option, value);

@@ -17,10 +17,10 @@ public sealed class WorkloadTests
     private static readonly RingOptions Big = new() { SqEntries = 256, CqEntries = 256 };
 
     [Theory]
-    [InlineData(KernelUnderTest.InProcess)]
-    [InlineData(KernelUnderTest.KernelThread)]
-    [InlineData(KernelUnderTest.Server)]
-    public void Chain_AllThreeWays_CompleteAndLeaveTheFileDoubled(KernelUnderTest kernel)
+    [InlineData(KernelPlacement.InProcess)]
+    [InlineData(KernelPlacement.KernelThread)]
+    [InlineData(KernelPlacement.Server)]
+    public void Chain_AllThreeWays_CompleteAndLeaveTheFileDoubled(KernelPlacement kernel)
     {
         using var harness = Kernels.Create(kernel, Big, new MemoryNamespace(), new ManualClock(), []);
         var direct = new MemoryNamespace();
@@ -40,11 +40,11 @@ public sealed class WorkloadTests
     }
 
     [Theory]
-    [InlineData(KernelUnderTest.InProcess, 1, false)]
-    [InlineData(KernelUnderTest.InProcess, 256, true)]
-    [InlineData(KernelUnderTest.KernelThread, 8, true)]
-    [InlineData(KernelUnderTest.Server, 64, false)]
-    public void Nops_RunAndLeaveNothingInFlight(KernelUnderTest kernel, int batch, bool linked)
+    [InlineData(KernelPlacement.InProcess, 1, false)]
+    [InlineData(KernelPlacement.InProcess, 256, true)]
+    [InlineData(KernelPlacement.KernelThread, 8, true)]
+    [InlineData(KernelPlacement.Server, 64, false)]
+    public void Nops_RunAndLeaveNothingInFlight(KernelPlacement kernel, int batch, bool linked)
     {
         using var harness = Kernels.Create(kernel, Big, new MemoryNamespace(), new ManualClock(), []);
         var work = new NopWorkload(harness.Ring, batch, linked);
@@ -56,10 +56,10 @@ public sealed class WorkloadTests
     }
 
     [Theory]
-    [InlineData(KernelUnderTest.InProcess)]
-    [InlineData(KernelUnderTest.KernelThread)]
-    [InlineData(KernelUnderTest.Server)]
-    public void Stream_PushesMoreThanTheRingHolds_InOrder(KernelUnderTest kernel)
+    [InlineData(KernelPlacement.InProcess)]
+    [InlineData(KernelPlacement.KernelThread)]
+    [InlineData(KernelPlacement.Server)]
+    public void Stream_PushesMoreThanTheRingHolds_InOrder(KernelPlacement kernel)
     {
         using var harness = Kernels.Create(kernel, Big, new MemoryNamespace(), new ManualClock(), []);
         var stream = new StreamWorkload(harness.Ring);
@@ -74,7 +74,7 @@ public sealed class WorkloadTests
     [Fact]
     public void Chain_WhenADescriptorIsHeldBetweenRuns_FailsTheCheck()
     {
-        using var harness = Kernels.Create(KernelUnderTest.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
+        using var harness = Kernels.Create(KernelPlacement.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
         var work = new ChainWorkload(harness.Ring, harness.Files);
         work.Chain();
 
@@ -90,7 +90,7 @@ public sealed class WorkloadTests
     public void Chain_WhenTheRingDeniesSeek_FailsTheCheckInsteadOfGettingFaster(bool linked)
     {
         var options = Big with { Policy = RingPolicy.AllowOnly(Op.Open, Op.Read, Op.Write, Op.Close) };
-        using var harness = Kernels.Create(KernelUnderTest.InProcess, options, new MemoryNamespace(), new ManualClock(), []);
+        using var harness = Kernels.Create(KernelPlacement.InProcess, options, new MemoryNamespace(), new ManualClock(), []);
         var work = new ChainWorkload(harness.Ring, harness.Files);
 
         var failure = Should.Throw<BenchmarkCheckException>(linked ? work.Chain : work.SingleCalls);
@@ -101,7 +101,7 @@ public sealed class WorkloadTests
     [Fact]
     public void Verify_AfterTheFileChangedBehindTheBenchmark_Fails()
     {
-        using var harness = Kernels.Create(KernelUnderTest.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
+        using var harness = Kernels.Create(KernelPlacement.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
         var work = new ChainWorkload(harness.Ring, harness.Files);
         work.Chain();
 
@@ -115,7 +115,7 @@ public sealed class WorkloadTests
     [Fact]
     public void Verify_WhenNothingWrote_Fails()
     {
-        using var harness = Kernels.Create(KernelUnderTest.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
+        using var harness = Kernels.Create(KernelPlacement.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
         var work = new ChainWorkload(harness.Ring, new MemoryNamespace());
         work.Chain();
         work.Direct();
@@ -129,7 +129,7 @@ public sealed class WorkloadTests
     public void Nops_WhenTheRingDeniesNop_FailTheCheck()
     {
         var options = Big with { Policy = RingPolicy.AllowOnly(Op.Read) };
-        using var harness = Kernels.Create(KernelUnderTest.InProcess, options, new MemoryNamespace(), new ManualClock(), []);
+        using var harness = Kernels.Create(KernelPlacement.InProcess, options, new MemoryNamespace(), new ManualClock(), []);
 
         Should.Throw<BenchmarkCheckException>(() => new NopWorkload(harness.Ring, 8, linked: false).Round()).Message.ShouldContain("EPERM");
         Should.Throw<BenchmarkCheckException>(() => new StreamWorkload(harness.Ring).Run(10)).Message.ShouldContain("EPERM");
@@ -138,7 +138,7 @@ public sealed class WorkloadTests
     [Fact]
     public void Nops_InSteadyState_AllocateNothingPerEnter()
     {
-        using var harness = Kernels.Create(KernelUnderTest.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
+        using var harness = Kernels.Create(KernelPlacement.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
         var nops = new NopWorkload(harness.Ring, 64, linked: false);
         var linked = new NopWorkload(harness.Ring, 64, linked: true);
         var chain = new ChainWorkload(harness.Ring, harness.Files);

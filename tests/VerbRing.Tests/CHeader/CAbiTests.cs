@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Namespaces;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Client;
-using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.CHeader;
 
@@ -27,7 +27,7 @@ public sealed class CAbiTests : IDisposable
         Run(program, "write", file).ShouldContain("pushed 5 SQEs");
 
         var files = new MemoryNamespace();
-        var factory = RingFactory.CreateDefault(fileSystem: files, time: new ManualClock());
+        var factory = RingFactory.CreateDefault(fileSystem: files, time: new FakeTimeProvider());
         var options = new RingOptions { SqEntries = 8, CqEntries = 8, UserMemorySize = 4096 };
         using (var region = MappedRingRegion.Open(file, new RingLayout(8, 8, 4096)))
         using (var kernel = factory.Attach(region, options))

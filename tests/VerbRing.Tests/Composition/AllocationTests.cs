@@ -1,8 +1,8 @@
+using Microsoft.Extensions.Time.Testing;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Namespaces;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
-using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Composition;
 
@@ -17,7 +17,7 @@ public sealed class AllocationTests
     {
         var files = new MemoryNamespace();
         files.WriteFile("/data", new byte[8192]);
-        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new ManualClock())
+        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new FakeTimeProvider())
             .Create(new RingOptions { SqEntries = 64, CqEntries = 64 });
         var buffer = ring.Memory.Reserve(4096);
         ring.Push(Sqes.Open(ring.Memory.Put("/data"), OpenFlags.Read | OpenFlags.Write, save: Reg.R0));
@@ -65,7 +65,7 @@ public sealed class AllocationTests
     {
         var files = new MemoryNamespace();
         files.WriteFile("/dir/data", "x");
-        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new ManualClock()).Create();
+        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new FakeTimeProvider()).Create();
         var path = ring.Memory.Put("/dir/../dir/./data");
 
         void Round()
@@ -110,7 +110,7 @@ public sealed class AllocationTests
         box.Folder("dir");
         box.WriteFile("dir/data", new string('x', 4096));
         using var files = new HostNamespace(box.Sandbox, readOnly: false, maxFileSize: 1 << 20, walk ? HostResolution.Walk : HostResolution.Auto);
-        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new ManualClock()).Create();
+        using var ring = RingFactory.CreateDefault(fileSystem: files, time: new FakeTimeProvider()).Create();
         var path = ring.Memory.Put("/dir/../dir/./data");
         var buffer = ring.Memory.Reserve(4096);
 
@@ -154,7 +154,7 @@ public sealed class AllocationTests
     public void Enter_ManyPendingPollsOnAnEightEntryRing_GrowThePoolOnceThenAllocateNothing()
     {
         const int Polls = 512;
-        using var ring = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new ManualClock())
+        using var ring = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new FakeTimeProvider())
             .Create(new RingOptions { SqEntries = 8, CqEntries = 8 });
         var buffer = ring.Memory.Reserve(8);
         ring.Push(Sqes.Pipe(save: Reg.R0));

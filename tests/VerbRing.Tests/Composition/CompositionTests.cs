@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Namespaces;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
-using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Composition;
 
@@ -58,7 +58,7 @@ public sealed class CompositionTests
     {
         var files = new MemoryNamespace();
         files.WriteFile("/seeded", "abc");
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         using var provider = new ServiceCollection()
             .AddSingleton<INamespace>(files)
             .AddSingleton<TimeProvider>(clock)

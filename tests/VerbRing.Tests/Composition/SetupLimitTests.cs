@@ -36,6 +36,19 @@ public sealed class SetupLimitTests : IDisposable
     }
 
     [Fact]
+    public void Create_ServerPlacement_ThrowsAndPointsToTheClient()
+    {
+        var factory = RingFactory.CreateDefault();
+
+        var error = Should.Throw<ArgumentException>(() => factory.Create(new RingOptions { Placement = KernelPlacement.Server }));
+
+        error.ParamName.ShouldBe("options");
+        error.Message.ShouldContain("RingClient.Connect");
+        using var ring = factory.Create(new RingOptions { Placement = KernelPlacement.KernelThread });
+        ring.Layout.SqEntries.ShouldBe(64u);
+    }
+
+    [Fact]
     public void Options_Defaults_AreTheDocumentedOnes()
     {
         using var ring = RingFactory.CreateDefault().Create();

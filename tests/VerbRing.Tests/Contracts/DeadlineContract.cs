@@ -120,5 +120,5 @@ public abstract class DeadlineContract : KernelContract
     }
 
     private static LinkedProgram Assemble(string text, RingHarness ring) =>
-        LinkedProgram.FromText(text, "test.vr", new RingShape(ring.Ring.Layout.SqEntries, ring.Ring.Layout.UserMemorySize));
+        LinkedProgram.FromText(text, "test.vr", new RingCapacity(ring.Ring.Layout.SqEntries, ring.Ring.Layout.UserMemorySize));
 }

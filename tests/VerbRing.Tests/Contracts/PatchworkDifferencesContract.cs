@@ -1,3 +1,4 @@
+using VerbRing.Kernel;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
@@ -78,15 +79,15 @@ public abstract class PatchworkDifferencesContract : KernelContract
 
 public sealed class InProcessPatchworkDifferencesTests : PatchworkDifferencesContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class KernelThreadPatchworkDifferencesTests : PatchworkDifferencesContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class ServerPatchworkDifferencesTests : PatchworkDifferencesContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }

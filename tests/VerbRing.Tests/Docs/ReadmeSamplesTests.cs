@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using VerbRing.Tests.Infrastructure;
@@ -6,7 +5,7 @@ using VerbRing.Tests.Infrastructure;
 namespace VerbRing.Tests.Docs;
 
 /// <summary>
-/// The README's C# samples compile as written — their own <c>using</c> lines and nothing else of ours — in a fresh
+/// The READMEs' C# samples (the repository's and the packages') compile as written — their own <c>using</c> lines and nothing else of ours — in a fresh
 /// console project that references the library, the way a reader would paste them.
 /// </summary>
 public sealed partial class ReadmeSamplesTests : IDisposable
@@ -42,9 +41,10 @@ public sealed partial class ReadmeSamplesTests : IDisposable
 
     public void Dispose() => Directory.Delete(_project, recursive: true);
 
-    /// <summary>Every ```csharp block of README.md.</summary>
+    /// <summary>Every ```csharp block of README.md and of src/README.md (the packages' README, shown on the package page).</summary>
     private static List<string> Samples() =>
-        [.. CSharpBlock().Matches(File.ReadAllText(Repository.PathOf("README.md")).ReplaceLineEndings("\n")).Select(m => m.Groups[1].Value)];
+        [.. new[] { "README.md", "src/README.md" }.SelectMany(readme =>
+            CSharpBlock().Matches(File.ReadAllText(Repository.PathOf(readme)).ReplaceLineEndings("\n")).Select(m => m.Groups[1].Value))];
 
     private static IEnumerable<string> Directives(string sample) =>
         sample.Split('\n').TakeWhile(l => l.Length == 0 || UsingDirective().IsMatch(l)).Where(l => l.Length > 0);
@@ -66,41 +66,13 @@ public sealed partial class ReadmeSamplesTests : IDisposable
     }
 
     /// <summary>A console project as <c>dotnet new console</c> makes it, referencing the library the tests were built with.</summary>
-    private static string Project()
-    {
-        var references = new[] { "VerbRing.Kernel.dll", "VerbRing.Verbs.dll", "VerbRing.Registers.dll" }
-            .Concat(Directory.GetFiles(AppContext.BaseDirectory, "Microsoft.Extensions.*.dll").Select(Path.GetFileName).OfType<string>())
-            .Select(dll => $"    <Reference Include=\"{Path.Combine(AppContext.BaseDirectory, dll)}\" />\n");
-        return "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <OutputType>Exe</OutputType>\n"
-            + "    <TargetFramework>net10.0</TargetFramework>\n    <ImplicitUsings>enable</ImplicitUsings>\n    <Nullable>enable</Nullable>\n"
-            + "  </PropertyGroup>\n  <ItemGroup>\n" + string.Concat(references) + "  </ItemGroup>\n</Project>\n";
-    }
+    private static string Project() =>
+        "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <OutputType>Exe</OutputType>\n"
+        + "    <TargetFramework>net10.0</TargetFramework>\n    <ImplicitUsings>enable</ImplicitUsings>\n    <Nullable>enable</Nullable>\n"
+        + "  </PropertyGroup>\n  <ItemGroup>\n" + DotnetCommand.LibraryReferences() + "  </ItemGroup>\n</Project>\n";
 
-    private (int ExitCode, string Output) Build()
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _project, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "build", "--disable-build-servers", "-nologo", "-clp:NoSummary", "-v:q" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The test host's MSBuild settings belong to its own build, not to this one.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(BuildLimit))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"dotnet build did not finish in {BuildLimit}");
-        }
-
-        return (process.ExitCode, output.Result + error.Result);
-    }
+    private (int ExitCode, string Output) Build() =>
+        DotnetCommand.Run(_project, BuildLimit, "build", "--disable-build-servers", "-nologo", "-clp:NoSummary", "-v:q");
 
     [GeneratedRegex(@"^```csharp\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();

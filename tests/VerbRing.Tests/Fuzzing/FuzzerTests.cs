@@ -1,3 +1,4 @@
+using VerbRing.Kernel;
 using VerbRing.Tooling.Fuzzing;
 
 namespace VerbRing.Tests.Fuzzing;
@@ -22,7 +23,7 @@ public sealed class FuzzerTests
 
         report.Failures.ShouldBeEmpty(string.Join("\n", report.Failures.Select(f => $"{f.RoundSeed} {f.Kernel}: {f.Message}")));
         report.Sqes.ShouldBeGreaterThanOrEqualTo(200_000);
-        report.Kernels.Select(k => k.Kernel).ShouldBe([FuzzKernel.InProcess, FuzzKernel.KernelThread, FuzzKernel.Server]);
+        report.Kernels.Select(k => k.Kernel).ShouldBe([KernelPlacement.InProcess, KernelPlacement.KernelThread, KernelPlacement.Server]);
         report.Kernels.ShouldAllBe(k => k.Sqes > 20_000 && k.Enters > 0);
         report.Errnos.Count.ShouldBeGreaterThanOrEqualTo(ErrnoFloor, string.Join(", ", report.Errnos));
         report.Errnos.ShouldBeSubsetOf(Enum.GetNames<Verbs.Errno>());
@@ -65,10 +66,10 @@ public sealed class FuzzerTests
     [Fact]
     public void Run_OneKernelOnly_SkipsRoundsOfTheOthers()
     {
-        var report = Fuzzer.Run(new FuzzOptions { Seed = 10, MaxRounds = 2, Kernels = [FuzzKernel.Server] });
+        var report = Fuzzer.Run(new FuzzOptions { Seed = 10, MaxRounds = 2, Kernels = [KernelPlacement.Server] });
 
         report.Rounds.ShouldBe(2);
-        report.Kernels.ShouldHaveSingleItem().Kernel.ShouldBe(FuzzKernel.Server);
+        report.Kernels.ShouldHaveSingleItem().Kernel.ShouldBe(KernelPlacement.Server);
     }
 
     [Fact]
@@ -80,9 +81,9 @@ public sealed class FuzzerTests
     }
 
     [Theory]
-    [InlineData(0, FuzzKernel.InProcess)]
-    [InlineData(4, FuzzKernel.KernelThread)]
-    [InlineData(-1, FuzzKernel.Server)]
-    [InlineData(int.MinValue, FuzzKernel.KernelThread)]
-    public void KernelOf_RoundSeed_IsSeedModThree(int seed, FuzzKernel kernel) => FuzzRound.KernelOf(seed).ShouldBe(kernel);
+    [InlineData(0, KernelPlacement.InProcess)]
+    [InlineData(4, KernelPlacement.KernelThread)]
+    [InlineData(-1, KernelPlacement.Server)]
+    [InlineData(int.MinValue, KernelPlacement.KernelThread)]
+    public void KernelOf_RoundSeed_IsSeedModThree(int seed, KernelPlacement kernel) => FuzzRound.KernelOf(seed).ShouldBe(kernel);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Interpreter;
 using VerbRing.Kernel.Namespaces;
@@ -10,17 +11,19 @@ using VerbRing.Verbs.Time;
 namespace VerbRing.Tests.InProcess;
 
 /// <summary>
-/// The fast path (SQEs run straight from the enter's copies, no slot unless one pends or finds the CQ full) is only
-/// an optimisation: random programs — chains that pend on pipes, break, cancel each other, overflow a small CQ and a
-/// small limit on waiting operations (EAGAIN), time out — complete exactly alike with it on and off. Same enter results, same CQEs in the
-/// same order, same registers, same user memory, and sound bookkeeping after every step.
+/// The interpreter's fast half (SQEs run straight from the enter's copies, no slot unless one pends or finds the CQ
+/// full) is only an optimisation of its one path: random programs — chains that pend on pipes, break, cancel each
+/// other, overflow a small CQ and a small limit on waiting operations (EAGAIN), time out — complete exactly alike
+/// on the fast half, with every SQE forced onto the slow half, and with an observer watching either. Same enter
+/// results, same CQEs in the same order, same registers, same user memory, the same trace, and sound bookkeeping
+/// after every step.
 /// </summary>
 public sealed class FastPathTests
 {
     private const int Steps = 40;
 
     [Fact]
-    public void RandomPrograms_CompleteAlikeOnTheFastAndTheGeneralPath()
+    public void RandomPrograms_CompleteAlikeOnBothHalvesAndUnderAnObserver()
     {
         var consumed = 0L;
         var counts = default(FastPathCounts);
@@ -45,8 +48,8 @@ public sealed class FastPathTests
         counts.QueuedBehind.ShouldBeGreaterThan(0, "chain members waited behind them");
         counts.Refused.ShouldBeGreaterThan(0, "verbs that would have waited past the limit completed with EAGAIN");
         counts.Backlogged.ShouldBeGreaterThan(0, "completions found the CQ full");
-        counts.HandedOverAtACancel.ShouldBeGreaterThan(0, "CANCELs took the rest of an enter to the general path");
-        counts.HandedOverAfterAWake.ShouldBeGreaterThan(0, "wakes took the rest of an enter to the general path");
+        counts.HandedOverAtACancel.ShouldBeGreaterThan(0, "CANCELs took the rest of an enter to the slow half");
+        counts.HandedOverAfterAWake.ShouldBeGreaterThan(0, "wakes took the rest of an enter to the slow half");
     }
 
     [Theory]
@@ -55,12 +58,12 @@ public sealed class FastPathTests
     public void FastPath_RunsWhatCompletesAtOnceWithoutASlot(bool fastPath, int[] inFlightWhileRunning)
     {
         var probe = new ProbeVerb();
-        using var ring = Kernels.Create(KernelUnderTest.InProcess, new RingOptions(), new MemoryNamespace(), new ManualClock(), [probe]);
+        using var ring = Kernels.Create(KernelPlacement.InProcess, new RingOptions(), new MemoryNamespace(), new ManualClock(), [probe]);
         ring.FastPath.ShouldBeTrue("on by default");
         ring.FastPath = fastPath;
         probe.Probe = () => ring.InFlight;
 
-        // On the general path the three are queued in slots before the first runs, and each frees its slot as it
+        // On the slow half the three are queued in slots before the first runs, and each frees its slot as it
         // completes; on the fast path none of them ever holds one.
         ring.Run(Sqes.Create(ProbeVerb.Code, data: 1), Sqes.Create(ProbeVerb.Code, data: 2), Sqes.Create(ProbeVerb.Code, data: 3))
             .Select(c => (c.Data, c.ErrorCode())).ShouldBe([(1UL, Errno.OK), (2UL, Errno.OK), (3UL, Errno.OK)]);
@@ -76,7 +79,7 @@ public sealed class FastPathTests
         foreach (var fastPath in new[] { true, false })
         {
             var recorder = new TraceRecorder();
-            var factory = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new ManualClock(), extraVerbs: [new ThrowingVerb()]);
+            var factory = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new FakeTimeProvider(), extraVerbs: [new ThrowingVerb()]);
             var (ring, kernel) = factory.CreateWithKernel(new RingOptions(), recorder);
             using (ring)
             {
@@ -108,7 +111,7 @@ public sealed class FastPathTests
     public void Teardown_CompletesWhatIsLeftOldestFirst_WhereverItsSlotsLie()
     {
         var recorder = new TraceRecorder();
-        var factory = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new ManualClock());
+        var factory = RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new FakeTimeProvider());
         var (ring, _) = factory.CreateWithKernel(new RingOptions(), recorder);
         using (ring)
         {
@@ -167,7 +170,7 @@ public sealed class FastPathTests
 
         fast.Clock.Advance(TimeSpan.FromMinutes(1));
         general.Clock.Advance(TimeSpan.FromMinutes(1));
-        Compare(fast, general, reap: int.MaxValue, "the sleeps");
+        Compare(fast, [general], reap: int.MaxValue, "the sleeps");
         for (var i = 0; fast.InFlight > 0 && i < 10_000; i++)
         {
             Both(fast, general, [], "draining the sleeps");
@@ -188,11 +191,12 @@ public sealed class FastPathTests
         var entered = fast.Ring.Enter((uint)sqes.Length, 0);
         general.Ring.Enter((uint)sqes.Length, 0).ShouldBe(entered, context);
         entered.Consumed.ShouldBe((uint)sqes.Length, context);
-        Compare(fast, general, reap: 8, context);
+        Compare(fast, [general], reap: 8, context);
     }
 
     private static (long Consumed, FastPathCounts Counts) RunBoth(int seed)
     {
+        // The fast half unobserved (the path the benchmarks measure), the slow half and the fast half observed.
         var random = new Random(seed);
         var options = new RingOptions
         {
@@ -203,8 +207,11 @@ public sealed class FastPathTests
             PipeCapacity = 16,
         };
         using var fast = Ring(options, fastPath: true);
-        using var general = Ring(options, fastPath: false);
-        var program = new ProgramMaker(random, fast, general);
+        var generalTrace = new TraceRecorder();
+        var fastTrace = new TraceRecorder();
+        using var general = Ring(options, fastPath: false, generalTrace);
+        using var observed = Ring(options, fastPath: true, fastTrace);
+        var program = new ProgramMaker(random, fast, general, observed);
         var consumed = 0L;
         for (var step = 0; step < Steps; step++)
         {
@@ -214,40 +221,53 @@ public sealed class FastPathTests
             {
                 fast.Ring.Push(sqe);
                 general.Ring.Push(sqe);
+                observed.Ring.Push(sqe);
             }
 
             var amount = (uint)random.Next(0, (int)fast.Ring.SqPending + 3);
             var entered = fast.Ring.Enter(amount, 0);
             general.Ring.Enter(amount, 0).ShouldBe(entered, context);
+            observed.Ring.Enter(amount, 0).ShouldBe(entered, context + " (observed)");
             consumed += entered.Consumed;
-            Compare(fast, general, reap: random.Next(0, 12), context);
+            var reap = random.Next(0, 12);
+            Compare(fast, [general, observed], reap, context);
 
             if (random.Next(4) == 0)
             {
                 var by = TimeSpan.FromMilliseconds(random.Next(1, 8));
                 fast.Clock.Advance(by);
                 general.Clock.Advance(by);
-                Compare(fast, general, reap: random.Next(0, 12), context + " after the clock moved");
+                observed.Clock.Advance(by);
+                reap = random.Next(0, 12);
+                Compare(fast, [general, observed], reap, context + " after the clock moved");
             }
         }
 
-        Compare(fast, general, reap: int.MaxValue, $"seed {seed}: what was left in the CQ");
-        fast.Ring.Memory.At(program.Buffer.Address, program.Buffer.Length).ToArray()
-            .ShouldBe(general.Ring.Memory.At(program.Buffer.Address, program.Buffer.Length).ToArray(), $"seed {seed}: user memory");
+        Compare(fast, [general, observed], reap: int.MaxValue, $"seed {seed}: what was left in the CQ");
+        var memory = fast.Ring.Memory.At(program.Buffer.Address, program.Buffer.Length).ToArray();
+        general.Ring.Memory.At(program.Buffer.Address, program.Buffer.Length).ToArray().ShouldBe(memory, $"seed {seed}: user memory");
+        observed.Ring.Memory.At(program.Buffer.Address, program.Buffer.Length).ToArray().ShouldBe(memory, $"seed {seed}: user memory (observed)");
+        generalTrace.Entries.Count.ShouldBeGreaterThan(0, $"seed {seed}: the observer saw the completions");
+        fastTrace.Entries.Select(e => e.Operation).ShouldBe(generalTrace.Entries.Select(e => e.Operation), $"seed {seed}: the trace");
         return (consumed, fast.FastPathCounts);
     }
 
-    private static void Compare(RingHarness fast, RingHarness general, int reap, string context)
+    /// <summary>Reaps up to <paramref name="reap"/> CQEs from each ring and compares them, the registers, what is in flight, and the bookkeeping.</summary>
+    private static void Compare(RingHarness fast, RingHarness[] others, int reap, string context)
     {
-        Pop(general, reap).ShouldBe(Pop(fast, reap), context);
-        for (var r = 0; r < 7; r++)
-        {
-            general.Registers[r].ShouldBe(fast.Registers[r], $"{context}: r{r}");
-        }
-
-        fast.InFlight.ShouldBe(general.InFlight, context);
+        var cqes = Pop(fast, reap);
         fast.FindKernelInconsistencies().ShouldBeEmpty(context);
-        general.FindKernelInconsistencies().ShouldBeEmpty(context);
+        foreach (var other in others)
+        {
+            Pop(other, reap).ShouldBe(cqes, context);
+            for (var r = 0; r < 7; r++)
+            {
+                other.Registers[r].ShouldBe(fast.Registers[r], $"{context}: r{r}");
+            }
+
+            other.InFlight.ShouldBe(fast.InFlight, context);
+            other.FindKernelInconsistencies().ShouldBeEmpty(context);
+        }
     }
 
     private static List<(uint Op, int Error, ulong Data, ulong Result)> Pop(RingHarness ring, int count)
@@ -261,11 +281,22 @@ public sealed class FastPathTests
         return cqes;
     }
 
-    private static RingHarness Ring(RingOptions options, bool fastPath)
+    private static RingHarness Ring(RingOptions options, bool fastPath, TraceRecorder? observer = null)
     {
-        var ring = Kernels.Create(KernelUnderTest.InProcess, options, new MemoryNamespace(), new ManualClock(), [new ThrowingVerb()]);
-        ring.FastPath = fastPath;
-        return ring;
+        if (observer is null)
+        {
+            var plain = Kernels.Create(KernelPlacement.InProcess, options, new MemoryNamespace(), new ManualClock(), [new ThrowingVerb()]);
+            plain.FastPath = fastPath;
+            return plain;
+        }
+
+        var files = new MemoryNamespace();
+        var clock = new ManualClock();
+        var factory = RingFactory.CreateDefault(fileSystem: files, time: clock, extraVerbs: [new ThrowingVerb()]);
+        var (ring, kernel) = factory.CreateWithKernel(options, observer);
+        observer.Attach(ring);
+        var harness = new RingHarness(ring, kernel, files, clock) { FastPath = fastPath };
+        return harness;
     }
 
     /// <summary>Random SQEs over a few paths, a buffer, pipes and registers; both rings get the same user memory.</summary>
@@ -276,13 +307,16 @@ public sealed class FastPathTests
         private readonly Random _random;
         private readonly UserBuffer[] _paths;
 
-        public ProgramMaker(Random random, RingHarness first, RingHarness second)
+        public ProgramMaker(Random random, RingHarness first, params RingHarness[] others)
         {
             _random = random;
             _paths = Paths.Select(p => first.Put(p)).ToArray();
-            Paths.Select(p => second.Put(p)).Select(b => b.Address).ShouldBe(_paths.Select(b => b.Address));
             Buffer = first.Put("0123456789abcdefghijklmnopqrstuvwxyz");
-            second.Put("0123456789abcdefghijklmnopqrstuvwxyz").Address.ShouldBe(Buffer.Address);
+            foreach (var other in others)
+            {
+                Paths.Select(p => other.Put(p)).Select(b => b.Address).ShouldBe(_paths.Select(b => b.Address));
+                other.Put("0123456789abcdefghijklmnopqrstuvwxyz").Address.ShouldBe(Buffer.Address);
+            }
         }
 
         public UserBuffer Buffer { get; }

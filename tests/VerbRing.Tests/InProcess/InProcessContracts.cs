@@ -1,3 +1,4 @@
+using VerbRing.Kernel;
 using VerbRing.Tests.Contracts;
 using VerbRing.Tests.Infrastructure;
 
@@ -7,65 +8,65 @@ namespace VerbRing.Tests.InProcess;
 
 public sealed class InProcessLinkTests : LinkContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessFileVerbTests : FileVerbContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessOpenTests : OpenContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessMalformedSqeTests : MalformedSqeContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessEnterTests : EnterContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessWaitingTests : WaitingContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessDeadlineTests : DeadlineContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessReentryTests : ReentryContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessPolicyTests : PolicyContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessPipeEdgeTests : PipeEdgeContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessLoopTests : LoopContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessQuietTests : QuietContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
 
 public sealed class InProcessDrainTests : DrainContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.InProcess;
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }

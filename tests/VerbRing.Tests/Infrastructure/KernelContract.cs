@@ -6,19 +6,6 @@ using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Infrastructure;
 
-/// <summary>The kernels every contract runs against.</summary>
-public enum KernelUnderTest
-{
-    /// <summary>Enter runs the chains on the caller's thread.</summary>
-    InProcess,
-
-    /// <summary>The kernel on a thread of its own.</summary>
-    KernelThread,
-
-    /// <summary>The server: a Unix socket for enter, a shared file for the ring (hosted in the test process).</summary>
-    Server,
-}
-
 /// <summary>
 /// The base of every contract test class: which kernel it runs against. Each kernel derives one concrete class per
 /// contract, so every contract runs on every kernel.
@@ -26,7 +13,7 @@ public enum KernelUnderTest
 public abstract class KernelContract
 {
     /// <summary>The kernel under test.</summary>
-    protected abstract KernelUnderTest Kernel { get; }
+    protected abstract KernelPlacement Kernel { get; }
 
     /// <summary>A fresh ring on a fresh in-memory namespace with a manual clock.</summary>
     internal RingHarness NewRing(RingOptions? options = null, MemoryNamespace? files = null, params IVerbHandler[] extraVerbs) =>
@@ -36,13 +23,12 @@ public abstract class KernelContract
 /// <summary>Creates a ring harness on a given kernel.</summary>
 public static class Kernels
 {
-    internal static RingHarness Create(KernelUnderTest kind, RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs)
+    internal static RingHarness Create(KernelPlacement kind, RingOptions options, MemoryNamespace files, ManualClock clock, IVerbHandler[] extraVerbs)
     {
         var factory = RingFactory.CreateDefault(fileSystem: files, time: clock, extraVerbs: extraVerbs);
-        if (kind != KernelUnderTest.Server)
+        if (kind != KernelPlacement.Server)
         {
-            var placement = kind == KernelUnderTest.KernelThread ? KernelPlacement.KernelThread : KernelPlacement.InProcess;
-            var (ring, kernel) = factory.CreateWithKernel(options with { Placement = placement });
+            var (ring, kernel) = factory.CreateWithKernel(options with { Placement = kind });
             return new RingHarness(ring, kernel, files, clock);
         }
 

@@ -1,3 +1,4 @@
+using VerbRing.Kernel;
 using VerbRing.Tests.Contracts;
 using VerbRing.Tests.Infrastructure;
 
@@ -7,65 +8,65 @@ namespace VerbRing.Tests.KernelThread;
 
 public sealed class KernelThreadLinkTests : LinkContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadFileVerbTests : FileVerbContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadOpenTests : OpenContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadMalformedSqeTests : MalformedSqeContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadEnterTests : EnterContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadWaitingTests : WaitingContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadDeadlineTests : DeadlineContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadReentryTests : ReentryContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadPolicyTests : PolicyContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadPipeEdgeTests : PipeEdgeContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadLoopTests : LoopContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadQuietTests : QuietContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
 
 public sealed class KernelThreadDrainTests : DrainContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.KernelThread;
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }

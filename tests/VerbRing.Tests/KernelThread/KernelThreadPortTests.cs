@@ -17,7 +17,7 @@ public sealed class KernelThreadPortTests
     [Fact]
     public void Enter_InSteadyState_AllocatesNothingOnTheCallingThread()
     {
-        using var harness = Kernels.Create(KernelUnderTest.KernelThread, new RingOptions { SqEntries = 64, CqEntries = 64 }, new MemoryNamespace(), new ManualClock(), []);
+        using var harness = Kernels.Create(KernelPlacement.KernelThread, new RingOptions { SqEntries = 64, CqEntries = 64 }, new MemoryNamespace(), new ManualClock(), []);
         var single = new NopWorkload(harness.Ring, 1, linked: false);
         var batch = new NopWorkload(harness.Ring, 64, linked: true);
         single.Run(100);
@@ -43,7 +43,7 @@ public sealed class KernelThreadPortTests
     [Fact]
     public async Task Dispose_WhileAnEnterWaitsOnTheKernelThread_EndsItWithECANCELED()
     {
-        var harness = Kernels.Create(KernelUnderTest.KernelThread, new RingOptions(), new MemoryNamespace(), new ManualClock(), []);
+        var harness = Kernels.Create(KernelPlacement.KernelThread, new RingOptions(), new MemoryNamespace(), new ManualClock(), []);
         harness.Submit(Sqes.Nop(data: 1, timeout: 1_000_000_000)).ShouldBeEmpty();
         var waiter = Task.Run(() => harness.Ring.Enter(0, 1));
         harness.Clock.WaitUntilArmed(2, TimeSpan.FromSeconds(30)).ShouldBeTrue("the NOP's timer and the waiting enter's deadline");

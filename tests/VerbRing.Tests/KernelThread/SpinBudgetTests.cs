@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using VerbRing.Kernel;
 using VerbRing.Verbs.Client;
-using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.KernelThread;
 
@@ -320,7 +320,7 @@ public sealed class SpinBudgetTests
     [Fact]
     public void Leader_WithAFreshHintOfACrowd_StartsWithSpinningOff_AtTheHintsInterval()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var hint = new SpinHint(clock);
         var first = SpinBudget.Leader(hint);
         first.Caught(0);
@@ -338,7 +338,7 @@ public sealed class SpinBudgetTests
     [Fact]
     public void Leader_WithAStaleHint_StartsSpinning()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var hint = new SpinHint(clock);
         hint.Publish(64);
         clock.Advance(SpinHint.Lifetime);
@@ -352,7 +352,7 @@ public sealed class SpinBudgetTests
     [Fact]
     public void SustainedCatches_PublishTheShorterInterval()
     {
-        var hint = new SpinHint(new ManualClock());
+        var hint = new SpinHint(new FakeTimeProvider());
         var budget = SpinBudget.Leader(hint);
         budget.NextWait(partnerAwake: true);
         budget.Preempted();

@@ -92,7 +92,7 @@ public sealed class AssemblerBoundaryTests
     public void Assemble_RegisterLoads_IgnoreCase(string text, LoadModifier modifier)
     {
         var arg = Clean(text).Steps[0].Args[0];
-        arg.Kind.ShouldBe(ArgKind.Register);
+        arg.Kind.ShouldBe(OperandKind.Register);
         arg.Register.ShouldBe(Reg.At(0));
         arg.Value.ShouldBe((ulong)modifier);
     }
@@ -178,8 +178,8 @@ public sealed class AssemblerBoundaryTests
     public void Assemble_DataNameAsPath_FillsAddressAndLength()
     {
         var args = Clean("data p \"/x\"\nopen p").Steps[0].Args;
-        args[1].ShouldBe(StepArg.AddressOf("p", new SourceSpan("e.vr", 2, 6)));
-        args[2].ShouldBe(StepArg.LengthOf("p", new SourceSpan("e.vr", 2, 6)));
+        args[1].ShouldBe(UnlinkedOperand.AddressOf("p", new SourceSpan("e.vr", 2, 6)));
+        args[2].ShouldBe(UnlinkedOperand.LengthOf("p", new SourceSpan("e.vr", 2, 6)));
     }
 
     [Fact]
@@ -190,6 +190,6 @@ public sealed class AssemblerBoundaryTests
         literal.IsLiteral.ShouldBeTrue();
         literal.Initial.ShouldBe("hi"u8.ToArray());
         model.Steps[0].Args[1].Symbol.ShouldBe(literal.Name);
-        model.Steps[0].Args[2].ShouldBe(StepArg.Immediate(2, new SourceSpan("e.vr", 1, 16)));
+        model.Steps[0].Args[2].ShouldBe(UnlinkedOperand.Immediate(2, new SourceSpan("e.vr", 1, 16)));
     }
 }

@@ -9,7 +9,7 @@ namespace VerbRing.Tests.Programs;
 /// <summary>The .vr format: what each form assembles to, and that every error names file, line and column.</summary>
 public sealed class AssemblerTests
 {
-    private static LinkedProgram Link(string text) => LinkedProgram.FromText(text, "t.vr", new RingShape());
+    private static LinkedProgram Link(string text) => LinkedProgram.FromText(text, "t.vr", new RingCapacity());
 
     [Fact]
     public void Assemble_Hello_EncodesTheDesignCardChain()

@@ -1,9 +1,9 @@
+using Microsoft.Extensions.Time.Testing;
 using VerbRing.Kernel;
 using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Programs;
-using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Programs;
 
@@ -26,7 +26,7 @@ public sealed class BuilderTests
     [Fact]
     public void Build_DesignCardChain_EncodesLikeTheText()
     {
-        var text = LinkedProgram.FromText(File.ReadAllText(Repository.PathOf("examples/hello.vr")), "hello.vr", new RingShape());
+        var text = LinkedProgram.FromText(File.ReadAllText(Repository.PathOf("examples/hello.vr")), "hello.vr", new RingCapacity());
         var built = Hello();
         built.Sqes.SequenceEqual(text.Sqes).ShouldBeTrue();
         built.Image.SequenceEqual(text.Image).ShouldBeTrue();
@@ -35,7 +35,7 @@ public sealed class BuilderTests
     [Fact]
     public void Run_ReusedProgram_RunsManyTimesAndReadsBackByStepAndRegister()
     {
-        var factory = RingFactory.CreateDefault(time: new ManualClock());
+        var factory = RingFactory.CreateDefault(time: new FakeTimeProvider());
         using var ring = factory.Create();
         var loaded = Hello().LoadInto(ring);
         var first = loaded.Sqes.ToArray();
@@ -61,7 +61,7 @@ public sealed class BuilderTests
     [Fact]
     public void LoadInto_SecondProgramInTheSameRing_IsRelocated()
     {
-        var factory = RingFactory.CreateDefault(time: new ManualClock());
+        var factory = RingFactory.CreateDefault(time: new FakeTimeProvider());
         using var ring = factory.Create();
         ring.Memory.Reserve(1000); // something else owns the start of user memory
         var loaded = Hello().LoadInto(ring);

@@ -23,7 +23,7 @@ public sealed class LargeProgramTests
 
         text.Append("read 0, b, 1 -> r1\nclose r1\n"); // lines 100 002 and 100 003: r1 is saved by a chain that may pend
         var model = Assembler.Assemble(text.ToString(), "big.vr");
-        var error = Verifier.Check(model, new RingShape(64, 1 << 20)).ShouldHaveSingleItem();
+        var error = Verifier.Check(model, new RingCapacity(64, 1 << 20)).ShouldHaveSingleItem();
         error.Message.ShouldContain("r1 is also saved by another chain (big.vr:100002:1)");
         error.Where.ShouldBe(new SourceSpan("big.vr", 100_003, 7));
     }
@@ -38,7 +38,7 @@ public sealed class LargeProgramTests
             builder.Close(Reg.R0);
         }
 
-        var program = builder.Build(new RingShape(64, 1 << 20));
+        var program = builder.Build(new RingCapacity(64, 1 << 20));
         program.Sqes.Length.ShouldBe(2 * Chains);
         program.Chains.Count.ShouldBe(Chains);
         program.Symbols.Select(s => s.Offset).Distinct().Count().ShouldBe(Chains);
@@ -56,7 +56,7 @@ public sealed class LargeProgramTests
             text.Append("nop tag 7\n");
         }
 
-        var program = LinkedProgram.FromText(text.ToString(), "shared.vr", new RingShape(64));
+        var program = LinkedProgram.FromText(text.ToString(), "shared.vr", new RingCapacity(64));
         var matcher = program.NewMatcher();
         Enumerable.Range(0, 1000).Select(_ => matcher.Match(7)).ShouldBe(Enumerable.Range(0, 1000).Select(i => (int?)i));
         matcher.Match(7).ShouldBeNull();
@@ -69,7 +69,7 @@ public sealed class LargeProgramTests
         // Step 0 and 2 are READs, 1 and 3..1002 NOPs, all tag 7: the NOPs complete while the READs pend.
         var text = new StringBuilder("buffer b 8\nread 0, b, 8 tag 7\nnop tag 7\nread 0, b, 8 tag 7\n");
         text.Append(string.Concat(Enumerable.Repeat("nop tag 7\n", 1000)));
-        var program = LinkedProgram.FromText(text.ToString(), "mixed.vr", new RingShape(64));
+        var program = LinkedProgram.FromText(text.ToString(), "mixed.vr", new RingCapacity(64));
         var matcher = program.NewMatcher();
         var nop = (uint)Op.Nop;
         var read = (uint)Op.Read;

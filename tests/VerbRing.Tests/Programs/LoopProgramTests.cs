@@ -24,13 +24,13 @@ public sealed class LoopProgramTests
         close  r1
         """;
 
-    private static LinkedProgram Link(string text) => LinkedProgram.FromText(text, "l.vr", new RingShape());
+    private static LinkedProgram Link(string text) => LinkedProgram.FromText(text, "l.vr", new RingCapacity());
 
     private static List<Diagnostic> Check(string text)
     {
         var model = Assembler.Assemble(text, "l.vr", out var diagnostics);
         diagnostics.ShouldBeEmpty();
-        return Verifier.Check(model, new RingShape());
+        return Verifier.Check(model, new RingCapacity());
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class LoopProgramTests
         p.Open("/out.bin", OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate).To(Reg.R1).Link().SkipSuccess();
         p.Loop(Reg.R2, LoopCompare.Ne, 0, 65536, body =>
         {
-            body.Read(Reg.R0, buf, Arg.LengthOf(buf)).To(Reg.R2).Link().SkipSuccess();
+            body.Read(Reg.R0, buf, BuilderOperand.LengthOf(buf)).To(Reg.R2).Link().SkipSuccess();
             body.Write(Reg.R1, buf, Reg.R2).Link().SkipSuccess();
         }).To(Reg.R3).HardLink();
         p.Close(Reg.R0).HardLink().SkipSuccess();

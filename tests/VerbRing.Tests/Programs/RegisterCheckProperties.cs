@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using FsCheck;
-using FsCheck.Fluent;
+using FsCheck.Xunit;
+using VerbRing.Tests.Properties;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Programs;
 
@@ -21,23 +21,19 @@ public sealed class RegisterCheckProperties
         "seek r{0}, 0, SET -> r{1}", "op 77 r{0} -> r{1}",
     ];
 
-    [Fact]
-    public void Check_RandomPrograms_FindsTheRacesAndUndefinedLoadsTheRuleDefines()
+    [Property(Arbitrary = [typeof(Seeds)], MaxTest = 500)]
+    public void Check_RandomPrograms_FindsTheRacesAndUndefinedLoadsTheRuleDefines(int seed)
     {
-        var property = Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), (int seed) =>
+        var text = RandomProgram(new Random(seed));
+        var model = Assembler.Assemble(text, "r.vr");
+        var found = Verifier.Check(model, new RingCapacity(64, 4096))
+            .Where(d => d.Message.Contains("saved by another chain", StringComparison.Ordinal) || d.Message.Contains("no earlier step saves it", StringComparison.Ordinal))
+            .Select(d => d.ToString());
+        var expected = Rule(model).Select(d => d.ToString());
+        if (!found.SequenceEqual(expected))
         {
-            var text = RandomProgram(new Random(seed));
-            var model = Assembler.Assemble(text, "r.vr");
-            var found = Verifier.Check(model, new RingShape(64, 4096))
-                .Where(d => d.Message.Contains("saved by another chain", StringComparison.Ordinal) || d.Message.Contains("no earlier step saves it", StringComparison.Ordinal))
-                .Select(d => d.ToString());
-            var expected = Rule(model).Select(d => d.ToString());
-            if (!found.SequenceEqual(expected))
-            {
-                throw new InvalidOperationException($"seed {seed}:\n{text}\n--- found\n{string.Join('\n', found)}\n--- the rule says\n{string.Join('\n', expected)}");
-            }
-        });
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), property);
+            throw new InvalidOperationException($"seed {seed}:\n{text}\n--- found\n{string.Join('\n', found)}\n--- the rule says\n{string.Join('\n', expected)}");
+        }
     }
 
     private static string RandomProgram(Random random)
@@ -74,7 +70,7 @@ public sealed class RegisterCheckProperties
             var (start, count) = chains[c];
             for (var i = start; i < start + count; i++)
             {
-                foreach (var arg in steps[i].Args.Where(a => a.Kind == ArgKind.Register))
+                foreach (var arg in steps[i].Args.Where(a => a.Kind == OperandKind.Register))
                 {
                     var register = arg.Register;
                     var loaderPendsFirst = Enumerable.Range(start, i - start).Any(j => MayPend(steps[j]));

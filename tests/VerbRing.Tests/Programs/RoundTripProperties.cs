@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using FsCheck;
-using FsCheck.Fluent;
+using FsCheck.Xunit;
+using VerbRing.Tests.Properties;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Programs;
 
@@ -10,21 +10,17 @@ namespace VerbRing.Tests.Programs;
 /// <summary>For random programs, disassemble(assemble(text)) assembles to identical SQEs and an identical image.</summary>
 public sealed class RoundTripProperties
 {
-    [Fact]
-    public void Disassemble_ThenAssemble_GivesIdenticalSqes()
+    [Property(Arbitrary = [typeof(Seeds)], MaxTest = 500)]
+    public void Disassemble_ThenAssemble_GivesIdenticalSqes(int seed)
     {
-        var property = Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), (int seed) =>
+        var text = RandomProgram(new Random(seed));
+        var first = Link(text, "random.vr");
+        var again = Disassembler.Disassemble(first);
+        var second = Link(again, "disassembled.vr");
+        if (!first.Sqes.SequenceEqual(second.Sqes) || !first.Image.SequenceEqual(second.Image))
         {
-            var text = RandomProgram(new Random(seed));
-            var first = Link(text, "random.vr");
-            var again = Disassembler.Disassemble(first);
-            var second = Link(again, "disassembled.vr");
-            if (!first.Sqes.SequenceEqual(second.Sqes) || !first.Image.SequenceEqual(second.Image))
-            {
-                throw new InvalidOperationException($"seed {seed}: round trip changed the program.\n--- source\n{text}\n--- disassembled\n{again}");
-            }
-        });
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), property);
+            throw new InvalidOperationException($"seed {seed}: round trip changed the program.\n--- source\n{text}\n--- disassembled\n{again}");
+        }
     }
 
     [Fact]

@@ -68,8 +68,8 @@ public sealed class VerifierBoundaryTests
     public void Check_NullProgramOrShape_IsAnArgumentError()
     {
         var model = Assembler.Assemble("nop", "v.vr");
-        Should.Throw<ArgumentNullException>(() => Verifier.Check(null!, new RingShape())).ParamName.ShouldBe("program");
-        Should.Throw<ArgumentNullException>(() => Verifier.Check(model, null!)).ParamName.ShouldBe("shape");
+        Should.Throw<ArgumentNullException>(() => Verifier.Check(null!, new RingCapacity())).ParamName.ShouldBe("program");
+        Should.Throw<ArgumentNullException>(() => Verifier.Check(model, null!)).ParamName.ShouldBe("capacity");
         Should.Throw<ArgumentNullException>(() => Verifier.Chains(null!)).ParamName.ShouldBe("steps");
     }
 }

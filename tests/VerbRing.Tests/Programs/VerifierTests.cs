@@ -9,7 +9,7 @@ public sealed class VerifierTests
     {
         var model = Assembler.Assemble(text, "v.vr", out var diagnostics);
         diagnostics.ShouldBeEmpty();
-        return Verifier.Check(model, new RingShape(sq, memory));
+        return Verifier.Check(model, new RingCapacity(sq, memory));
     }
 
     [Theory]
@@ -85,7 +85,7 @@ public sealed class VerifierTests
     public void Link_WithErrors_ThrowsWithEveryDiagnostic()
     {
         var model = Assembler.Assemble("close r0\nclose r1", "v.vr");
-        var failure = Should.Throw<ProgramException>(() => ProgramLinker.Link(model, new RingShape()));
+        var failure = Should.Throw<ProgramException>(() => ProgramLinker.Link(model, new RingCapacity()));
         failure.Diagnostics.Count.ShouldBe(2);
         failure.Message.ShouldContain("v.vr:1:7: error:");
         failure.Message.ShouldContain("v.vr:2:7: error:");

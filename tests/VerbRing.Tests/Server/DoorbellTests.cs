@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using VerbRing.Kernel;
 using VerbRing.Kernel.Namespaces;
 using VerbRing.Kernel.Server;
@@ -5,7 +6,6 @@ using VerbRing.Registers;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Client;
-using VerbRing.Verbs.Time;
 
 namespace VerbRing.Tests.Server;
 
@@ -21,7 +21,7 @@ public sealed unsafe class DoorbellTests : IDisposable
 
     public DoorbellTests()
     {
-        _server = new RingServer(RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new ManualClock()), Path.Combine(_folder, "d.sock"));
+        _server = new RingServer(RingFactory.CreateDefault(fileSystem: new MemoryNamespace(), time: new FakeTimeProvider()), Path.Combine(_folder, "d.sock"));
     }
 
     public void Dispose()
@@ -97,7 +97,7 @@ public sealed unsafe class DoorbellTests : IDisposable
     [Fact]
     public void Server_StoppingWhileAClientSleepsOnTheDoorbell_FailsItsEnterWithEpipe()
     {
-        using var server = new RingServer(RingFactory.CreateDefault(time: new ManualClock()), Path.Combine(_folder, "stop.sock"));
+        using var server = new RingServer(RingFactory.CreateDefault(time: new FakeTimeProvider()), Path.Combine(_folder, "stop.sock"));
         using var ring = RingClient.Connect(server.SocketPath, 8, 8, 4096);
         ring.Push(Sqes.Nop(timeout: 1_000_000_000)); // a sleep on a clock that never moves: the enter waits
         var entered = default(EnterResult);

@@ -1,3 +1,4 @@
+using VerbRing.Kernel;
 using VerbRing.Tests.Contracts;
 using VerbRing.Tests.Infrastructure;
 
@@ -7,60 +8,60 @@ namespace VerbRing.Tests.Server;
 
 public sealed class ServerLinkTests : LinkContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
 
 public sealed class ServerFileVerbTests : FileVerbContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
 
 public sealed class ServerOpenTests : OpenContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
 
 public sealed class ServerMalformedSqeTests : MalformedSqeContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
 
 public sealed class ServerEnterTests : EnterContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
 
 public sealed class ServerWaitingTests : WaitingContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
 
 public sealed class ServerDeadlineTests : DeadlineContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
 
 public sealed class ServerPolicyTests : PolicyContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
 
 public sealed class ServerPipeEdgeTests : PipeEdgeContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
 
 public sealed class ServerLoopTests : LoopContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
 
 public sealed class ServerQuietTests : QuietContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
 
 public sealed class ServerDrainTests : DrainContract
 {
-    protected override KernelUnderTest Kernel => KernelUnderTest.Server;
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
 }

@@ -54,7 +54,7 @@ public sealed class SilentServerTests : IDisposable
     public void Run_ServerStopsAnswering_ReturnsByTheDeadlinePlusTheSlack_WithTheMissingStepsReported()
     {
         using var ring = RingClient.Connect(_server.SocketPath);
-        var loaded = LinkedProgram.FromText($"nop\nop {HangVerb.Code}\nnop\n", "hang.vr", new RingShape()).LoadInto(ring);
+        var loaded = LinkedProgram.FromText($"nop\nop {HangVerb.Code}\nnop\n", "hang.vr", new RingCapacity()).LoadInto(ring);
 
         var clock = Stopwatch.StartNew();
         var run = loaded.Run(Timeout);

@@ -32,7 +32,7 @@ public sealed class TraceSnapshotTests
     {
         var (path, extra) = Locate(program);
         var args = new List<string> { "run", Repository.PathOf(path) };
-        args.AddRange(extra.Select(ToHostPath));
+        args.AddRange(extra.Select(DocumentedRun.ToHostPath));
 
         var result = CliRunner.Run([.. args]);
 
@@ -48,29 +48,9 @@ public sealed class TraceSnapshotTests
         result.Transcript("disasm examples/hello.vr").ShouldMatchSnapshot("disasm.hello");
     }
 
-    /// <summary>A repository-relative folder in an argument made absolute: "examples/seed", or "/ro=examples/seed,ro".</summary>
-    private static string ToHostPath(string arg)
-    {
-        var equals = arg.IndexOf('=', StringComparison.Ordinal);
-        if (equals < 0)
-        {
-            return arg.Contains('/', StringComparison.Ordinal) ? Repository.PathOf(arg) : arg;
-        }
-
-        var rest = arg[(equals + 1)..];
-        var comma = rest.IndexOf(',', StringComparison.Ordinal);
-        return arg[..(equals + 1)] + Repository.PathOf(comma < 0 ? rest : rest[..comma]) + (comma < 0 ? "" : rest[comma..]);
-    }
-
     private static (string Path, string[] Extra) Locate(string program)
     {
         var path = program.StartsWith("examples/", StringComparison.Ordinal) ? program : "tests/VerbRing.Tests/Snapshots/Programs/" + program["programs/".Length..];
-        var lines = File.ReadAllLines(Repository.PathOf(path));
-        var documented = lines.FirstOrDefault(l => l.StartsWith("# Run: verbring run ", StringComparison.Ordinal));
-        var header = lines.FirstOrDefault(l => l.StartsWith("#! ", StringComparison.Ordinal));
-        var extra = documented is not null
-            ? documented["# Run: verbring run ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            : header?[3..].Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        return (path, [.. extra]);
+        return (path, DocumentedRun.Options(path));
     }
 }

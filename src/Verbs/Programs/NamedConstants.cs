@@ -4,7 +4,7 @@ namespace VerbRing.Verbs.Programs;
 /// The named constants of each parameter kind, case-insensitive. A name is only a constant where its kind
 /// belongs: <c>HUP</c> is a poll event and nothing else, so it cannot slip into open flags.
 /// </summary>
-public static class Constants
+internal static class NamedConstants
 {
     private static readonly Dictionary<ParamKind, (string Name, ulong Value)[]> ByKind = new()
     {

@@ -3,8 +3,8 @@ using VerbRing.Verbs;
 namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
-/// The waiting half of the interpreter: parking a verb that cannot finish, waking it into the ready queue, retrying
-/// it there, and timing it out by (slot, generation).
+/// Waiting, on the slow half of the interpreter: parking a verb that cannot finish, waking it into the ready queue,
+/// retrying it there, and timing it out by (slot, generation).
 /// </summary>
 internal sealed partial class ChainRunner
 {
@@ -12,15 +12,15 @@ internal sealed partial class ChainRunner
 
     /// <summary>
     /// Called by a handler: the operation waits on <paramref name="queue"/> (or only for its timeout or a cancel).
-    /// An SQE on the fast path gets its slot here, the first moment it needs one. False — nothing parked, the verb
+    /// A staged SQE on the fast half gets its slot here, the first moment it needs one. False — nothing parked, the verb
     /// completes with EAGAIN — when the operation would start waiting while <c>MaxInFlight</c> operations already
     /// wait: a full ring refuses new waiters, it never stops consuming (spec/semantics.md, "Limits").
     /// </summary>
     public bool TryPark(in VerbCall call, WaitQueue? queue, object? target)
     {
-        if (_waiting >= _maxWaiting && IsNewWaiter(call.Index))
+        if (_waiting >= _waits.MaxWaiting && IsNewWaiter(call.Index))
         {
-            if (call.Index == DirectIndex)
+            if (call.Index == NoSlot)
             {
                 _counts.Refused++;
             }
@@ -28,7 +28,7 @@ internal sealed partial class ChainRunner
             return false;
         }
 
-        var index = call.Index == DirectIndex ? Adopt(in call) : call.Index;
+        var index = call.Index == NoSlot ? Adopt(in call) : call.Index;
         ref var operation = ref _pool[index];
         operation.ParkedOn = queue;
         operation.Target = target;
@@ -42,19 +42,19 @@ internal sealed partial class ChainRunner
     /// </summary>
     private bool IsNewWaiter(int index)
     {
-        if (index != DirectIndex)
+        if (index != NoSlot)
         {
             return !_pool[index].Waits;
         }
 
-        return _adopted < 0;
+        return _adopted == NoSlot;
     }
 
     /// <summary>
     /// Queues a parked (or cancel-marked) operation for a retry after the current step. A wake from the queue it is
     /// parked on unparks it (that queue is clearing itself); any other wake leaves the retry to unpark it.
     /// </summary>
-    public void Wake(int index, int generation, WaitQueue? from = null)
+    public void Wake(int index, int generation, WaitQueue? from)
     {
         ref var operation = ref _pool[index];
         if (operation.Generation != generation)
@@ -83,14 +83,13 @@ internal sealed partial class ChainRunner
             return;
         }
 
-        if (_time.GetTimestamp() < operation.Deadline)
+        if (_waits.Time.GetTimestamp() < operation.Deadline)
         {
             Arm(index); // a long timeout is served by several timer periods
             return;
         }
 
-        var handler = _verbs.Find(operation.Sqe.Op)!;
-        RunChain(Complete(index, handler.OnTimeout()));
+        RunChainSlow(CompleteSlow(index, _validation.HandlerOf(operation.Sqe.Op).OnTimeout()));
         Drain();
         ReleaseDrains();
     }
@@ -103,14 +102,14 @@ internal sealed partial class ChainRunner
         if (operation.Timer is null && !Abi.IsNoTimeout(operation.Sqe.Timeout))
         {
             // The clock starts at dispatch, as in PatchworkOS; only a verb that pends has a timer at all.
-            operation.Deadline = _time.GetTimestamp() + Ticks(operation.Sqe.Timeout);
+            operation.Deadline = _waits.Time.GetTimestamp() + Ticks(operation.Sqe.Timeout);
             Arm(index);
         }
     }
 
     /// <summary>
     /// Counts an operation that now pends, and the members queued behind it, among the waiting ones (once each). On
-    /// the general path those members are in slots already; on the fast path each is counted as it queues behind.
+    /// the slow half those members are in slots already; on the fast half each is counted as it queues behind.
     /// </summary>
     private void CountWaiting(int index)
     {
@@ -126,15 +125,17 @@ internal sealed partial class ChainRunner
         ref var operation = ref _pool[index];
         operation.Timer?.Dispose();
         // Round up, so that the timer never fires before the deadline (it would only re-arm at the same instant).
-        var remaining = Math.Max(0, operation.Deadline - _time.GetTimestamp());
-        var due = TimeSpan.FromTicks((long)Math.Ceiling((decimal)remaining * TimeSpan.TicksPerSecond / _time.TimestampFrequency));
+        var time = _waits.Time;
+        var remaining = Math.Max(0, operation.Deadline - time.GetTimestamp());
+        var due = TimeSpan.FromTicks((long)Math.Ceiling((decimal)remaining * TimeSpan.TicksPerSecond / time.TimestampFrequency));
         var generation = operation.Generation;
-        operation.Timer = _time.CreateTimer(_ => _onTimer(index, generation), null, due < MaxDue ? due : MaxDue, Timeout.InfiniteTimeSpan);
+        var onTimer = _waits.OnTimer;
+        operation.Timer = time.CreateTimer(_ => onTimer(index, generation), null, due < MaxDue ? due : MaxDue, Timeout.InfiniteTimeSpan);
     }
 
     private long Ticks(ulong nanoseconds)
     {
-        var ticks = (decimal)nanoseconds * _time.TimestampFrequency / 1_000_000_000m;
+        var ticks = (decimal)nanoseconds * _waits.Time.TimestampFrequency / 1_000_000_000m;
         return ticks >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)Math.Ceiling(ticks);
     }
 
@@ -180,18 +181,18 @@ internal sealed partial class ChainRunner
         operation.ParkedOn = null;
         if (operation.CancelRequested)
         {
-            RunChain(Complete(index, VerbResult.Fail(Errno.ECANCELED)));
+            RunChainSlow(CompleteSlow(index, Cancelled));
             return;
         }
 
         operation.State = OperationState.Running;
-        var result = Execute(index, _verbs.Find(operation.Sqe.Op)!, operation.Target, in operation.Args);
+        var result = Execute(_validation.HandlerOf(operation.Sqe.Op), in operation.Sqe, in operation.Args, index, operation.Target);
         if (result.IsPending)
         {
             Pend(index);
             return;
         }
 
-        RunChain(Complete(index, result));
+        RunChainSlow(CompleteSlow(index, result));
     }
 }

@@ -4,8 +4,8 @@ using VerbRing.Verbs;
 namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
-/// The cancelling half of the interpreter: CANCEL's marking, cancelled members spliced out of their chains, and
-/// teardown's cancellation of everything still unfinished.
+/// Cancellation, on the slow half of the interpreter: CANCEL's marking, cancelled members spliced out of their
+/// chains, and teardown's cancellation of everything still unfinished.
 /// </summary>
 internal sealed partial class ChainRunner
 {
@@ -22,6 +22,7 @@ internal sealed partial class ChainRunner
         for (var i = 0; i < _pool.Capacity; i++)
         {
             ref var operation = ref _pool[i];
+
             // A running LOOP can be cancelled too; a body template never runs (its copies do), so no CANCEL finds it.
             var unfinished = operation.State is OperationState.Pending or OperationState.Queued || operation.Loop.Active;
             if (!unfinished || operation.LoopOf == Template || operation.CancelRequested || operation.Sqe.Data != tag)
@@ -85,7 +86,7 @@ internal sealed partial class ChainRunner
         {
             var index = _orderSlots[i];
             _pool[index].Next = -1; // each is cancelled by this loop, not through its chain
-            Complete(index, VerbResult.Fail(Errno.ECANCELED));
+            CompleteSlow(index, Cancelled);
         }
 
         _ready.Clear();
@@ -110,7 +111,7 @@ internal sealed partial class ChainRunner
         }
 
         _pool[index].CancelRequested = true;
-        Wake(index, _pool[index].Generation);
+        Wake(index, _pool[index].Generation, from: null);
     }
 
     /// <summary>A cancelled member that never ran: splice it out of its chain, with its successors unless it hardlinks.</summary>
@@ -124,7 +125,7 @@ internal sealed partial class ChainRunner
 
         // A LOOP that never started cancels its body before its own CQE (RunLoop sees the cancel); either way the rest
         // is cancelled here when it breaks.
-        var next = isLoop ? RunLoop(index) : Complete(index, VerbResult.Fail(Errno.ECANCELED));
+        var next = isLoop ? RunLoop(index) : CompleteSlow(index, Cancelled);
         survivor = inLoop || isLoop ? next : survivor; // a loop's iteration goes on to its LOOP's check; a LOOP's chain past its body
         if (previous >= 0)
         {
@@ -138,7 +139,7 @@ internal sealed partial class ChainRunner
 
         if (previous < 0 && next >= 0)
         {
-            RunChain(next); // no predecessor holds it back any more
+            RunChainSlow(next); // no predecessor holds it back any more
         }
     }
 }
