@@ -127,7 +127,11 @@ internal sealed partial class ChainRunner
         // is cancelled here when it breaks.
         var next = isLoop ? RunLoop(index) : CompleteSlow(index, Cancelled);
         survivor = inLoop || isLoop ? next : survivor; // a loop's iteration goes on to its LOOP's check; a LOOP's chain past its body
-        if (previous >= 0)
+        if (previous >= 0 && _pool[previous].Loop.Active && _pool[previous].Loop.After == index)
+        {
+            _pool[previous].Loop.After = survivor; // the first SQE after a running loop's body: the loop goes on to the survivor
+        }
+        else if (previous >= 0)
         {
             _pool[previous].Next = survivor;
         }

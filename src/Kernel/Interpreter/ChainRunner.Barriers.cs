@@ -30,6 +30,12 @@ internal sealed partial class ChainRunner
 
         if (_waiting >= _waits.MaxWaiting && !operation.Waits)
         {
+            if (operation.Sqe.Op == (uint)Op.Loop)
+            {
+                RunChainSlow(RefuseLoop(head, Errno.EAGAIN));
+                return true;
+            }
+
             operation.State = OperationState.Running;
             operation.Outcome = TracedOutcome.Refused;
             RunChainSlow(CompleteSlow(head, VerbResult.Fail(Errno.EAGAIN)));

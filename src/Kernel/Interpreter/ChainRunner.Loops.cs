@@ -56,6 +56,7 @@ internal sealed partial class ChainRunner
         {
             if (loop.CancelRequested)
             {
+                loop.Outcome = TracedOutcome.Cancelled;
                 return EndLoop(head, Errno.ECANCELED, detached: false); // never started: it stays "not run"
             }
 
@@ -145,6 +146,10 @@ internal sealed partial class ChainRunner
         };
         _pool[last].Next = -1;
         loop.Next = -1;
+        if (loop.Loop.After >= 0)
+        {
+            _pool[loop.Loop.After].Prev = head; // a CANCEL that splices it out updates the loop, never a template
+        }
     }
 
     /// <summary>One iteration: fresh slots copied from the templates, the last linked back to the LOOP.</summary>
@@ -200,8 +205,11 @@ internal sealed partial class ChainRunner
         else
         {
             // Never detached: the body is still the next members of the chain; each is cancelled, as far as it goes.
+            // Its length is arg4 as loaded — or, when the LOOP failed before its loads, as written (0 if loaded).
+            var length = loop.Outcome == TracedOutcome.Ran ? loop.Args.A4
+                : SqeFlags.LoadOf(loop.Sqe.Flags, 4) == SqeFlags.RegNone ? loop.Sqe.Arg4 : 0;
             var member = loop.Next;
-            for (var i = 0UL; i < Math.Min(loop.Args.A4, Abi.MaxLoopBody + 1) && member >= 0; i++)
+            for (var i = 0UL; i < Math.Min(length, Abi.MaxLoopBody + 1) && member >= 0; i++)
             {
                 var next = _pool[member].Next;
                 CancelOne(member);
@@ -214,6 +222,14 @@ internal sealed partial class ChainRunner
         var iterations = loop.Loop.Iterations;
         loop.Loop = default;
         return CompleteSlow(head, error == Errno.OK ? VerbResult.Ok(iterations) : VerbResult.Fail(error));
+    }
+
+    /// <summary>A LOOP refused before its first check (EAGAIN at the waiting limit): its body is cancelled before it.</summary>
+    private int RefuseLoop(int head, Errno error)
+    {
+        _pool[head].State = OperationState.Running;
+        _pool[head].Outcome = TracedOutcome.Refused;
+        return EndLoop(head, error, detached: false);
     }
 
     /// <summary>A member that will never run: ECANCELED, no register written, its successors left alone.</summary>

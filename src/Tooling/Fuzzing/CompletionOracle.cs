@@ -119,6 +119,7 @@ internal sealed class CompletionOracle
             }
 
             CompleteQuietly(entry);
+            entry.QuietBy = "settled: the kernel held nothing";
         }
 
         return null;
@@ -156,7 +157,7 @@ internal sealed class CompletionOracle
         var problem = entry.State switch
         {
             State.Queued => $"a CQE for data {cqe.Data}, which the kernel had not consumed",
-            State.Completed => $"data {cqe.Data} completed twice (first {(Errno)entry.Error}, now {error})",
+            State.Completed => $"data {cqe.Data} completed twice (first {(Errno)entry.Error}{(entry.CompletedQuietly ? $" quietly, {entry.QuietBy}" : "")}, now {error}; {Describe(entry.Sqe)})",
             _ when cqe.Op != entry.Sqe.Op => $"data {cqe.Data}: CQE op {cqe.Op}, SQE op {entry.Sqe.Op}",
             _ when cqe.Reserved != 0 => $"data {cqe.Data}: CQE reserved field is {cqe.Reserved}",
             _ when cqe.Error < 0 || !Enum.IsDefined(error) => $"data {cqe.Data}: CQE error {cqe.Error} is no known errno",
@@ -184,11 +185,15 @@ internal sealed class CompletionOracle
                 _expected[save] = cqe.Error == 0 ? cqe.Result : Abi.Err; // the last save wins; ECANCELED never writes
                 _unknown[save] = false;
             }
+            else if (entry.InLoop)
+            {
+                _unknown[save] = true; // its quiet runs in earlier iterations saved what user space never saw
+            }
         }
 
-        if (entry.Sqe.Op == (uint)Op.Loop)
+        if (entry.Sqe.Op == (uint)Op.Loop && error != Errno.ECANCELED)
         {
-            SettleBody(entry);
+            SettleBody(entry); // a LOOP cancelled as a member of a broken chain posts before its (cancelled) body
         }
 
         completed = entry;
@@ -212,6 +217,7 @@ internal sealed class CompletionOracle
             if (_entries[member] is { State: State.Consumed, Quiet: true } quiet)
             {
                 CompleteQuietly(quiet);
+                quiet.QuietBy = $"in the body of LOOP data {loop.Sqe.Data}";
             }
         }
     }
@@ -226,6 +232,7 @@ internal sealed class CompletionOracle
         for (var p = entry.Predecessor; p >= 0 && _entries[p] is { State: State.Consumed, Quiet: true } previous; p = previous.Predecessor)
         {
             CompleteQuietly(previous);
+            previous.QuietBy = $"inferred from data {entry.Sqe.Data} ({Describe(entry.Sqe)})";
         }
     }
 
@@ -357,5 +364,8 @@ internal sealed class CompletionOracle
 
         /// <summary>Known to have succeeded without a CQE.</summary>
         public bool CompletedQuietly;
+
+        /// <summary>What proved the quiet completion (for a failure message).</summary>
+        public string? QuietBy;
     }
 }
