@@ -10,7 +10,7 @@ namespace VerbRing.Tooling.Benchmarking;
 /// and <see cref="File.Copy(string, string, bool)"/>. The ring runs check what they copied (iterations, counts) from
 /// what they already have; <see cref="Verify"/> compares the bytes after any of them.
 /// </summary>
-public sealed class CopyWorkload
+internal sealed class CopyWorkload
 {
     /// <summary>The block each READ and WRITE moves, and the stream copy's buffer.</summary>
     public const int Block = 64 * 1024;
