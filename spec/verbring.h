@@ -122,7 +122,9 @@ _Static_assert(sizeof(_Atomic uint32_t) == 4 && sizeof(_Atomic uint64_t) == 8, "
 #define VR_REG_NONE 7u
 #define VR_SQE_LINK (1u << 18)
 #define VR_SQE_HARDLINK (1u << 19)
-#define VR_SQE_RESERVED 0xFFF00000u /* an SQE with any of these bits completes with EINVAL */
+#define VR_SQE_SKIP_SUCCESS (1u << 20) /* VerbRing's extension: a success posts no CQE (a failure still does) */
+#define VR_SQE_DRAIN (1u << 21)        /* VerbRing's extension: the chain it heads waits for every earlier SQE */
+#define VR_SQE_RESERVED 0xFFC00000u /* an SQE with any of these bits completes with EINVAL */
 #define VR_SQE_NONE 0x3FFFFu         /* no register, no link. Careful: flags == 0 loads every arg from r0 */
 
 /* Flags from five load specifiers, a save specifier and link bits (each specifier 0-6 or VR_REG_NONE). */
@@ -149,6 +151,18 @@ static inline uint32_t vr_flags(uint32_t l0, uint32_t l1, uint32_t l2, uint32_t 
 #define VR_OP_CANCEL 7u /* tag, VR_CANCEL_ALL or VR_CANCEL_ANY -> how many cancelled */
 #define VR_OP_PIPE 8u   /* -> read fd | (write fd << 32) */
 #define VR_OP_FSYNC 9u  /* fd -> 0, once what was written is durable */
+#define VR_OP_LOOP 10u  /* VerbRing's extension: left, compare, right, bound, body -> iterations run */
+#define VR_OP_ADD 11u   /* VerbRing's extension: a, b -> a + b */
+
+/* LOOP: compare (arg1), and the limits the kernel enforces on bound (arg3) and body (arg4). */
+#define VR_LOOP_EQ 1u
+#define VR_LOOP_NE 2u
+#define VR_LOOP_LT 3u
+#define VR_LOOP_LE 4u
+#define VR_LOOP_GT 5u
+#define VR_LOOP_GE 6u
+#define VR_LOOP_MAX_ITERATIONS 65536u
+#define VR_LOOP_MAX_BODY 16u
 
 #define VR_OFF_CUR UINT64_MAX
 #define VR_FD_NONE UINT64_MAX
@@ -198,7 +212,8 @@ static inline uint32_t vr_flags(uint32_t l0, uint32_t l1, uint32_t l2, uint32_t 
 #define VR_EPIPE 32
 #define VR_ENAMETOOLONG 36
 #define VR_ENOSYS 38
-#define VR_ELOOP 40
+#define VR_ELOOP 40     /* OPEN: too many links; LOOP: its bound reached */
+#define VR_EOVERFLOW 75 /* ADD: the sum past 2^64 - 2 */
 #define VR_ETIMEDOUT 110
 #define VR_EDQUOT 122
 #define VR_ECANCELED 125

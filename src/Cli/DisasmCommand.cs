@@ -23,19 +23,11 @@ internal static class DisasmCommand
                 return CliApp.BadProgram;
             }
 
-            var lines = Disassembler.Disassemble(program).TrimEnd('\n').Split('\n');
-            var firstStep = lines.Length - program.Sqes.Length;
-            var width = lines.Skip(firstStep).DefaultIfEmpty("").Max(l => l.Length);
-            for (var i = 0; i < lines.Length; i++)
+            var lines = Disassembler.Lines(program);
+            var width = lines.Where(l => l.Step >= 0).Select(l => l.Text.Length).DefaultIfEmpty(0).Max();
+            foreach (var (text, step) in lines)
             {
-                if (i < firstStep)
-                {
-                    console.Out.WriteLine(lines[i]);
-                    continue;
-                }
-
-                var sqe = program.Sqes[i - firstStep];
-                console.Out.WriteLine($"{lines[i].PadRight(width)}  # {Raw(sqe)}");
+                console.Out.WriteLine(step < 0 ? text : $"{text.PadRight(width)}  # {Raw(program.Sqes[step])}");
             }
 
             return CliApp.Ran;

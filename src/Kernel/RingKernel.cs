@@ -67,7 +67,7 @@ internal sealed partial class RingKernel : IRingPort
         _runner = new ChainRunner(
             new RunnerQueues(_staged, _pool, _completions),
             new Validation(verbs, policy.PermittedOps(verbs), region.Registers),
-            new WaitRules(time, OnTimer, options.EffectiveMaxInFlight),
+            new WaitRules(time, OnTimer, options.EffectiveMaxInFlight, options.EnterTimeout),
             _context,
             observer);
         RingCounts.Track(_counters); // last: a constructor that throws leaves nothing counted

@@ -18,6 +18,12 @@ public static class Abi
     /// <summary>The longest path component, in bytes.</summary>
     public const int MaxComponent = 255;
 
+    /// <summary>The most iterations a LOOP may run (its bound, arg3, is 1 to this).</summary>
+    public const ulong MaxLoopIterations = 65_536;
+
+    /// <summary>The most SQEs a LOOP's body may hold (arg4 is 1 to this).</summary>
+    public const ulong MaxLoopBody = 16;
+
     /// <summary>The relative timeouts that mean "none": 0 and UINT64_MAX.</summary>
     public static bool IsNoTimeout(ulong timeout) => timeout is 0 or ulong.MaxValue;
 }

@@ -69,8 +69,11 @@ public enum Errno
     /// <summary>Function not implemented.</summary>
     ENOSYS = 38,
 
-    /// <summary>Too many links followed while resolving a path (a loop of links).</summary>
+    /// <summary>Too many links followed while resolving a path (a loop of links); a LOOP that reached its bound.</summary>
     ELOOP = 40,
+
+    /// <summary>A value does not fit: ADD's sum past 2⁶⁴ − 2.</summary>
+    EOVERFLOW = 75,
 
     /// <summary>Timer expired.</summary>
     ETIMEDOUT = 110,

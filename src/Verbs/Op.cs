@@ -1,6 +1,6 @@
 namespace VerbRing.Verbs;
 
-/// <summary>The op codes of VerbRing's verbs. 0–3 are PatchworkOS HEAD's; 4–6 its documented OPEN, CLOSE, SEEK.</summary>
+/// <summary>The op codes of VerbRing's verbs. 0–3 are PatchworkOS HEAD's; 4–6 its documented OPEN, CLOSE, SEEK; 10 and 11 are VerbRing's own.</summary>
 public enum Op : uint
 {
     /// <summary>Does nothing; result 0.</summary>
@@ -32,4 +32,13 @@ public enum Op : uint
 
     /// <summary>fd → 0, once what was written through it is durable.</summary>
     Fsync = 9,
+
+    /// <summary>
+    /// VerbRing's extension: left, compare, right, bound, body → iterations. Runs the next <c>body</c> SQEs of its
+    /// chain again and again while <c>left compare right</c> holds, at most <c>bound</c> times.
+    /// </summary>
+    Loop = 10,
+
+    /// <summary>VerbRing's extension: a, b → a + b (small register arithmetic for loops: offsets, totals).</summary>
+    Add = 11,
 }

@@ -41,4 +41,10 @@ public enum ParamKind
 
     /// <summary>Any 64-bit value.</summary>
     Value,
+
+    /// <summary>LOOP's comparison: EQ, NE, LT, LE, GT, GE.</summary>
+    Compare,
+
+    /// <summary>LOOP's bound: a number of iterations, 1 to <see cref="Abi.MaxLoopIterations"/>, that the verifier can read.</summary>
+    Bound,
 }

@@ -88,6 +88,35 @@ public static class Sqes
     public static Sqe Fsync(Operand fd, Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
         Create((uint)Op.Fsync, fd, save: save, link: link, data: data, timeout: timeout);
 
+    /// <summary>
+    /// LOOP (VerbRing's extension): runs the next <paramref name="body"/> SQEs of its chain while
+    /// <paramref name="left"/> <paramref name="compare"/> <paramref name="right"/> holds, at most
+    /// <paramref name="bound"/> times; the result is the number of iterations. The LOOP must link to its body, and
+    /// every body SQE must carry SKIP_SUCCESS (<see cref="WithSkipSuccess"/>) — spec/semantics.md, "Loops".
+    /// </summary>
+    public static Sqe Loop(
+        Operand left, LoopCompare compare, Operand right, ulong bound, ulong body, Reg save = default,
+        SqeLink link = SqeLink.Link, ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Loop, left, (ulong)compare, right, bound, body, save, link, data, timeout);
+
+    /// <summary>ADD (VerbRing's extension): <paramref name="a"/> + <paramref name="b"/>.</summary>
+    public static Sqe Add(Operand a, Operand b, Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
+        Create((uint)Op.Add, a, b, save: save, link: link, data: data, timeout: timeout);
+
+    /// <summary>The same SQE with SKIP_SUCCESS: a success posts no CQE; a failure still does.</summary>
+    public static Sqe WithSkipSuccess(this Sqe sqe)
+    {
+        sqe.Flags |= SqeFlags.SkipSuccess;
+        return sqe;
+    }
+
+    /// <summary>The same SQE with DRAIN: the chain it heads starts only after every SQE consumed before it completed.</summary>
+    public static Sqe WithDrain(this Sqe sqe)
+    {
+        sqe.Flags |= SqeFlags.Drain;
+        return sqe;
+    }
+
     /// <summary>PIPE: a new pipe; the result holds the read fd (low 32 bits) and the write fd (high 32 bits).</summary>
     public static Sqe Pipe(Reg save = default, SqeLink link = SqeLink.None, ulong data = 0, ulong timeout = 0) =>
         Create((uint)Op.Pipe, save: save, link: link, data: data, timeout: timeout);

@@ -1,6 +1,9 @@
 namespace VerbRing.Verbs;
 
-/// <summary>The catalogue of verbs programs can name, shared by the builder, the assembler and the disassembler.</summary>
+/// <summary>
+/// The catalogue of verbs programs can name, shared by the builder, the assembler and the disassembler. LOOP's fifth
+/// argument, its body length, is no parameter: the assembler's <c>loop … end</c> block and the builder's body fill it.
+/// </summary>
 public static class VerbCatalogue
 {
     /// <summary>Every built-in verb, by op code.</summary>
@@ -20,6 +23,10 @@ public static class VerbCatalogue
         new((uint)Op.Cancel, "cancel", [new("tag", ParamKind.Tag, 0), new("mode", ParamKind.CancelMode, 1, (ulong)CancelMode.All)]),
         new((uint)Op.Pipe, "pipe", []),
         new((uint)Op.Fsync, "fsync", [new("fd", ParamKind.Fd, 0)]),
+        new((uint)Op.Loop, "loop", [
+            new("left", ParamKind.Value, 0), new("compare", ParamKind.Compare, 1), new("right", ParamKind.Value, 2),
+            new("bound", ParamKind.Bound, 3)]),
+        new((uint)Op.Add, "add", [new("a", ParamKind.Value, 0), new("b", ParamKind.Value, 1)]),
     ];
 
     /// <summary>The verb named <paramref name="name"/> (case-insensitive), or null.</summary>

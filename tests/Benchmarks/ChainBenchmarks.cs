@@ -4,8 +4,8 @@ using VerbRing.Tooling.Benchmarking;
 namespace VerbRing.Benchmarks;
 
 /// <summary>
-/// Suite 1, chain against single calls: the design card's chain as one enter of five linked SQEs and as five
-/// single enters, against the same five operations called directly on the namespace (the baseline), on each kernel.
+/// Suite 1, chain against single calls: the design card's chain as one enter of five linked SQEs (also with
+/// SKIP_SUCCESS on the first four, "skip") and as five single enters, against the same five operations called directly on the namespace (the baseline), on each kernel.
 /// </summary>
 public class ChainBenchmarks : KernelBenchmark
 {
@@ -22,6 +22,10 @@ public class ChainBenchmarks : KernelBenchmark
     /// <summary>The five linked in one enter, descriptor and byte count in registers.</summary>
     [Benchmark]
     public void Chain() => _work.Chain();
+
+    /// <summary>The five linked in one enter with SKIP_SUCCESS on the first four: one CQE to pop instead of five.</summary>
+    [Benchmark]
+    public void SkipChain() => _work.SkipChain();
 
     /// <inheritdoc />
     protected override void Prepare() => _work = new ChainWorkload(Ring, Host.DirectNamespace(Kernel));

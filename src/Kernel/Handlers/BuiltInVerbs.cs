@@ -15,5 +15,7 @@ internal static class BuiltInVerbs
         new CancelVerb(),
         new PipeVerb(),
         new FsyncVerb(),
+        new LoopVerb(),
+        new AddVerb(),
     ];
 }

@@ -22,7 +22,10 @@ internal sealed partial class ChainRunner
         for (var i = 0; i < _pool.Capacity; i++)
         {
             ref var operation = ref _pool[i];
-            if (operation.State is not (OperationState.Pending or OperationState.Queued) || operation.CancelRequested || operation.Sqe.Data != tag)
+
+            // A running LOOP can be cancelled too; a body template never runs (its copies do), so no CANCEL finds it.
+            var unfinished = operation.State is OperationState.Pending or OperationState.Queued || operation.Loop.Active;
+            if (!unfinished || operation.LoopOf == Template || operation.CancelRequested || operation.Sqe.Data != tag)
             {
                 continue;
             }
@@ -65,7 +68,12 @@ internal sealed partial class ChainRunner
         EnsureOrderScratch();
         for (var i = 0; i < _pool.Capacity; i++)
         {
-            if (_pool[i].State is OperationState.Pending or OperationState.Queued or OperationState.Running)
+            if (_pool[i].LoopOf == Template && _pool[i].State != OperationState.Free)
+            {
+                StopWaiting(ref _pool[i]);
+                _pool.Return(i); // a body template: its copies complete for it
+            }
+            else if (_pool[i].State is OperationState.Pending or OperationState.Queued or OperationState.Running)
             {
                 _orderKeys[count] = _pool[i].Sequence;
                 _orderSlots[count++] = i;
@@ -96,6 +104,12 @@ internal sealed partial class ChainRunner
 
     private void Cancel(int index)
     {
+        if (_pool[index].Loop.Active)
+        {
+            CancelLoop(index);
+            return;
+        }
+
         _pool[index].CancelRequested = true;
         Wake(index, _pool[index].Generation, from: null);
     }
@@ -106,8 +120,18 @@ internal sealed partial class ChainRunner
         ref var operation = ref _pool[index];
         var previous = operation.Prev;
         var survivor = (operation.Sqe.Flags & SqeFlags.HardLink) != 0 ? operation.Next : -1;
-        var next = CompleteSlow(index, Cancelled); // cancels the rest itself when it breaks
-        if (previous >= 0)
+        var inLoop = operation.LoopOf >= 0;
+        var isLoop = operation.Sqe.Op == (uint)Op.Loop && !inLoop;
+
+        // A LOOP that never started cancels its body before its own CQE (RunLoop sees the cancel); either way the rest
+        // is cancelled here when it breaks.
+        var next = isLoop ? RunLoop(index) : CompleteSlow(index, Cancelled);
+        survivor = inLoop || isLoop ? next : survivor; // a loop's iteration goes on to its LOOP's check; a LOOP's chain past its body
+        if (previous >= 0 && _pool[previous].Loop.Active && _pool[previous].Loop.After == index)
+        {
+            _pool[previous].Loop.After = survivor; // the first SQE after a running loop's body: the loop goes on to the survivor
+        }
+        else if (previous >= 0)
         {
             _pool[previous].Next = survivor;
         }

@@ -55,6 +55,8 @@ internal sealed partial class ChainRunner : IVerbServices
         _batchGeneration = new int[_staged.Length];
         _orderKeys = new ulong[_pool.Capacity];
         _orderSlots = new int[_pool.Capacity];
+        var budget = waits.LoopBudget.TotalSeconds * waits.Time.TimestampFrequency;
+        _defaultLoopBudget = waits.LoopBudget == Timeout.InfiniteTimeSpan || budget >= long.MaxValue ? long.MaxValue : (long)budget;
     }
 
     private enum Member : byte
@@ -99,6 +101,8 @@ internal sealed partial class ChainRunner : IVerbServices
         {
             Drain(); // what the fast half's last step woke
         }
+
+        ReleaseDrains();
     }
 
     /// <summary>One line per slot in use.</summary>
@@ -148,6 +152,13 @@ internal sealed partial class ChainRunner : IVerbServices
                 return Took(i);
             }
 
+            // A LOOP runs on the slow half; so does a DRAIN head that has something to wait for (Loops.cs, Barriers.cs).
+            var member = i > 0 && SqeFlags.IsLinked(_staged[i - 1].Flags);
+            if (sqe.Op == (uint)Op.Loop || (SqeFlags.Drains(sqe.Flags) && !member && HasUnfinished))
+            {
+                return Took(i);
+            }
+
             // The guard Execute holds for the slow half, here around the inlined call (see Dispatch).
             _current = (int)i;
             var args = default(Arguments);
@@ -155,7 +166,7 @@ internal sealed partial class ChainRunner : IVerbServices
             VerbResult result;
             try
             {
-                result = Dispatch(in sqe, NoSlot, out args, out outcome);
+                result = Dispatch(in sqe, NoSlot, member, out args, out outcome);
             }
 #pragma warning disable CA1031 // A verb's bug must not cost the ring a completion or a slot: it becomes EIO.
             catch (Exception)
@@ -201,6 +212,7 @@ internal sealed partial class ChainRunner : IVerbServices
             var index = _pool.Rent();
             ref var operation = ref _pool[index];
             operation.Sqe = _staged[i];
+            operation.Member = previousLinked;
             if (previousLinked)
             {
                 _pool[previous].Next = index;
@@ -229,7 +241,7 @@ internal sealed partial class ChainRunner : IVerbServices
                 continue;
             }
 
-            if (_pool[head].Generation == _batchGeneration[i] && _pool[head].State == OperationState.Queued)
+            if (_pool[head].Generation == _batchGeneration[i] && _pool[head].State == OperationState.Queued && !HoldForDrain(head))
             {
                 RunChainSlow(head);
             }
@@ -244,14 +256,20 @@ internal sealed partial class ChainRunner : IVerbServices
         while (index >= 0)
         {
             ref var operation = ref _pool[index];
-            if (operation.CancelRequested)
+            if (operation.Sqe.Op == (uint)Op.Loop && operation.LoopOf < 0)
+            {
+                index = RunLoop(index); // its check: the next iteration's first member, or what follows the loop
+                continue;
+            }
+
+            if (operation.CancelRequested || LoopCancelled(in operation))
             {
                 index = CompleteSlow(index, Cancelled);
                 continue;
             }
 
             operation.State = OperationState.Running;
-            var result = Dispatch(in operation.Sqe, index, out var args, out operation.Outcome);
+            var result = Dispatch(in operation.Sqe, index, operation.Member, out var args, out operation.Outcome);
 
             // The arguments live on the stack; the slot keeps them only when something reads them later (a retry of a
             // parked verb, the observer's trace).
@@ -275,7 +293,7 @@ internal sealed partial class ChainRunner : IVerbServices
             {
                 var generation = index >= 0 ? _pool[index].Generation : 0;
                 Drain();
-                if (index >= 0 && (_pool[index].Generation != generation || _pool[index].State != OperationState.Queued))
+                if (index >= 0 && (_pool[index].Generation != generation || (_pool[index].State != OperationState.Queued && !IsActiveLoop(index))))
                 {
                     index = -1;
                 }
@@ -291,4 +309,8 @@ internal readonly record struct RunnerQueues(Sqe[] Staged, OperationPool Pool, C
 /// How operations wait: the clock their timeouts run on, the callback a timer fires (which takes the ring's lock
 /// and calls <see cref="ChainRunner.TimeOut"/>), and how many may wait at once (<c>RingOptions.MaxInFlight</c>).
 /// </summary>
-internal readonly record struct WaitRules(TimeProvider Time, Action<int, int> OnTimer, int MaxWaiting);
+/// <param name="Time">The ring's clock.</param>
+/// <param name="OnTimer">What a timer calls (takes the lock, then <see cref="ChainRunner.TimeOut"/>).</param>
+/// <param name="MaxWaiting">How many operations may wait at once.</param>
+/// <param name="LoopBudget">How long a LOOP whose SQE has no timeout may run (the ring's enter timeout).</param>
+internal readonly record struct WaitRules(TimeProvider Time, Action<int, int> OnTimer, int MaxWaiting, TimeSpan LoopBudget);

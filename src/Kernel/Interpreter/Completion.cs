@@ -25,12 +25,21 @@ internal sealed partial class ChainRunner
         var flags = sqe.Flags;
         var value = result.Value; // Abi.Err on failure, or what a partial failure still did
         SaveResult(flags, result.Error, value);
-        if (_observer is not null)
+        var quiet = result.Error == Errno.OK && SqeFlags.SkipsSuccess(flags);
+        if (_observer is not null && !(quiet && slot != NoSlot && _pool[slot].LoopOf >= 0))
         {
-            ObserveSlow(in sqe, in args, outcome, result.Error, value);
+            ObserveSlow(in sqe, in args, outcome, result.Error, value); // a loop body's quiet runs are too many to trace
         }
 
-        Post(in sqe, slot, result.Error, value);
+        if (!quiet)
+        {
+            Post(in sqe, slot, result.Error, value);
+        }
+        else if (slot != NoSlot)
+        {
+            _pool.Return(slot); // SKIP_SUCCESS: no CQE, no CQ slot, no backlog
+        }
+
         return BreaksChain(flags, result.Error);
     }
 
@@ -110,26 +119,35 @@ internal sealed partial class ChainRunner
         StopWaiting(ref operation);
 
         var next = operation.Next;
+        var loopHead = operation.LoopOf;
+        if (loopHead >= 0 && result.Error != Errno.OK && _pool[loopHead].Loop.Error == Errno.OK)
+        {
+            _pool[loopHead].Loop.Error = result.Error; // the first failure of the iteration ends the loop
+        }
+
         var breaksChain = Publish(in operation.Sqe, index, result, in operation.Args, outcome);
-        if (next >= 0)
+        if (next >= 0 && !IsActiveLoop(next))
         {
             _pool[next].Prev = -1;
         }
 
-        if (breaksChain)
-        {
-            CancelChainSlow(next);
-            return -1;
-        }
-
-        return next;
+        _drainCheck |= _drainWaiters.Count > 0;
+        return breaksChain ? CancelChainSlow(next) : next;
     }
 
-    /// <summary>Completes every remaining member of a broken chain with ECANCELED: not run, no register written.</summary>
-    private void CancelChainSlow(int index)
+    /// <summary>
+    /// Completes every remaining member of a broken chain with ECANCELED: not run, no register written. A loop's
+    /// iteration breaks only up to its LOOP, which is returned to make its check (and end); else -1.
+    /// </summary>
+    private int CancelChainSlow(int index)
     {
         while (index >= 0)
         {
+            if (IsActiveLoop(index))
+            {
+                return index;
+            }
+
             ref var operation = ref _pool[index];
             var next = operation.Next;
             operation.State = OperationState.Completed;
@@ -137,6 +155,8 @@ internal sealed partial class ChainRunner
             CancelMember(in operation.Sqe, index);
             index = next;
         }
+
+        return -1;
     }
 
     /// <summary>A completed operation no longer counts among the waiting ones.</summary>

@@ -49,6 +49,15 @@ internal struct Operation
     /// <summary>Counted among the ring's waiting operations: it pended, or is queued behind one that did.</summary>
     public bool Waits;
 
+    /// <summary>Consumed as a chain member (its predecessor in the same enter links to it): DRAIN on it is EINVAL.</summary>
+    public bool Member;
+
+    /// <summary>A copy of a LOOP's body member made for one iteration: the LOOP's slot; -1 for any other operation.</summary>
+    public int LoopOf;
+
+    /// <summary>For a LOOP: its state between its first check and its end.</summary>
+    public LoopState Loop;
+
     /// <summary>What a pending verb waits on (null: only its timeout or a cancel can end it).</summary>
     public WaitQueue? ParkedOn;
 
@@ -118,6 +127,9 @@ internal sealed class OperationPool
         operation.Next = -1;
         operation.Prev = -1;
         operation.BacklogNext = -1;
+        operation.Member = false;
+        operation.LoopOf = -1;
+        operation.Loop = default;
         return index;
     }
 
@@ -139,6 +151,7 @@ internal sealed class OperationPool
         operation.CancelRequested = false;
         operation.InReady = false;
         operation.Waits = false;
+        operation.LoopOf = -1;
         operation.ParkedOn = null;
         operation.Target = null;
         operation.Timer = null;

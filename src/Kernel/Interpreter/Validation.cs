@@ -6,7 +6,7 @@ namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
 /// The second step of an SQE's path, between decode and dispatch: what is checked before a verb runs — the flags
-/// and the op (EINVAL), the ring's policy (EPERM), then the register loads (EINVAL for an unknown modifier) — and
+/// and the op (EINVAL; DRAIN on a chain member too), the ring's policy (EPERM), then the register loads (EINVAL for an unknown modifier) — and
 /// the loads themselves, made at dispatch: after a linked predecessor saved its result, never at submission.
 /// </summary>
 internal sealed class Validation
@@ -33,13 +33,13 @@ internal sealed class Validation
     /// (<paramref name="outcome"/> Refused or Denied; <paramref name="args"/> then stay unloaded).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Errno Check(ref readonly Sqe sqe, out IVerbHandler handler, out Arguments args, out TracedOutcome outcome)
+    public Errno Check(ref readonly Sqe sqe, bool member, out IVerbHandler handler, out Arguments args, out TracedOutcome outcome)
     {
         var flags = sqe.Flags;
         outcome = TracedOutcome.Refused;
         args = default;
         handler = null!;
-        if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(sqe.Op) is not { } found)
+        if ((flags & SqeFlags.ReservedMask) != 0 || _verbs.Find(sqe.Op) is not { } found || (member && SqeFlags.Drains(flags)))
         {
             return Errno.EINVAL;
         }
@@ -60,6 +60,13 @@ internal sealed class Validation
 
         outcome = TracedOutcome.Ran;
         return Errno.OK;
+    }
+
+    /// <summary>Loads <paramref name="sqe"/>'s registers again (a LOOP's check after an iteration); false: an unknown modifier.</summary>
+    public bool Reload(ref readonly Sqe sqe, out Arguments args)
+    {
+        args = AsSubmitted(in sqe);
+        return LoadAll(sqe.Flags, ref args);
     }
 
     /// <summary>The handler of an operation that passed <see cref="Check"/> (a retry, a timeout).</summary>

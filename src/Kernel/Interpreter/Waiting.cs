@@ -91,6 +91,7 @@ internal sealed partial class ChainRunner
 
         RunChainSlow(CompleteSlow(index, _validation.HandlerOf(operation.Sqe.Op).OnTimeout()));
         Drain();
+        ReleaseDrains();
     }
 
     private void Pend(int index)

@@ -118,8 +118,9 @@ public static class TraceRenderer
 
     /// <summary>
     /// <c>{"completions":[{"step":0,"verb":"OPEN","data":0,"error":0,"errno":"OK","result":3,"arguments":…,"bytes":…,
-    /// "cancelledAtDeadline":false}, …],"registers":[…],"missing":[…]}</c>: the rows of the text trace (the steps
-    /// cancelled at the deadline too) in CQE order, numbers as unsigned integers; missing steps under "missing".
+    /// "cancelledAtDeadline":false}, …],"registers":[…],"enters":1,"missing":[…]}</c>: the rows of the text trace (the
+    /// steps cancelled at the deadline too) in CQE order, numbers as unsigned integers; how many enters the run took;
+    /// missing steps under "missing".
     /// </summary>
     public static string RenderJson(TracedRun traced)
     {
@@ -159,6 +160,7 @@ public static class TraceRenderer
             }
 
             json.WriteEndArray();
+            json.WriteNumber("enters", traced.Run.Enters);
             json.WriteStartArray("missing");
             foreach (var step in traced.Run.MissingSteps)
             {

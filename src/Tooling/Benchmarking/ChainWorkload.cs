@@ -6,9 +6,10 @@ using VerbRing.Verbs;
 namespace VerbRing.Tooling.Benchmarking;
 
 /// <summary>
-/// The design card's chain — open → read 4 KiB → seek → write 4 KiB → close — three ways over one file: five linked
-/// SQEs in one enter (the descriptor and byte count flow through registers), the same five as single calls (one
-/// enter each, user space carrying the descriptor), and the five operations called directly on the namespace. The
+/// The design card's chain — open → read 4 KiB → seek → write 4 KiB → close — four ways over one file: five linked
+/// SQEs in one enter (the descriptor and byte count flow through registers), the same with SKIP_SUCCESS on the first
+/// four (one CQE instead of five), the same five as single calls (one enter each, user space carrying the
+/// descriptor), and the five operations called directly on the namespace. The
 /// write lands at offset 4 KiB, so after any run the file's second half must equal its first; every CQE is
 /// checked, and a wrong one throws <see cref="BenchmarkCheckException"/>.
 /// </summary>
@@ -25,6 +26,7 @@ internal sealed class ChainWorkload
     private readonly UserBuffer _path;
     private readonly UserBuffer _buffer;
     private readonly Sqe[] _chain;
+    private readonly Sqe[] _quiet;
     private ulong? _descriptor;
     private bool _ringRan;
     private bool _directRan;
@@ -46,6 +48,7 @@ internal sealed class ChainWorkload
             Sqes.Write(Reg.R0, _buffer.Address, Reg.R1, link: SqeLink.Link, data: 4),
             Sqes.Close(Reg.R0, data: 5),
         ];
+        _quiet = [.. _chain.Select((sqe, i) => i < _chain.Length - 1 ? sqe.WithSkipSuccess() : sqe)];
         Seed();
     }
 
@@ -65,6 +68,33 @@ internal sealed class ChainWorkload
         Expect(Op.Write, 4, Chunk);
         Expect(Op.Close, 5, 0);
         CheckDescriptor(fd);
+    }
+
+    /// <summary>
+    /// The chain with SKIP_SUCCESS on its first four steps: one enter, one CQE (the close's). The four quiet steps'
+    /// results are checked in the registers they saved (r0 the descriptor, r1 the byte count).
+    /// </summary>
+    public void SkipChain()
+    {
+        for (var i = 0; i < _quiet.Length; i++)
+        {
+            _ring.Push(in _quiet[i]);
+        }
+
+        _ringRan = true;
+        Entered(_ring.Enter(5, 1), 5);
+        Expect(Op.Close, 5, 0);
+        if (_ring.TryPop(out var extra))
+        {
+            throw new BenchmarkCheckException($"a quiet step posted a CQE: op {extra.Op}, data {extra.Data}, errno {(Errno)extra.Error}");
+        }
+
+        if (_ring.Registers[1] != Chunk)
+        {
+            throw new BenchmarkCheckException($"the quiet READ saved {_ring.Registers[1]}, not {Chunk}");
+        }
+
+        CheckDescriptor(_ring.Registers[0]);
     }
 
     /// <summary>The same five as synchronous single calls: one enter each, the descriptor carried by user space.</summary>

@@ -55,8 +55,8 @@ internal sealed class QuickBench
 
                 // The delegates exist before anything is measured: a method group converted inside a sample would
                 // be a 64-byte allocation counted against the workload.
-                Action direct = chain.Direct, singles = chain.SingleCalls, linked = chain.Chain;
-                Group("chain", kernel, "chain", [("direct", n => Repeat(n, direct)), ("single calls", n => Repeat(n, singles)), ("chain", n => Repeat(n, linked))]);
+                Action direct = chain.Direct, singles = chain.SingleCalls, linked = chain.Chain, quiet = chain.SkipChain;
+                Group("chain", kernel, "chain", [("direct", n => Repeat(n, direct)), ("single calls", n => Repeat(n, singles)), ("chain", n => Repeat(n, linked)), ("skip chain", n => Repeat(n, quiet))]);
                 chain.Verify();
                 if (kernel == KernelPlacement.Server)
                 {
@@ -119,6 +119,7 @@ internal sealed class QuickBench
                 chain.Direct();
                 chain.SingleCalls();
                 chain.Chain();
+                chain.SkipChain();
                 nops.Round();
                 linked.Round();
             }
@@ -142,6 +143,11 @@ internal sealed class QuickBench
         if (Find("chain", "chain", KernelPlacement.InProcess) is { } chain)
         {
             targets.Add(new("chain ÷ direct calls (in-process)", "×", chain.Ratio, 1.25, AtMost: true));
+        }
+
+        if (Find("chain", "skip chain", KernelPlacement.InProcess) is { } skip)
+        {
+            targets.Add(new("skip chain ÷ direct calls (in-process)", "×", skip.Ratio, 1.25, AtMost: true));
         }
 
         AddSpeedUp(targets, KernelPlacement.KernelThread, 3);

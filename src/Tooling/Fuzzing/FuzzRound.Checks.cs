@@ -159,9 +159,16 @@ internal sealed partial class FuzzRound
         var ring = _ring.Ring;
         var cancelOf = new Dictionary<ulong, ulong>(); // tag → the data of the CANCEL sent for it
         var stalls = 0;
+        var idleCancels = 0; // rounds in which the fewest outstanding operations did not go down
+        var fewest = int.MaxValue;
         while (_oracle.Outstanding > 0 || ring.SqPending > 0)
         {
             var before = (_sqes, _oracle.Outstanding, ring.SqPending);
+            if (idleCancels++ > MaxStalls * 4)
+            {
+                return $"{_oracle.Outstanding} operations never completed ({_oracle.MaybeQuiet} may be quiet) though every one was cancelled: {_ring.Kernel.DescribeInFlight()}";
+            }
+
             if (Enter(ring.SqPending) is { } failure) // with nothing queued, it still flushes the backlog
             {
                 return failure;
@@ -172,7 +179,11 @@ internal sealed partial class FuzzRound
                 // A tag is targeted again once its CANCEL has completed and it is still outstanding: the program's own
                 // CANCELs may cancel ours (their tag can be any data, ours included), as any queued operation.
                 var outstanding = _oracle.OutstandingData().ToHashSet();
-                foreach (var tag in outstanding.Where(t => !cancelOf.TryGetValue(t, out var c) || !outstanding.Contains(c)).Take((int)ring.SqSpace).ToList())
+                // Tags never targeted first: a quiet operation that completed unseen stays outstanding, and its CANCEL
+                // (ENOENT) must not crowd out the one that would end what still runs.
+                var targets = outstanding.Where(t => !cancelOf.ContainsKey(t))
+                    .Concat(outstanding.Where(t => cancelOf.TryGetValue(t, out var c) && !outstanding.Contains(c)));
+                foreach (var tag in targets.Take((int)ring.SqSpace).ToList())
                 {
                     var cancel = _oracle.Push(Sqes.Cancel(tag));
                     cancelOf[tag] = cancel.Data;
@@ -189,6 +200,8 @@ internal sealed partial class FuzzRound
             }
 
             stalls = before == (_sqes, _oracle.Outstanding, ring.SqPending) ? stalls + 1 : 0;
+            idleCancels = _oracle.Outstanding < fewest ? 0 : idleCancels;
+            fewest = Math.Min(fewest, _oracle.Outstanding);
             if (stalls > 0 && _lastEnter == Errno.EAGAIN && (_clock.ArmedTimers == 0 || stalls >= MaxStalls))
             {
                 _wedged = true;

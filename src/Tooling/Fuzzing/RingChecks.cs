@@ -29,7 +29,8 @@ internal static class RingChecks
     /// <summary>
     /// After every CQE was reaped through <paramref name="oracle"/>: the registers (<see cref="CompletionOracle.CheckRegisters"/>),
     /// the kernel's own bookkeeping, and — unless completions may wait in the backlog — as many operations in the
-    /// kernel as user space awaits CQEs for. Returns what is wrong, or null.
+    /// kernel as user space awaits CQEs for, give or take the quiet successes and a running loop's body; once the
+    /// kernel holds nothing, every quiet step is settled (<see cref="CompletionOracle.SettleQuiet"/>). Returns what is wrong, or null.
     /// </summary>
     public static string? AfterReap(RingKernel kernel, RegisterFile registers, CompletionOracle oracle, ulong[] before, bool[] mayChange, bool backlogPossible)
     {
@@ -43,9 +44,15 @@ internal static class RingChecks
             return $"kernel bookkeeping broken: {string.Join("; ", broken)}; in flight: {kernel.DescribeInFlight()}";
         }
 
-        return !backlogPossible && kernel.InFlight != oracle.Outstanding
-            ? $"the kernel holds {kernel.InFlight} operations, user space awaits {oracle.Outstanding} CQEs"
-            : null;
+        // Quiet successes (SKIP_SUCCESS) post nothing: user space awaits at most what the kernel holds plus those that
+        // may be quiet, and a running loop's body holds slots no CQE is awaited for.
+        var held = kernel.InFlight;
+        if (!backlogPossible && (held > oracle.Outstanding + oracle.InLoop || held < oracle.Outstanding - oracle.MaybeQuiet))
+        {
+            return $"the kernel holds {held} operations, user space awaits {oracle.Outstanding} CQEs ({oracle.MaybeQuiet} may be quiet)";
+        }
+
+        return !backlogPossible && held == 0 ? oracle.SettleQuiet() : null;
     }
 
     /// <summary>

@@ -4,9 +4,10 @@ using VerbRing.Verbs;
 namespace VerbRing.Tooling.Fuzzing;
 
 /// <summary>
-/// Random SQEs for one round: mostly well-shaped for every op 0–9 (so that chains open, read, write, pipe, poll and
-/// cancel for real), some garbage (unknown ops, reserved flag bits, wild arguments), and mutations of SQEs it made
-/// before (bits flipped, arguments swapped, an op exchanged). Descriptors come as immediates or as register loads
+/// Random SQEs for one round: mostly well-shaped for every op 0–11 (so that chains open, read, write, pipe, poll,
+/// cancel, loop and add for real; now and then quiet with SKIP_SUCCESS or a DRAIN head; a LOOP is followed by a body
+/// of quiet linked members, usually well-formed), some garbage (unknown ops, reserved flag bits, wild arguments), and
+/// mutations of SQEs it made before (bits flipped, arguments swapped, an op exchanged). Descriptors come as immediates or as register loads
 /// with a modifier; addresses and counts cluster at and around every edge of user memory.
 /// </summary>
 internal sealed class SqeGenerator
@@ -47,6 +48,7 @@ internal sealed class SqeGenerator
     private readonly int _maxDescriptors;
     private readonly Sqe[] _history = new Sqe[64];
     private int _made;
+    private int _bodyLeft; // members of a LOOP's body still to make
 
     public SqeGenerator(Random random, FuzzPaths paths, int maxDescriptors)
     {
@@ -81,10 +83,19 @@ internal sealed class SqeGenerator
 
     private Sqe WellShaped(ulong nextData)
     {
-        var op = (Op)_random.Next(10);
-        var sqe = new Sqe { Op = (uint)op, Timeout = Timeout(), Flags = LinkBits() | Specifier(save: true) };
+        var inBody = _bodyLeft > 0;
+        var op = (Op)_random.Next(inBody ? 10 : 12);
+        op = inBody && op == Op.Cancel ? Op.Add : op;
+        var sqe = new Sqe { Op = (uint)op, Timeout = Timeout(), Flags = LinkBits() | Specifier(save: true) | ExtensionBits() };
         switch (op)
         {
+            case Op.Loop:
+                Loop(ref sqe);
+                break;
+            case Op.Add:
+                sqe.Arg0 = (ulong)_random.Next(100);
+                sqe.Arg1 = _random.Next(10) == 0 ? Abi.Err - (ulong)_random.Next(3) : (ulong)_random.Next(100);
+                break;
             case Op.Read or Op.Write:
                 Fd(ref sqe);
                 (sqe.Arg1, sqe.Arg2) = BufferAndCount();
@@ -123,8 +134,47 @@ internal sealed class SqeGenerator
         }
 
         LoadSomeArguments(ref sqe, op);
+        if (inBody)
+        {
+            Member(ref sqe);
+        }
+
         return sqe;
     }
+
+    /// <summary>A LOOP: a condition on a register (or a constant), a small bound, a body of 1–3 (now and then a bad shape).</summary>
+    private void Loop(ref Sqe sqe)
+    {
+        sqe.Flags = (sqe.Flags & ~(SqeFlags.Link | SqeFlags.HardLink | SqeFlags.SkipSuccess)) | (_random.Next(2) == 0 ? SqeFlags.Link : SqeFlags.HardLink);
+        sqe.Flags = WithLoad(sqe.Flags, 0, _random.Next(7));
+        sqe.Arg1 = _random.Next(12) == 0 ? (ulong)_random.Next(9) : (ulong)_random.Next(1, 7);
+        sqe.Arg2 = (ulong)_random.Next(4);
+        sqe.Arg3 = _random.Next(12) == 0 ? Pick([0UL, Abi.MaxLoopIterations + 1, ulong.MaxValue]) : (ulong)_random.Next(1, 9);
+        var body = _random.Next(12) == 0 ? (ulong)_random.Next(0, 20) : (ulong)_random.Next(1, 4);
+        sqe.Arg4 = body;
+        sqe.Timeout = _random.Next(4) == 0 ? Timeout() : 0;
+        _bodyLeft = (int)Math.Min(body, 3);
+    }
+
+    /// <summary>A member of the body being made: quiet, linked to the next member (the last one now and then not).</summary>
+    private void Member(ref Sqe sqe)
+    {
+        _bodyLeft--;
+        sqe.Flags &= ~SqeFlags.Drain;
+        if (_random.Next(15) != 0)
+        {
+            sqe.Flags |= SqeFlags.SkipSuccess;
+        }
+
+        if ((_bodyLeft > 0 || _random.Next(2) == 0) && !SqeFlags.IsLinked(sqe.Flags))
+        {
+            sqe.Flags |= _random.Next(4) == 0 ? SqeFlags.HardLink : SqeFlags.Link;
+        }
+    }
+
+    /// <summary>VerbRing's extension bits on a well-shaped SQE: SKIP_SUCCESS now and then, DRAIN rarely.</summary>
+    private uint ExtensionBits() =>
+        (_random.Next(6) == 0 ? SqeFlags.SkipSuccess : 0) | (_random.Next(20) == 0 ? SqeFlags.Drain : 0);
 
     private void Open(ref Sqe sqe)
     {
@@ -216,7 +266,7 @@ internal sealed class SqeGenerator
 
         if (_random.Next(50) == 0)
         {
-            sqe.Flags |= (uint)_random.Next(1, 4096) << 20; // reserved bits: EINVAL
+            sqe.Flags |= (uint)_random.Next(1, 1024) << 22; // reserved bits: EINVAL
         }
     }
 
@@ -242,7 +292,7 @@ internal sealed class SqeGenerator
                     sqe.Op = _random.Next(4) == 0 ? sqe.Op ^ (1u << _random.Next(32)) : (uint)_random.Next(10);
                     break;
                 case 1:
-                    sqe.Flags ^= 1u << _random.Next(20);
+                    sqe.Flags ^= 1u << _random.Next(22);
                     break;
                 case 2:
                     var arg = _random.Next(5);

@@ -155,6 +155,7 @@ public static partial class Assembler
             ParamKind.FileOffset => "an offset",
             ParamKind.DirFd => "a dir",
             ParamKind.CancelMode => "a cancel-mode",
+            ParamKind.Compare => "a compare",
             _ => $"a {kind}",
         };
 
@@ -172,6 +173,8 @@ public static partial class Assembler
             ParamKind.Path => "a path (a string literal or a data name)",
             ParamKind.Tag => "a tag (a number or a register)",
             ParamKind.CancelMode => "a cancel mode (ALL, ANY or a register)",
+            ParamKind.Compare => $"a comparison ({NamedConstants.Describe(ParamKind.Compare)} or a register)",
+            ParamKind.Bound => $"a bound (a number of iterations from 1 to {Abi.MaxLoopIterations})",
             _ => "a value (a number, a name, len(NAME) or a register)",
         };
     }

@@ -4,7 +4,8 @@ namespace VerbRing.Verbs.Programs;
 
 /// <summary>
 /// Assembles <c>.vr</c> text into a <see cref="ProgramModel"/>. Line-oriented: a directive (<c>buffer</c>,
-/// <c>data</c>, <c>set</c>) or a step (<c>VERB args [-> rN] [link|hardlink] [timeout D] [tag V]</c>) per line.
+/// <c>data</c>, <c>set</c>), a step (<c>VERB args [-> rN] [link|hardlink] [skip] [drain] [timeout D] [tag V]</c>)
+/// or the <c>end</c> of a <c>loop</c> block per line.
 /// Every error names file, line and column and says what was expected; assembly goes on to the next line so that
 /// one run reports them all.
 /// </summary>
@@ -12,11 +13,11 @@ public static partial class Assembler
 {
     private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase)
     {
-        "buffer", "data", "set", "op", "len", "link", "hardlink", "timeout", "tag", "never",
+        "buffer", "data", "set", "op", "len", "link", "hardlink", "timeout", "tag", "never", "skip", "drain", "end",
         "r0", "r1", "r2", "r3", "r4", "r5", "r6",
     };
 
-    private static readonly HashSet<string> Modifiers = new(["link", "hardlink", "timeout", "tag"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> Modifiers = new(["link", "hardlink", "timeout", "tag", "skip", "drain"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The verb a raw <c>op N a0, a1, a2, a3, a4</c> step uses: five plain values, all optional (0).</summary>
     internal static VerbInfo RawVerb(uint op) => new(op, $"op {op}", [.. Enumerable.Range(0, 5).Select(i => new VerbParam($"arg{i}", ParamKind.Value, i, 0))]);
@@ -29,13 +30,19 @@ public static partial class Assembler
         var program = new ProgramModel { File = file };
         var number = 0;
         var tokens = new List<Token>(); // one list, refilled line by line
+        var loops = new LoopScope();
         for (var start = 0; start <= text.Length;)
         {
             var end = text.IndexOf('\n', start);
             end = end < 0 ? text.Length : end;
-            var line = new LineParser(program, file, ++number, text.AsSpan(start, end - start).TrimEnd('\r').ToString(), tokens, diagnostics);
+            var line = new LineParser(program, file, ++number, text.AsSpan(start, end - start).TrimEnd('\r').ToString(), tokens, diagnostics, loops);
             line.Parse();
             start = end + 1;
+        }
+
+        if (loops.Open >= 0)
+        {
+            diagnostics.Add(new Diagnostic(Severity.Error, program.Steps[loops.Open].Where, "this loop has no 'end': close its body with a line 'end'"));
         }
 
         ResolveSymbols(program, diagnostics);
@@ -83,7 +90,7 @@ public static partial class Assembler
     }
 
     /// <summary>Parses one line: directives, steps, modifiers (arguments in Assembler.Arguments.cs).</summary>
-    private sealed partial class LineParser(ProgramModel program, string file, int lineNumber, string text, List<Token> tokens, List<Diagnostic> diagnostics)
+    private sealed partial class LineParser(ProgramModel program, string file, int lineNumber, string text, List<Token> tokens, List<Diagnostic> diagnostics, LoopScope loops)
     {
         private readonly List<Token> _tokens = tokens;
         private int _next;
@@ -127,9 +134,12 @@ public static partial class Assembler
 
         private void ParseLine()
         {
-            var head = Expect(TokenKind.Identifier, "a directive (buffer, data, set) or a verb");
+            var head = Expect(TokenKind.Identifier, "a directive (buffer, data, set), a verb or 'end'");
             switch (head.Text.ToLowerInvariant())
             {
+                case "end":
+                    CloseLoop(head);
+                    break;
                 case "buffer":
                     ParseBuffer();
                     break;
@@ -151,7 +161,20 @@ public static partial class Assembler
                 default:
                     var verb = VerbCatalogue.Find(head.Text)
                         ?? throw Fail(head, $"unknown verb '{head.Text}': expected one of {string.Join(", ", VerbCatalogue.All.Select(v => v.Name))}, 'op N', or a directive");
+                    if (verb.Op == (uint)Op.Loop && loops.Open >= 0)
+                    {
+                        throw Fail(head, $"loops do not nest: the loop at {program.Steps[loops.Open].Where} is still open ('end' it first)");
+                    }
+
+                    // A loop line that fails still opens its block, so that its 'end' is not a second error.
+                    var steps = program.Steps.Count;
+                    loops.Open = verb.Op == (uint)Op.Loop ? LoopScope.Failed : loops.Open;
                     ParseStep(verb, head, raw: false);
+                    if (verb.Op == (uint)Op.Loop)
+                    {
+                        loops.Open = steps;
+                    }
+
                     break;
             }
 
@@ -159,6 +182,27 @@ public static partial class Assembler
             {
                 throw Fail(Peek, $"expected the end of the line, found {Describe(Peek)}");
             }
+        }
+
+        /// <summary>'end': the open loop's body is the steps since it; its length goes into the LOOP's fifth argument.</summary>
+        private void CloseLoop(Token end)
+        {
+            if (loops.Open == LoopScope.Failed)
+            {
+                loops.Open = -1;
+                return;
+            }
+
+            if (loops.Open < 0)
+            {
+                throw Fail(end, "'end' closes a loop, but no loop is open");
+            }
+
+            var loop = program.Steps[loops.Open];
+            var args = loop.Args.ToArray();
+            args[4] = UnlinkedOperand.Immediate((ulong)(program.Steps.Count - 1 - loops.Open), At(end.Column));
+            program.Steps[loops.Open] = loop with { Args = args };
+            loops.Open = -1;
         }
 
         private Token DeclareName()
@@ -270,11 +314,20 @@ public static partial class Assembler
             var link = SqeLink.None;
             ulong? timeout = null;
             ulong? tag = null;
+            bool skip = false, drain = false;
             while (IsModifier(Peek))
             {
                 var modifier = Take();
                 switch (modifier.Text.ToLowerInvariant())
                 {
+                    case "skip":
+                        OnlyOnce(modifier, skip);
+                        skip = true;
+                        break;
+                    case "drain":
+                        OnlyOnce(modifier, drain);
+                        drain = true;
+                        break;
                     case "link" or "hardlink":
                         if (link != SqeLink.None)
                         {
@@ -306,6 +359,8 @@ public static partial class Assembler
                 Args = FillUnused(args, At(head.Column)),
                 Save = save,
                 Link = link,
+                Skip = skip,
+                Drain = drain,
                 Timeout = timeout ?? 0,
                 Tag = tag,
                 IsRaw = raw,
@@ -313,7 +368,7 @@ public static partial class Assembler
             });
         }
 
-        /// <summary>Refuses a second 'timeout' or 'tag' on one step: the first value would be silently dropped.</summary>
+        /// <summary>Refuses a second 'timeout', 'tag', 'skip' or 'drain' on one step: never a silent override.</summary>
         private void OnlyOnce(Token modifier, bool given)
         {
             if (given)
@@ -365,6 +420,15 @@ public static partial class Assembler
 
             return value.Number * scale;
         }
+    }
+
+    /// <summary>The loop whose body is being assembled: its step index, -1 for none (loops do not nest), or <see cref="Failed"/>.</summary>
+    private sealed class LoopScope
+    {
+        /// <summary>A loop line that did not assemble: its block is open, with no step to close.</summary>
+        public const int Failed = -2;
+
+        public int Open { get; set; } = -1;
     }
 
     private sealed class LineError(Diagnostic diagnostic) : Exception(diagnostic.Message)

@@ -15,34 +15,62 @@ public static class Disassembler
     /// <summary>The program as text.</summary>
     public static string Disassemble(LinkedProgram program)
     {
-        ArgumentNullException.ThrowIfNull(program);
         var text = new StringBuilder();
-        foreach (var symbol in program.Symbols.Where(s => !s.IsLiteral))
+        foreach (var (line, _) in Lines(program))
         {
-            text.Append(symbol.Initial is null
-                ? $"buffer {symbol.Name} {symbol.Size}"
-                : $"data   {symbol.Name} {Quote(symbol.Initial)}").Append('\n');
-        }
-
-        foreach (var set in program.Source.Sets)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"set    {set.Register} {set.Value}").Append('\n');
-        }
-
-        var sqes = program.Sqes;
-        for (var i = 0; i < sqes.Length; i++)
-        {
-            text.Append(Line(program, sqes[i], i)).Append('\n');
+            text.Append(line).Append('\n');
         }
 
         return text.ToString();
     }
 
-    /// <summary>One SQE as a step line (for traces and listings).</summary>
-    public static string Line(LinkedProgram program, in Sqe sqe, int index)
+    /// <summary>
+    /// The program as lines, each with the step it encodes (-1 for a directive, a <c>set</c> or a loop's
+    /// <c>end</c>): a LOOP whose body the text can say is a block — its body indented, then <c>end</c>.
+    /// </summary>
+    public static IReadOnlyList<(string Text, int Step)> Lines(LinkedProgram program)
     {
         ArgumentNullException.ThrowIfNull(program);
-        var head = TryNamed(program, sqe) ?? Raw(program, sqe);
+        var lines = new List<(string, int)>();
+        foreach (var symbol in program.Symbols.Where(s => !s.IsLiteral))
+        {
+            lines.Add((symbol.Initial is null
+                ? $"buffer {symbol.Name} {symbol.Size}"
+                : $"data   {symbol.Name} {Quote(symbol.Initial)}", -1));
+        }
+
+        foreach (var set in program.Source.Sets)
+        {
+            lines.Add((string.Create(CultureInfo.InvariantCulture, $"set    {set.Register} {set.Value}"), -1));
+        }
+
+        var sqes = program.Sqes;
+        var endAfter = -1; // the last step of the loop block being written
+        for (var i = 0; i < sqes.Length; i++)
+        {
+            var block = endAfter < 0 ? BlockBody(program, i) : 0;
+            lines.Add(((endAfter >= 0 ? "    " : "") + Line(program, sqes[i], i, block > 0), i));
+            if (block > 0)
+            {
+                endAfter = i + block;
+            }
+            else if (i == endAfter)
+            {
+                lines.Add(("end", -1));
+                endAfter = -1;
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>One SQE as a step line (for traces and listings); a LOOP shows its condition and bound.</summary>
+    public static string Line(LinkedProgram program, in Sqe sqe, int index) => Line(program, sqe, index, loopBlock: true);
+
+    private static string Line(LinkedProgram program, in Sqe sqe, int index, bool loopBlock)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var head = TryNamed(program, sqe, loopBlock) ?? Raw(program, sqe);
         var line = new StringBuilder(head);
         var save = SqeFlags.SaveOf(sqe.Flags);
         if (save != SqeFlags.RegNone)
@@ -59,6 +87,16 @@ public static class Disassembler
             line.Append(" link");
         }
 
+        if (SqeFlags.SkipsSuccess(sqe.Flags))
+        {
+            line.Append(" skip");
+        }
+
+        if (SqeFlags.Drains(sqe.Flags))
+        {
+            line.Append(" drain");
+        }
+
         if (sqe.Timeout != 0)
         {
             line.Append(" timeout ").Append(Duration(sqe.Timeout));
@@ -70,6 +108,32 @@ public static class Disassembler
         }
 
         return line.ToString();
+    }
+
+    /// <summary>
+    /// How many steps follow SQE <paramref name="index"/> as the body of a <c>loop … end</c> block, or 0 when it is
+    /// not a LOOP the block form can say: its body length a plain number from 1 on that fits the program, no LOOP
+    /// in the body (blocks do not nest), and a head the named form can say.
+    /// </summary>
+    private static int BlockBody(LinkedProgram program, int index)
+    {
+        var sqes = program.Sqes;
+        ref readonly var sqe = ref sqes[index];
+        if (sqe.Op != (uint)Op.Loop || SqeFlags.LoadOf(sqe.Flags, 4) != SqeFlags.RegNone || sqe.Arg4 == 0
+            || sqe.Arg4 > (ulong)(sqes.Length - 1 - index) || TryNamed(program, sqe, loopBlock: true) is null)
+        {
+            return 0;
+        }
+
+        for (var i = index + 1; i <= index + (int)sqe.Arg4; i++)
+        {
+            if (sqes[i].Op == (uint)Op.Loop)
+            {
+                return 0;
+            }
+        }
+
+        return (int)sqe.Arg4;
     }
 
     /// <summary>A string literal with C escapes.</summary>
@@ -106,15 +170,16 @@ public static class Disassembler
         return text.Append('"').ToString();
     }
 
-    private static string? TryNamed(LinkedProgram program, Sqe sqe)
+    private static string? TryNamed(LinkedProgram program, Sqe sqe, bool loopBlock)
     {
         if ((sqe.Flags & SqeFlags.ReservedMask) != 0 || (sqe.Flags & (SqeFlags.Link | SqeFlags.HardLink)) == (SqeFlags.Link | SqeFlags.HardLink)
-            || VerbCatalogue.Find(sqe.Op) is not { } verb)
+            || VerbCatalogue.Find(sqe.Op) is not { } verb || (verb.Op == (uint)Op.Loop && !loopBlock))
         {
             return null;
         }
 
         var covered = new bool[5];
+        covered[4] = verb.Op == (uint)Op.Loop; // a loop's body length is its block, when there is one
         var parts = new List<string>();
         foreach (var param in verb.Params)
         {

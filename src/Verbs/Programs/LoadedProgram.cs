@@ -6,13 +6,15 @@ namespace VerbRing.Verbs.Programs;
 /// <summary>
 /// A linked program placed in one ring: its image reserved in user memory and its SQEs relocated there, once.
 /// Each <see cref="Run"/> restores the image and the <c>set</c> registers, submits whole chains in as few enters
-/// as the SQ allows (a chain is never split across enters), and reaps until every step has completed.
+/// as the SQ allows (a chain is never split across enters), and reaps until every step has completed — a quiet
+/// step (SKIP_SUCCESS) counts as completed once a later CQE of its chain proves it succeeded (<see cref="QuietSteps"/>).
 /// </summary>
-public sealed class LoadedProgram
+public sealed partial class LoadedProgram
 {
     private readonly IoRing _ring;
     private readonly UserBuffer _image;
     private readonly Sqe[] _sqes;
+    private readonly QuietSteps? _quiet;
 
     internal LoadedProgram(LinkedProgram program, IoRing ring, UserBuffer image, Sqe[] sqes)
     {
@@ -26,6 +28,7 @@ public sealed class LoadedProgram
         _ring = ring;
         _image = image;
         _sqes = sqes;
+        _quiet = QuietSteps.For(program);
     }
 
     /// <summary>The program.</summary>
@@ -69,8 +72,10 @@ public sealed class LoadedProgram
         var matcher = Program.NewMatcher();
         var order = new List<StepCompletion>(_sqes.Length);
         var stray = new List<Cqe>();
+        _quiet?.Reset();
+        var enters = 0;
         var nextChain = 0;
-        while (order.Count < _sqes.Length)
+        while (order.Count + Quiet < _sqes.Length)
         {
             while (nextChain < Program.Chains.Count && Program.Chains[nextChain].Count <= _ring.SqSpace)
             {
@@ -83,6 +88,7 @@ public sealed class LoadedProgram
 
             // Every enter carries the time left, so that a server that stops answering cannot hold the run past it.
             var entered = _ring.Enter(_ring.SqPending, 0, Remaining(time, deadline));
+            enters++;
             var progressed = entered.Consumed > 0;
             progressed |= Reap(matcher, byStep, order, stray);
             if (IsGone(entered.Error))
@@ -90,7 +96,7 @@ public sealed class LoadedProgram
                 break;
             }
 
-            if (progressed || order.Count == _sqes.Length)
+            if (progressed || order.Count + Quiet == _sqes.Length)
             {
                 continue;
             }
@@ -108,18 +114,22 @@ public sealed class LoadedProgram
             }
 
             // Blocks until a completion arrives or the time left (or the ring's enter timeout) passes.
-            var waited = time.GetTimestamp() < deadline ? _ring.Enter(0, 1, Remaining(time, deadline)) : new EnterResult(0, Errno.ETIMEDOUT);
+            var inTime = time.GetTimestamp() < deadline;
+            var waited = inTime ? _ring.Enter(0, 1, Remaining(time, deadline)) : new EnterResult(0, Errno.ETIMEDOUT);
+            enters += inTime ? 1 : 0;
             if (!Reap(matcher, byStep, order, stray) && (waited.Error == Errno.ETIMEDOUT || IsGone(waited.Error) || time.GetTimestamp() >= deadline))
             {
                 break;
             }
         }
 
-        var missing = Enumerable.Range(0, _sqes.Length).Where(i => byStep[i] is null).ToList();
+        var missing = Enumerable.Range(0, _sqes.Length).Where(i => byStep[i] is null && _quiet?.IsQuiet(i) != true).ToList();
         var registers = _ring.Registers.ToArray();
         CancelLeftovers([.. missing.Select(m => _sqes[m].Data).Distinct()], stray);
-        return new ProgramRun(Program, order, registers, missing, stray);
+        return new ProgramRun(Program, order, registers, missing, stray, _quiet?.Steps ?? []) { Enters = enters };
     }
+
+    private int Quiet => _quiet?.Count ?? 0;
 
     /// <summary>The time left until <paramref name="deadline"/> on <paramref name="time"/>, never negative.</summary>
     private static TimeSpan Remaining(TimeProvider time, long deadline)
@@ -188,6 +198,7 @@ public sealed class LoadedProgram
             {
                 byStep[step] = cqe;
                 order.Add(new StepCompletion(step, cqe));
+                _quiet?.Posted(step, byStep);
             }
             else
             {
@@ -219,9 +230,10 @@ public sealed class ProgramRun
 {
     private readonly Dictionary<int, StepCompletion> _byStep;
 
-    internal ProgramRun(LinkedProgram program, List<StepCompletion> completions, ulong[] registers, List<int> missing, List<Cqe> stray)
+    internal ProgramRun(LinkedProgram program, List<StepCompletion> completions, ulong[] registers, List<int> missing, List<Cqe> stray, IReadOnlyList<int> quiet)
     {
         Program = program;
+        QuietSteps = quiet;
         Completions = completions;
         Registers = registers;
         MissingSteps = missing;
@@ -238,13 +250,25 @@ public sealed class ProgramRun
     /// <summary>r0–r6 after the last completion.</summary>
     public IReadOnlyList<ulong> Registers { get; }
 
+    /// <summary>
+    /// Steps that completed without a CQE: a success under SKIP_SUCCESS (a loop body's included), known from a later
+    /// CQE of its chain — in the order they became known.
+    /// </summary>
+    public IReadOnlyList<int> QuietSteps { get; }
+
+    /// <summary>
+    /// How many times the run entered the ring, submitting or waiting — not counting the enters that cancel what was
+    /// missing at the deadline. A program whose chains fit the SQ and never wait takes one.
+    /// </summary>
+    public int Enters { get; init; }
+
     /// <summary>Steps whose completion never arrived before the deadline.</summary>
     public IReadOnlyList<int> MissingSteps { get; }
 
     /// <summary>CQEs whose tag belongs to no step of the program (left over from someone else's SQEs).</summary>
     public IReadOnlyList<Cqe> StrayCompletions { get; }
 
-    /// <summary>Whether every step completed.</summary>
+    /// <summary>Whether every step completed (with a CQE, or quietly).</summary>
     public bool IsComplete => MissingSteps.Count == 0;
 
     /// <summary>Step <paramref name="step"/>'s completion; throws if it is missing.</summary>

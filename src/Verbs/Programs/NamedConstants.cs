@@ -22,6 +22,11 @@ internal static class NamedConstants
         [ParamKind.FileOffset] = [("CUR", Abi.OffCur)],
         [ParamKind.DirFd] = [("NONE", Abi.FdNone)],
         [ParamKind.CancelMode] = [("ALL", (ulong)CancelMode.All), ("ANY", (ulong)CancelMode.Any)],
+        [ParamKind.Compare] =
+        [
+            ("EQ", (ulong)LoopCompare.Eq), ("NE", (ulong)LoopCompare.Ne), ("LT", (ulong)LoopCompare.Lt),
+            ("LE", (ulong)LoopCompare.Le), ("GT", (ulong)LoopCompare.Gt), ("GE", (ulong)LoopCompare.Ge),
+        ],
     };
 
     /// <summary>Every constant name of any kind (such names cannot be symbol names).</summary>

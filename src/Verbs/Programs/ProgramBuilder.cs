@@ -75,6 +75,31 @@ public sealed class ProgramBuilder
     /// <summary>FSYNC fd: make what was written through it durable.</summary>
     public StepBuilder Fsync(BuilderOperand fd, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Step("fsync", [fd], file, line);
 
+    /// <summary>
+    /// LOOP (VerbRing's extension): the steps <paramref name="body"/> adds run again and again while
+    /// <paramref name="left"/> <paramref name="compare"/> <paramref name="right"/> holds, at most
+    /// <paramref name="bound"/> times. The LOOP must be linked to its body and each body step must be
+    /// <c>SkipSuccess()</c> and linked to the next; the verifier says so otherwise.
+    /// </summary>
+    public StepBuilder Loop(
+        BuilderOperand left, LoopCompare compare, BuilderOperand right, BuilderOperand bound, Action<ProgramBuilder> body,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var head = Step("loop", [left, (ulong)compare, right, bound], file, line);
+        var index = _program.Steps.Count - 1;
+        body(this);
+        var loop = _program.Steps[index];
+        var args = loop.Args.ToArray();
+        args[4] = UnlinkedOperand.Immediate((ulong)(_program.Steps.Count - 1 - index), loop.Where);
+        _program.Steps[index] = loop with { Args = args };
+        return head;
+    }
+
+    /// <summary>ADD (VerbRing's extension): a + b.</summary>
+    public StepBuilder Add(BuilderOperand a, BuilderOperand b, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Step("add", [a, b], file, line);
+
     /// <summary>Any op (a custom verb) with up to five plain arguments.</summary>
     public StepBuilder Op(uint op, BuilderOperand[] args, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -180,7 +205,7 @@ public sealed class ProgramBuilder
     }
 }
 
-/// <summary>The step just added: save its result, link it, give it a timeout or a tag.</summary>
+/// <summary>The step just added: save its result, link it, skip its success, drain, give it a timeout or a tag.</summary>
 public sealed class StepBuilder
 {
     private readonly ProgramBuilder _builder;
@@ -200,6 +225,12 @@ public sealed class StepBuilder
 
     /// <summary>The next step runs whatever this one's outcome.</summary>
     public StepBuilder HardLink() => With(s => s with { Link = SqeLink.HardLink });
+
+    /// <summary>SKIP_SUCCESS: a success posts no CQE (a failure still does).</summary>
+    public StepBuilder SkipSuccess() => With(s => s with { Skip = true });
+
+    /// <summary>DRAIN: the chain this step heads starts only after every earlier step has completed.</summary>
+    public StepBuilder Drain() => With(s => s with { Drain = true });
 
     /// <summary>A timeout (nanosecond resolution); <see cref="Timeout.InfiniteTimeSpan"/> means never.</summary>
     public StepBuilder Timeout(TimeSpan timeout) =>

@@ -82,7 +82,7 @@ internal static class ProgramLinker
             SqeLink.Link => SqeFlags.Link,
             SqeLink.HardLink => SqeFlags.HardLink,
             _ => 0u,
-        };
+        } | (step.Skip ? SqeFlags.SkipSuccess : 0u) | (step.Drain ? SqeFlags.Drain : 0u);
         var args = step.Args;
         return new Sqe
         {

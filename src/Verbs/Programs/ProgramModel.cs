@@ -98,6 +98,12 @@ internal sealed record ProgramStep
     /// <summary>How the step links to the next one.</summary>
     public SqeLink Link { get; init; }
 
+    /// <summary>SKIP_SUCCESS: a success posts no CQE.</summary>
+    public bool Skip { get; init; }
+
+    /// <summary>DRAIN: the chain this step heads starts only after every earlier step completed.</summary>
+    public bool Drain { get; init; }
+
     /// <summary>The SQE's timeout in nanoseconds (0: none; UINT64_MAX: never).</summary>
     public ulong Timeout { get; init; }
 
@@ -106,6 +112,9 @@ internal sealed record ProgramStep
 
     /// <summary>Whether the step was written as a raw <c>op N</c>.</summary>
     public bool IsRaw { get; init; }
+
+    /// <summary>Whether the step is a LOOP (named or raw <c>op 10</c>: the kernel runs both as one).</summary>
+    public bool IsLoop => Verb.Op == (uint)Op.Loop;
 
     /// <summary>Where the step is.</summary>
     public required SourceSpan Where { get; init; }

@@ -45,7 +45,7 @@ internal sealed class RegisterSavers
             for (var i = start; i < start + count; i++)
             {
                 var step = steps[i];
-                pended |= Verifier.MayPend(step);
+                pended |= Verifier.MayPend(steps, i);
                 if (step.Save.IsNone)
                 {
                     continue;

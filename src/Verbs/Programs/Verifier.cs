@@ -5,10 +5,10 @@ namespace VerbRing.Verbs.Programs;
 /// defines; a register loaded in one chain and saved by another that can interleave with it (a race); a chain
 /// longer than the SQ; a count larger than the buffer it goes with; more user memory than the ring has. Warnings:
 /// <c>link</c> on the last step (links never span enters), two steps with one tag, a CANCEL of a tag no step has, no
-/// steps at all.
+/// steps at all. Loops, SKIP_SUCCESS and DRAIN have checks of their own (Verifier.Loops.cs).
 /// Each check is one pass over the program (or one sort of its tags), so checking is linear in its size.
 /// </summary>
-public static class Verifier
+public static partial class Verifier
 {
     /// <summary>Every finding, in source order.</summary>
     public static List<Diagnostic> Check(ProgramModel program, RingCapacity capacity)
@@ -19,6 +19,8 @@ public static class Verifier
         var chains = Chains(program.Steps);
         CheckRegisters(program, chains, diagnostics);
         CheckChains(program, chains, capacity, diagnostics);
+        CheckLoops(program, diagnostics);
+        CheckQuietAndDrain(program, chains, diagnostics);
         CheckBuffers(program, diagnostics);
         var tags = TagIndex.Of(program.Steps.Count, i => program.Steps[i].Tag ?? (ulong)i);
         CheckTags(program, tags, diagnostics);
@@ -68,6 +70,9 @@ public static class Verifier
             for (var i = start; i < start + count; i++)
             {
                 var step = program.Steps[i];
+
+                // A loop loads its registers again before every iteration, after its body may have pended.
+                pendedBefore |= step.IsLoop && MayPend(program.Steps, i);
                 foreach (var arg in step.Args)
                 {
                     if (arg.Kind != OperandKind.Register || arg.Register.IsNone)
@@ -94,13 +99,36 @@ public static class Verifier
                     savedInChain |= 1 << step.Save.Index;
                 }
 
-                pendedBefore |= MayPend(step);
+                pendedBefore |= MayPend(program.Steps, i);
             }
         }
     }
 
-    /// <summary>Whether a step's verb can wait (and so let other chains run in between).</summary>
-    internal static bool MayPend(ProgramStep step) =>
+    /// <summary>
+    /// Whether step <paramref name="index"/> can wait (and so let other chains run in between); a named loop waits
+    /// when a step of its body can.
+    /// </summary>
+    internal static bool MayPend(IReadOnlyList<ProgramStep> steps, int index)
+    {
+        var step = steps[index];
+        if (step.IsLoop && !step.IsRaw)
+        {
+            var body = BodyOf(steps, index);
+            for (var i = index + 1; i <= index + body; i++)
+            {
+                if (MayPend(steps[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return MayPend(step);
+    }
+
+    private static bool MayPend(ProgramStep step) =>
         step.IsRaw
         || step.Verb.Op is (uint)Op.Read or (uint)Op.Write or (uint)Op.Poll
         || (step.Verb.Op == (uint)Op.Nop && !Abi.IsNoTimeout(step.Timeout));

@@ -16,7 +16,7 @@ public sealed class BenchCliTests
         using var json = JsonDocument.Parse(result.Out);
         var measurements = json.RootElement.GetProperty("measurements").EnumerateArray().ToList();
         measurements.Select(m => m.GetProperty("kernel").GetString()).Distinct().ShouldBe(["in-process", "kernel thread", "server"]);
-        measurements.Count(m => m.GetProperty("group").GetString() == "chain").ShouldBe(9);
+        measurements.Count(m => m.GetProperty("group").GetString() == "chain").ShouldBe(12);
         measurements.Where(m => m.GetProperty("group").GetString() == "handoff").Select(m => m.GetProperty("name").GetString())
             .ShouldBe(["socket chain", "chain", "single calls"], "the server's chain over the plain socket is the handoff's baseline");
         json.RootElement.GetProperty("hogs").GetInt32().ShouldBe(0);
@@ -27,6 +27,7 @@ public sealed class BenchCliTests
         targets.ShouldBe(
         [
             "in-process NOP at batch 64", "5 linked NOPs ÷ 5 unlinked (in-process)", "chain ÷ direct calls (in-process)",
+            "skip chain ÷ direct calls (in-process)",
             "single calls ÷ chain (kernel thread)", "single calls ÷ chain (server)",
             "doorbell chain ÷ socket chain (server, idle)", "5 single enters ÷ socket chain (server, idle)", "server batched NOPs (x256)",
             "allocated in steady state (worst ring measurement)",

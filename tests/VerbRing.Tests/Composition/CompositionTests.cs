@@ -20,7 +20,7 @@ public sealed class CompositionTests
         using var ring = factory.Create();
 
         ring.Layout.SqEntries.ShouldBe(8u);
-        factory.Verbs.Handlers.Select(h => h.Name).ShouldBe(["NOP", "READ", "WRITE", "POLL", "OPEN", "CLOSE", "SEEK", "CANCEL", "PIPE", "FSYNC"]);
+        factory.Verbs.Handlers.Select(h => h.Name).ShouldBe(["NOP", "READ", "WRITE", "POLL", "OPEN", "CLOSE", "SEEK", "CANCEL", "PIPE", "FSYNC", "LOOP", "ADD"]);
         ring.Push(Sqes.Open(ring.Memory.Put("/made-by-di"), OpenFlags.Write | OpenFlags.Create));
         ring.Enter(1, 1).ShouldBe(new EnterResult(1, Errno.OK));
         ring.TryPop(out var cqe).ShouldBeTrue();

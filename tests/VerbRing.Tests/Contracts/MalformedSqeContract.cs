@@ -15,7 +15,7 @@ public abstract class MalformedSqeContract : KernelContract
 
     public enum Case
     {
-        ReservedBit20,
+        ReservedBit22,
         ReservedBit31,
         AllReservedBits,
         UnknownOp99,
@@ -44,7 +44,7 @@ public abstract class MalformedSqeContract : KernelContract
 
     public static TheoryData<Case, Errno> Cases => new()
     {
-        { Case.ReservedBit20, Errno.EINVAL },
+        { Case.ReservedBit22, Errno.EINVAL },
         { Case.ReservedBit31, Errno.EINVAL },
         { Case.AllReservedBits, Errno.EINVAL },
         { Case.UnknownOp99, Errno.EINVAL },
@@ -87,7 +87,7 @@ public abstract class MalformedSqeContract : KernelContract
 
         var sqe = @case switch
         {
-            Case.ReservedBit20 => WithFlags(Sqes.Nop(), 1u << 20),
+            Case.ReservedBit22 => WithFlags(Sqes.Nop(), 1u << 22),
             Case.ReservedBit31 => WithFlags(Sqes.Nop(), 1u << 31),
             Case.AllReservedBits => WithFlags(Sqes.Nop(), SqeFlags.ReservedMask),
             Case.UnknownOp99 => Sqes.Create(99),

@@ -55,3 +55,18 @@ public sealed class InProcessPipeEdgeTests : PipeEdgeContract
 {
     protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
+
+public sealed class InProcessLoopTests : LoopContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
+}
+
+public sealed class InProcessQuietTests : QuietContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
+}
+
+public sealed class InProcessDrainTests : DrainContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
+}

@@ -55,3 +55,18 @@ public sealed class KernelThreadPipeEdgeTests : PipeEdgeContract
 {
     protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
+
+public sealed class KernelThreadLoopTests : LoopContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
+}
+
+public sealed class KernelThreadQuietTests : QuietContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
+}
+
+public sealed class KernelThreadDrainTests : DrainContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
+}

@@ -55,7 +55,9 @@ public sealed class LayoutTests
         SqeFlags.Link.ShouldBe(0x40000u);
         SqeFlags.HardLink.ShouldBe(0x80000u);
         SqeFlags.None.ShouldBe(0x3FFFFu);
-        SqeFlags.ReservedMask.ShouldBe(0xFFF00000u);
+        SqeFlags.SkipSuccess.ShouldBe(0x100000u, "VerbRing's extension, bit 20");
+        SqeFlags.Drain.ShouldBe(0x200000u, "VerbRing's extension, bit 21");
+        SqeFlags.ReservedMask.ShouldBe(0xFFC00000u);
         for (var arg = 0; arg < 5; arg++)
         {
             SqeFlags.LoadShift(arg).ShouldBe(3 * arg);

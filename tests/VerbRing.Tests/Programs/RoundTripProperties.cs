@@ -84,10 +84,16 @@ public sealed class RoundTripProperties
 
         var steps = random.Next(1, 14);
         var symbols = buffers.Concat(datas).ToList();
+        var loopEnds = -1; // the last step of an open loop block
         for (var i = 0; i < steps; i++)
         {
             var raw = random.Next(8) == 0;
             var verb = VerbCatalogue.All[random.Next(VerbCatalogue.All.Count)];
+            if (verb.Op == (uint)Op.Loop && (loopEnds >= 0 || i == steps - 1))
+            {
+                verb = VerbCatalogue.Find("nop")!; // blocks do not nest, and a body needs a step
+            }
+
             var line = new StringBuilder(raw ? $"op {random.Next(0, 40)}" : verb.Name);
             var parameters = raw ? Assembler.RawVerb(0).Params : verb.Params;
             var given = random.Next(raw ? 0 : verb.RequiredCount, parameters.Count + 1);
@@ -103,6 +109,7 @@ public sealed class RoundTripProperties
             }
 
             line.Append(random.Next(4) switch { 0 => " link", 1 => " hardlink", _ => "" });
+            line.Append(random.Next(4) == 0 ? " skip" : "").Append(random.Next(6) == 0 ? " drain" : "");
             line.Append(random.Next(5) switch
             {
                 0 => $" timeout {random.Next(1, 5000)}{new[] { "ns", "us", "ms", "s" }[random.Next(4)]}",
@@ -115,6 +122,15 @@ public sealed class RoundTripProperties
             }
 
             text.Append(line).Append('\n');
+            if (loopEnds == i)
+            {
+                text.Append("end\n");
+                loopEnds = -1;
+            }
+            else if (!raw && verb.Op == (uint)Op.Loop)
+            {
+                loopEnds = random.Next(i + 1, steps);
+            }
         }
 
         return text.ToString();
@@ -143,6 +159,8 @@ public sealed class RoundTripProperties
             ParamKind.OpenFlags => random.Next(3) == 0 ? $"0x{random.Next(0, 200):x}" : string.Join("|", new[] { "READ", "WRITE", "CREATE", "TRUNCATE", "APPEND", "EXCLUSIVE" }.Where(_ => random.Next(2) == 0).DefaultIfEmpty("READ")),
             ParamKind.PollEvents => random.Next(3) == 0 ? random.Next(0, 100).ToString(CultureInfo.InvariantCulture) : string.Join("|", new[] { "READ", "WRITE", "ERROR", "HUP", "NVAL" }.Where(_ => random.Next(2) == 0).DefaultIfEmpty("HUP")),
             ParamKind.DirFd => random.Next(2) == 0 ? "NONE" : random.Next(0, 64).ToString(CultureInfo.InvariantCulture),
+            ParamKind.Compare => new[] { "EQ", "NE", "LT", "LE", "GT", "GE", "0", "9" }[random.Next(8)],
+            ParamKind.Bound => random.Next(0, 70_000).ToString(CultureInfo.InvariantCulture),
             ParamKind.Value => random.Next(3) == 0 && symbols.Count > 0 ? symbols[random.Next(symbols.Count)] : random.Next(2) == 0 ? random.NextInt64(-100, 100).ToString(CultureInfo.InvariantCulture) : $"0x{random.NextInt64():x}",
             _ => random.Next(0, 100).ToString(CultureInfo.InvariantCulture),
         };

@@ -50,3 +50,18 @@ public sealed class ServerPipeEdgeTests : PipeEdgeContract
 {
     protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
+
+public sealed class ServerLoopTests : LoopContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
+}
+
+public sealed class ServerQuietTests : QuietContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
+}
+
+public sealed class ServerDrainTests : DrainContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
+}

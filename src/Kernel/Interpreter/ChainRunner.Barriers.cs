@@ -1,0 +1,91 @@
+using VerbRing.Registers;
+using VerbRing.Verbs;
+
+namespace VerbRing.Kernel.Interpreter;
+
+/// <summary>
+/// DRAIN on the general path (spec/semantics.md, "Drain"): a chain head with DRAIN waits, queued, until every
+/// operation consumed before it has completed; nothing consumed after it is held back. Waiting heads are kept in
+/// consumption order and released from the front after any completion.
+/// </summary>
+// Design: "consumed before it" is "a smaller sequence number" — slots are rented in consumption order, and an SQE
+// the fast path completed never held one. A waiting head is an ordinary queued operation (CANCEL finds it, teardown
+// completes it), counted among the waiting ones with the members queued behind it.
+internal sealed partial class ChainRunner
+{
+    private readonly Queue<(int Index, int Generation)> _drainWaiters = new();
+    private bool _drainCheck;
+
+    /// <summary>
+    /// Whether the chain at <paramref name="head"/> must wait for earlier operations (DRAIN): then it is queued now,
+    /// or — at the limit of waiting operations — completed with EAGAIN (its chain follows the link rules).
+    /// </summary>
+    private bool HoldForDrain(int head)
+    {
+        ref var operation = ref _pool[head];
+        if (!SqeFlags.Drains(operation.Sqe.Flags) || operation.Member || !UnfinishedBefore(operation.Sequence, head))
+        {
+            return false;
+        }
+
+        if (_waiting >= _waits.MaxWaiting && !operation.Waits)
+        {
+            if (operation.Sqe.Op == (uint)Op.Loop)
+            {
+                RunChainSlow(RefuseLoop(head, Errno.EAGAIN));
+                return true;
+            }
+
+            operation.State = OperationState.Running;
+            operation.Outcome = TracedOutcome.Refused;
+            RunChainSlow(CompleteSlow(head, VerbResult.Fail(Errno.EAGAIN)));
+            return true;
+        }
+
+        CountWaiting(head);
+        _drainWaiters.Enqueue((head, operation.Generation));
+        return true;
+    }
+
+    /// <summary>Starts the waiting DRAIN heads, oldest first, whose earlier operations have all completed.</summary>
+    private void ReleaseDrains()
+    {
+        while (_drainCheck && _drainWaiters.Count > 0)
+        {
+            _drainCheck = false;
+            while (_drainWaiters.TryPeek(out var waiter))
+            {
+                ref var operation = ref _pool[waiter.Index];
+                if (operation.Generation != waiter.Generation || operation.State != OperationState.Queued)
+                {
+                    _drainWaiters.Dequeue(); // cancelled (or torn down) while it waited
+                    continue;
+                }
+
+                if (UnfinishedBefore(operation.Sequence, waiter.Index))
+                {
+                    break;
+                }
+
+                _drainWaiters.Dequeue();
+                RunChainSlow(waiter.Index);
+                Drain();
+            }
+        }
+    }
+
+    /// <summary>Whether an operation consumed before <paramref name="sequence"/> (other than <paramref name="self"/>) has not completed.</summary>
+    private bool UnfinishedBefore(ulong sequence, int self)
+    {
+        for (var i = 0; i < _pool.Capacity; i++)
+        {
+            ref var operation = ref _pool[i];
+            if (i != self && operation.Sequence < sequence && operation.State is OperationState.Queued or OperationState.Running or OperationState.Pending)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
