@@ -153,7 +153,8 @@ internal sealed partial class ChainRunner : IVerbServices
             }
 
             // A LOOP runs on the slow half; so does a DRAIN head that has something to wait for (Loops.cs, Barriers.cs).
-            var member = i > 0 && SqeFlags.IsLinked(_staged[i - 1].Flags);
+            // Whether the SQE is a chain member matters only to a DRAIN (EINVAL on a member), so only one looks back.
+            var member = SqeFlags.Drains(sqe.Flags) && i > 0 && SqeFlags.IsLinked(_staged[i - 1].Flags);
             if (sqe.Op == (uint)Op.Loop || (SqeFlags.Drains(sqe.Flags) && !member && HasUnfinished))
             {
                 return Took(i);

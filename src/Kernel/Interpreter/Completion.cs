@@ -25,7 +25,7 @@ internal sealed partial class ChainRunner
         var flags = sqe.Flags;
         var value = result.Value; // Abi.Err on failure, or what a partial failure still did
         SaveResult(flags, result.Error, value);
-        var quiet = result.Error == Errno.OK && SqeFlags.SkipsSuccess(flags);
+        var quiet = SqeFlags.SkipsSuccess(flags) && result.Error == Errno.OK;
         if (_observer is not null && !(quiet && slot != NoSlot && _pool[slot].LoopOf >= 0))
         {
             ObserveSlow(in sqe, in args, outcome, result.Error, value); // a loop body's quiet runs are too many to trace
