@@ -213,7 +213,10 @@ internal sealed partial class ChainRunner : IVerbServices
             var index = _pool.Rent();
             ref var operation = ref _pool[index];
             operation.Sqe = _staged[i];
-            operation.Member = previousLinked;
+
+            // The fast half may hand over mid-chain (at a CANCEL, a LOOP, after a wake): the first SQE here is then
+            // still a member of its chain (a DRAIN on it is EINVAL), though it runs as a head on this half.
+            operation.Member = previousLinked || (i == from && i > 0 && SqeFlags.IsLinked(_staged[i - 1].Flags));
             if (previousLinked)
             {
                 _pool[previous].Next = index;

@@ -22,15 +22,20 @@ public sealed class FastPathTests
 {
     private const int Steps = 40;
 
+    /// <summary>Whether the generator also makes malformed LOOPs (each EINVAL at its first check).</summary>
+    private const bool MalformedLoops = true;
+
     [Fact]
     public void RandomPrograms_CompleteAlikeOnBothHalvesAndUnderAnObserver()
     {
         var consumed = 0L;
         var counts = default(FastPathCounts);
+        var loops = default(LoopTally);
         for (var seed = 1; seed <= 150; seed++)
         {
             var run = RunBoth(seed);
             consumed += run.Consumed;
+            loops = loops.Plus(run.Loops);
             counts.Taken += run.Counts.Taken;
             counts.CancelledMembers += run.Counts.CancelledMembers;
             counts.Adopted += run.Counts.Adopted;
@@ -50,6 +55,19 @@ public sealed class FastPathTests
         counts.Backlogged.ShouldBeGreaterThan(0, "completions found the CQ full");
         counts.HandedOverAtACancel.ShouldBeGreaterThan(0, "CANCELs took the rest of an enter to the slow half");
         counts.HandedOverAfterAWake.ShouldBeGreaterThan(0, "wakes took the rest of an enter to the slow half");
+
+        // And issue 19's flags and verbs were in them: loops that iterated, hit their bound, were malformed; quiet successes.
+        loops.Iterated.ShouldBeGreaterThan(0, "LOOPs ran iterations and ended on their condition");
+        loops.Bounded.ShouldBeGreaterThan(0, "LOOPs reached their bound (ELOOP)");
+        loops.Malformed.ShouldBeGreaterThan(0, "malformed LOOPs were EINVAL");
+        loops.Unposted.ShouldBeGreaterThan(0, "quiet successes posted nothing");
+    }
+
+    /// <summary>What the LOOP CQEs of the random programs showed, and how many consumed SQEs posted no CQE.</summary>
+    private readonly record struct LoopTally(int Iterated, int Bounded, int Malformed, long Unposted)
+    {
+        public LoopTally Plus(LoopTally other) =>
+            new(Iterated + other.Iterated, Bounded + other.Bounded, Malformed + other.Malformed, Unposted + other.Unposted);
     }
 
     [Theory]
@@ -69,6 +87,25 @@ public sealed class FastPathTests
             .Select(c => (c.Data, c.ErrorCode())).ShouldBe([(1UL, Errno.OK), (2UL, Errno.OK), (3UL, Errno.OK)]);
 
         probe.Seen.ShouldBe(inFlightWhileRunning);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    public void DrainOnAMemberWhereTheFastHalfHandsOver_IsEinvalOnBothHalves(bool fastPath, bool loop)
+    {
+        // The fast half hands the rest of an enter to the slow half at a CANCEL or a LOOP, even mid-chain; the SQE
+        // it hands over is still a member of its chain, so a DRAIN on it is EINVAL (it used to run as a drain head).
+        using var ring = Kernels.Create(KernelPlacement.InProcess, new RingOptions(), new MemoryNamespace(), new ManualClock(), []);
+        ring.FastPath = fastPath;
+        var member = loop ? Sqes.Loop(Operand.Load(Reg.R3), LoopCompare.Ne, 0, 1, 1, data: 2) : Sqes.Cancel(99, data: 2, link: SqeLink.Link);
+        (uint, ulong, Errno) einval = ((uint)(loop ? Op.Loop : Op.Cancel), 2UL, Errno.EINVAL);
+        (uint, ulong, Errno) cancelled = ((uint)Op.Nop, 3UL, Errno.ECANCELED); // after a CANCEL by LINK; a LOOP's body before it
+        ring.Run(Sqes.Nop(link: SqeLink.Link, data: 1), member.WithDrain(), Sqes.Nop(data: 3).WithSkipSuccess())
+            .Select(c => (c.Op, c.Data, c.ErrorCode()))
+            .ShouldBe([((uint)Op.Nop, 1UL, Errno.OK), loop ? cancelled : einval, loop ? einval : cancelled]);
     }
 
     [Fact]
@@ -194,7 +231,7 @@ public sealed class FastPathTests
         Compare(fast, [general], reap: 8, context);
     }
 
-    private static (long Consumed, FastPathCounts Counts) RunBoth(int seed)
+    private static (long Consumed, FastPathCounts Counts, LoopTally Loops) RunBoth(int seed)
     {
         // The fast half unobserved (the path the benchmarks measure), the slow half and the fast half observed.
         var random = new Random(seed);
@@ -213,6 +250,7 @@ public sealed class FastPathTests
         using var observed = Ring(options, fastPath: true, fastTrace);
         var program = new ProgramMaker(random, fast, general, observed);
         var consumed = 0L;
+        var posted = new List<(uint Op, int Error, ulong Data, ulong Result)>();
         for (var step = 0; step < Steps; step++)
         {
             var context = $"seed {seed}, step {step}";
@@ -230,7 +268,7 @@ public sealed class FastPathTests
             observed.Ring.Enter(amount, 0).ShouldBe(entered, context + " (observed)");
             consumed += entered.Consumed;
             var reap = random.Next(0, 12);
-            Compare(fast, [general, observed], reap, context);
+            posted.AddRange(Compare(fast, [general, observed], reap, context));
 
             if (random.Next(4) == 0)
             {
@@ -239,21 +277,25 @@ public sealed class FastPathTests
                 general.Clock.Advance(by);
                 observed.Clock.Advance(by);
                 reap = random.Next(0, 12);
-                Compare(fast, [general, observed], reap, context + " after the clock moved");
+                posted.AddRange(Compare(fast, [general, observed], reap, context + " after the clock moved"));
             }
         }
 
-        Compare(fast, [general, observed], reap: int.MaxValue, $"seed {seed}: what was left in the CQ");
+        posted.AddRange(Compare(fast, [general, observed], reap: int.MaxValue, $"seed {seed}: what was left in the CQ"));
         var memory = fast.Ring.Memory.At(program.Buffer.Address, program.Buffer.Length).ToArray();
         general.Ring.Memory.At(program.Buffer.Address, program.Buffer.Length).ToArray().ShouldBe(memory, $"seed {seed}: user memory");
         observed.Ring.Memory.At(program.Buffer.Address, program.Buffer.Length).ToArray().ShouldBe(memory, $"seed {seed}: user memory (observed)");
         generalTrace.Entries.Count.ShouldBeGreaterThan(0, $"seed {seed}: the observer saw the completions");
         fastTrace.Entries.Select(e => e.Operation).ShouldBe(generalTrace.Entries.Select(e => e.Operation), $"seed {seed}: the trace");
-        return (consumed, fast.FastPathCounts);
+        var loops = posted.Where(c => c.Op == (uint)Op.Loop).ToList();
+        var tally = new LoopTally(
+            loops.Count(c => c.Error == 0 && c.Result > 0), loops.Count(c => c.Error == (int)Errno.ELOOP),
+            loops.Count(c => c.Error == (int)Errno.EINVAL), consumed - posted.Count);
+        return (consumed, fast.FastPathCounts, tally);
     }
 
     /// <summary>Reaps up to <paramref name="reap"/> CQEs from each ring and compares them, the registers, what is in flight, and the bookkeeping.</summary>
-    private static void Compare(RingHarness fast, RingHarness[] others, int reap, string context)
+    private static List<(uint Op, int Error, ulong Data, ulong Result)> Compare(RingHarness fast, RingHarness[] others, int reap, string context)
     {
         var cqes = Pop(fast, reap);
         fast.FindKernelInconsistencies().ShouldBeEmpty(context);
@@ -268,6 +310,8 @@ public sealed class FastPathTests
             other.InFlight.ShouldBe(fast.InFlight, context);
             other.FindKernelInconsistencies().ShouldBeEmpty(context);
         }
+
+        return cqes;
     }
 
     private static List<(uint Op, int Error, ulong Data, ulong Result)> Pop(RingHarness ring, int count)
@@ -304,6 +348,7 @@ public sealed class FastPathTests
     {
         private static readonly string[] Paths = ["/a", "/b", "/dir/c"];
         private static readonly Reg[] Registers = [Reg.R0, Reg.R1, Reg.R2];
+        private static readonly Reg[] LoopRegisters = [Reg.R1, Reg.R3, Reg.R3, Reg.R5];
         private readonly Random _random;
         private readonly UserBuffer[] _paths;
 
@@ -323,10 +368,81 @@ public sealed class FastPathTests
 
         public Sqe[] Batch(int room)
         {
-            var sqes = new Sqe[_random.Next(0, Math.Max(0, room) + 1)];
-            for (var i = 0; i < sqes.Length; i++)
+            var length = _random.Next(0, Math.Max(0, room) + 1);
+            var sqes = new List<Sqe>(length);
+            while (sqes.Count < length)
             {
-                sqes[i] = Next();
+                // A LOOP with its body when it fits (an enter may still split it: then it is malformed too).
+                var head = sqes.Count == 0 || !SqeFlags.IsLinked(sqes[^1].Flags);
+                if (length - sqes.Count >= 2 && _random.Next(20) == 0)
+                {
+                    sqes.AddRange(Loop(length - sqes.Count - 1));
+                    continue;
+                }
+
+                var sqe = Next();
+                if (_random.Next(4) == 0)
+                {
+                    sqe = sqe.WithSkipSuccess();
+                }
+
+                // DRAIN on some chain heads; rarely on a member, which is EINVAL.
+                if (_random.Next(head ? 12 : 40) == 0)
+                {
+                    sqe = sqe.WithDrain();
+                }
+
+                sqes.Add(sqe);
+            }
+
+            return sqes.ToArray();
+        }
+
+        /// <summary>
+        /// A LOOP and its body of 1–3 quiet steps (ADD, NOP, READ), bound 1–20, its condition on a register the body
+        /// may count with ADD; now and then malformed in one way the spec calls EINVAL.
+        /// </summary>
+        private List<Sqe> Loop(int room)
+        {
+            var counter = LoopRegisters[_random.Next(LoopRegisters.Length)];
+            var body = _random.Next(1, Math.Min(3, room) + 1);
+            var compare = (LoopCompare)_random.Next(1, 7);
+            var bound = (ulong)_random.Next(1, 21);
+            var loop = Sqes.Loop(
+                Operand.Load(counter), compare, (ulong)_random.Next(0, 12), bound, (ulong)body,
+                save: _random.Next(3) == 0 ? Reg.None : Registers[_random.Next(3)],
+                link: _random.Next(3) == 0 ? SqeLink.HardLink : SqeLink.Link, data: (ulong)_random.Next(1, 9),
+                timeout: _random.Next(6) == 0 ? (ulong)_random.Next(1, 4) * 1_000_000 : 0);
+            var sqes = new List<Sqe> { loop };
+            for (var i = 0; i < body; i++)
+            {
+                var link = i < body - 1 ? (_random.Next(3) == 0 ? SqeLink.HardLink : SqeLink.Link) : (SqeLink)_random.Next(3);
+                var data = (ulong)_random.Next(1, 9);
+                var step = _random.Next(3) switch
+                {
+                    0 => Sqes.Add(Operand.Load(counter), (ulong)_random.Next(0, 3), save: counter, link: link, data: data),
+                    1 => Sqes.Nop(save: _random.Next(2) == 0 ? Reg.None : Reg.R3, link: link, data: data),
+                    _ => Sqes.Read(Fd(), Buffer.Address + (ulong)_random.Next(0, 20), (ulong)_random.Next(0, 8), save: Reg.R4, link: link, data: data),
+                };
+                sqes.Add(step.WithSkipSuccess());
+            }
+
+            if (MalformedLoops && _random.Next(8) == 0)
+            {
+                var kind = _random.Next(7);
+                var step = kind < 4 ? 0 : _random.Next(1, sqes.Count);
+                var linkBits = sqes[step].Flags & (SqeFlags.Link | SqeFlags.HardLink);
+                var inner = Sqes.Loop(Operand.Load(counter), LoopCompare.Ne, 0, 2, 1, link: SqeLink.None).WithSkipSuccess();
+                sqes[step] = kind switch
+                {
+                    0 => loop with { Arg3 = 0 }, // a bound of 0
+                    1 => loop with { Arg3 = Abi.MaxLoopIterations + 1 }, // past the bound's limit
+                    2 => loop with { Arg4 = 0 }, // no body
+                    3 => loop with { Flags = loop.Flags & ~(SqeFlags.Link | SqeFlags.HardLink) }, // not linked to its body
+                    4 => sqes[step] with { Flags = sqes[step].Flags & ~SqeFlags.SkipSuccess }, // a loud body step
+                    5 => sqes[step].WithDrain(), // a body step with DRAIN
+                    _ => inner with { Flags = inner.Flags | linkBits }, // a nested LOOP
+                };
             }
 
             return sqes;
@@ -338,7 +454,7 @@ public sealed class FastPathTests
             var save = _random.Next(3) == 0 ? Reg.None : Registers[_random.Next(3)];
             var link = (SqeLink)_random.Next(3);
             var timeout = _random.Next(5) == 0 ? (ulong)_random.Next(1, 6) * 1_000_000 : 0;
-            var sqe = _random.Next(13) switch
+            var sqe = _random.Next(14) switch
             {
                 0 => Sqes.Nop(save, link, data, timeout),
                 1 => Sqes.Pipe(save, link, data, timeout),
@@ -352,6 +468,7 @@ public sealed class FastPathTests
                 9 => Sqes.Fsync(Fd(), save, link, data),
                 10 => Sqes.Create(77, save: save, link: link, data: data), // an unknown op
                 11 => Sqes.Create(ThrowingVerb.Code, save: save, link: link, data: data), // a verb with a bug: EIO
+                12 => Sqes.Add(_random.Next(2) == 0 ? Operand.Load(Registers[_random.Next(3)]) : (ulong)_random.Next(0, 6), _random.Next(2) == 0 ? Operand.Load(Reg.R3) : (ulong)_random.Next(0, 3), save == Reg.None ? Reg.R3 : save, link, data, timeout),
                 _ => Sqes.Nop(save, link, data) with { Flags = Sqes.Nop(save, link, data).Flags | (1u << 25) }, // a reserved bit
             };
             return sqe;
