@@ -61,12 +61,12 @@ internal sealed class ChainWorkload
         }
 
         _ringRan = true;
-        Entered(_ring.Enter(5, 5), 5);
-        var fd = Expect(Op.Open, 1, null);
-        Expect(Op.Read, 2, Chunk);
-        Expect(Op.Seek, 3, Chunk);
-        Expect(Op.Write, 4, Chunk);
-        Expect(Op.Close, 5, 0);
+        WorkloadChecks.Entered(_ring.Enter(5, 5), 5);
+        var fd = _ring.ExpectCqe(Op.Open, 1, null);
+        _ring.ExpectCqe(Op.Read, 2, Chunk);
+        _ring.ExpectCqe(Op.Seek, 3, Chunk);
+        _ring.ExpectCqe(Op.Write, 4, Chunk);
+        _ring.ExpectCqe(Op.Close, 5, 0);
         CheckDescriptor(fd);
     }
 
@@ -82,8 +82,8 @@ internal sealed class ChainWorkload
         }
 
         _ringRan = true;
-        Entered(_ring.Enter(5, 1), 5);
-        Expect(Op.Close, 5, 0);
+        WorkloadChecks.Entered(_ring.Enter(5, 1), 5);
+        _ring.ExpectCqe(Op.Close, 5, 0);
         if (_ring.TryPop(out var extra))
         {
             throw new BenchmarkCheckException($"a quiet step posted a CQE: op {extra.Op}, data {extra.Data}, errno {(Errno)extra.Error}");
@@ -101,12 +101,12 @@ internal sealed class ChainWorkload
     public void SingleCalls()
     {
         _ringRan = true;
-        var fd = Single(Sqes.Open(_path, (ulong)Flags, data: 1), Op.Open, null);
+        var fd = _ring.Single(Sqes.Open(_path, (ulong)Flags, data: 1), Op.Open, null);
         CheckDescriptor(fd);
-        Single(Sqes.Read(fd, _buffer.Address, Chunk, data: 2), Op.Read, Chunk);
-        Single(Sqes.Seek(fd, Chunk, (ulong)Whence.Set, data: 3), Op.Seek, Chunk);
-        Single(Sqes.Write(fd, _buffer.Address, Chunk, data: 4), Op.Write, Chunk);
-        Single(Sqes.Close(fd, data: 5), Op.Close, 0);
+        _ring.Single(Sqes.Read(fd, _buffer.Address, Chunk, data: 2), Op.Read, Chunk);
+        _ring.Single(Sqes.Seek(fd, Chunk, (ulong)Whence.Set, data: 3), Op.Seek, Chunk);
+        _ring.Single(Sqes.Write(fd, _buffer.Address, Chunk, data: 4), Op.Write, Chunk);
+        _ring.Single(Sqes.Close(fd, data: 5), Op.Close, 0);
     }
 
     /// <summary>The five operations called directly on the namespace's objects: no ring at all.</summary>
@@ -169,9 +169,9 @@ internal sealed class ChainWorkload
 
     private void VerifyRing()
     {
-        var fd = Single(Sqes.Open(_path, (ulong)OpenFlags.Read, data: 1), Op.Open, null);
-        var length = Single(Sqes.Read(fd, _buffer.Address, Chunk * 2, data: 2), Op.Read, null);
-        Single(Sqes.Close(fd, data: 3), Op.Close, 0);
+        var fd = _ring.Single(Sqes.Open(_path, (ulong)OpenFlags.Read, data: 1), Op.Open, null);
+        var length = _ring.Single(Sqes.Read(fd, _buffer.Address, Chunk * 2, data: 2), Op.Read, null);
+        _ring.Single(Sqes.Close(fd, data: 3), Op.Close, 0);
         if (length != Chunk * 2)
         {
             throw new BenchmarkCheckException($"the ring's file holds {length} bytes, not {Chunk * 2}: the chain did not write");
@@ -214,14 +214,6 @@ internal sealed class ChainWorkload
         }
     }
 
-    private static void Entered(EnterResult result, uint count)
-    {
-        if (result.Error != Errno.OK || result.Consumed != count)
-        {
-            throw new BenchmarkCheckException($"enter consumed {result.Consumed} of {count}: {result.Error}");
-        }
-    }
-
     private void Seed()
     {
         var pattern = new byte[Chunk];
@@ -236,31 +228,8 @@ internal sealed class ChainWorkload
 
         pattern.CopyTo(_ring.Memory.At(_buffer.Address, Chunk));
         var create = OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate;
-        var fd = Single(Sqes.Open(_path, (ulong)create, data: 1), Op.Open, null);
-        Single(Sqes.Write(fd, _buffer.Address, Chunk, data: 2), Op.Write, Chunk);
-        Single(Sqes.Close(fd, data: 3), Op.Close, 0);
-    }
-
-    private ulong Single(in Sqe sqe, Op op, ulong? result)
-    {
-        _ring.Push(in sqe);
-        Entered(_ring.Enter(1, 1), 1);
-        return Expect(op, sqe.Data, result);
-    }
-
-    private ulong Expect(Op op, ulong data, ulong? result)
-    {
-        if (!_ring.TryPop(out var cqe))
-        {
-            throw new BenchmarkCheckException($"no CQE for {op}");
-        }
-
-        if (cqe.Op != (uint)op || cqe.Data != data || cqe.Error != 0 || (result is { } value && cqe.Result != value))
-        {
-            throw new BenchmarkCheckException(
-                $"{op} (data {data}) completed as op {cqe.Op}, data {cqe.Data}, errno {(Errno)cqe.Error}, result {cqe.Result}; expected {result?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "a descriptor"}");
-        }
-
-        return cqe.Result;
+        var fd = _ring.Single(Sqes.Open(_path, (ulong)create, data: 1), Op.Open, null);
+        _ring.Single(Sqes.Write(fd, _buffer.Address, Chunk, data: 2), Op.Write, Chunk);
+        _ring.Single(Sqes.Close(fd, data: 3), Op.Close, 0);
     }
 }

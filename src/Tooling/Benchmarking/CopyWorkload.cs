@@ -66,8 +66,8 @@ internal sealed class CopyWorkload
             _ring.Push(in sqe);
         }
 
-        Entered(_ring.Enter((uint)_copyAll.Length, 1), (uint)_copyAll.Length);
-        Expect(Op.Close, 7, 0);
+        WorkloadChecks.Entered(_ring.Enter((uint)_copyAll.Length, 1), (uint)_copyAll.Length);
+        _ring.ExpectCqe(Op.Close, 7, 0);
         if (_ring.TryPop(out var extra))
         {
             throw new BenchmarkCheckException($"copy-all posted more than its last close: op {extra.Op}, data {extra.Data}, errno {(Errno)extra.Error}");
@@ -84,17 +84,17 @@ internal sealed class CopyWorkload
     /// <summary>The same reads and writes as single enters, user space looping until READ returns 0.</summary>
     public void SingleEnters()
     {
-        var input = Single(Sqes.Open(_in, (ulong)OpenFlags.Read, data: 1), Op.Open);
-        var output = Single(Sqes.Open(_out, (ulong)(OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate), data: 2), Op.Open);
+        var input = _ring.Single(Sqes.Open(_in, (ulong)OpenFlags.Read, data: 1), Op.Open);
+        var output = _ring.Single(Sqes.Open(_out, (ulong)(OpenFlags.Write | OpenFlags.Create | OpenFlags.Truncate), data: 2), Op.Open);
         long copied = 0;
-        while (Single(Sqes.Read(input, _buffer.Address, Block, data: 4), Op.Read) is var read and > 0)
+        while (_ring.Single(Sqes.Read(input, _buffer.Address, Block, data: 4), Op.Read) is var read and > 0)
         {
-            Single(Sqes.Write(output, _buffer.Address, read, data: 5), Op.Write);
+            _ring.Single(Sqes.Write(output, _buffer.Address, read, data: 5), Op.Write);
             copied += (long)read;
         }
 
-        Single(Sqes.Close(input, data: 6), Op.Close);
-        Single(Sqes.Close(output, data: 7), Op.Close);
+        _ring.Single(Sqes.Close(input, data: 6), Op.Close);
+        _ring.Single(Sqes.Close(output, data: 7), Op.Close);
         CheckLength(copied, "single enters");
     }
 
@@ -129,35 +129,5 @@ internal sealed class CopyWorkload
         {
             throw new BenchmarkCheckException($"{how} copied {copied} bytes of {_size}");
         }
-    }
-
-    private static void Entered(EnterResult result, uint count)
-    {
-        if (result.Error != Errno.OK || result.Consumed != count)
-        {
-            throw new BenchmarkCheckException($"enter consumed {result.Consumed} of {count}: {result.Error}");
-        }
-    }
-
-    private ulong Single(in Sqe sqe, Op op)
-    {
-        _ring.Push(in sqe);
-        Entered(_ring.Enter(1, 1), 1);
-        return Expect(op, sqe.Data, null);
-    }
-
-    private ulong Expect(Op op, ulong data, ulong? result)
-    {
-        if (!_ring.TryPop(out var cqe))
-        {
-            throw new BenchmarkCheckException($"no CQE for {op}");
-        }
-
-        if (cqe.Op != (uint)op || cqe.Data != data || cqe.Error != 0 || (result is { } value && cqe.Result != value))
-        {
-            throw new BenchmarkCheckException($"{op} (data {data}) completed as op {cqe.Op}, data {cqe.Data}, errno {(Errno)cqe.Error}, result {cqe.Result}");
-        }
-
-        return cqe.Result;
     }
 }
