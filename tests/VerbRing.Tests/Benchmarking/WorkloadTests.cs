@@ -31,12 +31,43 @@ public sealed class WorkloadTests
             work.Direct();
             work.SingleCalls();
             work.Chain();
+            work.SkipChain();
         }
 
         work.Verify();
         Length(harness.Files, "/bench.dat").ShouldBe(2 * ChainWorkload.Chunk);
         Length(direct, "/bench.dat").ShouldBe(2 * ChainWorkload.Chunk);
         harness.OpenDescriptors.ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(CopyWorkload.Block)]
+    [InlineData((3 * CopyWorkload.Block) + 5)]
+    public void Copy_EveryWay_LeavesOutputEqualToInput(int size)
+    {
+        var folder = Directory.CreateTempSubdirectory("verbring-copywork-").FullName;
+        try
+        {
+            using var files = new HostNamespace(folder);
+            using var ring = RingFactory.CreateDefault(fileSystem: files)
+                .Create(new RingOptions { SqEntries = 8, CqEntries = 8, UserMemorySize = CopyWorkload.UserMemory });
+            var work = new CopyWorkload(ring, folder, size);
+            var copies = new Action[] { work.CopyAll, work.SingleEnters, work.StreamCopy, work.FileCopy };
+
+            foreach (var copy in copies)
+            {
+                File.Delete(Path.Combine(folder, "out.bin"));
+                copy();
+                work.Verify();
+                new FileInfo(Path.Combine(folder, "out.bin")).Length.ShouldBe(size);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Theory]
