@@ -71,7 +71,7 @@ internal sealed partial class ChainRunner
     {
         Debug.Assert(_adopted == NoSlot, "a fast-half SQE's parked slot outlived its dispatch");
         Debug.Assert(slot == NoSlot || _pool[slot].State == OperationState.Running, "only a running operation dispatches");
-        var call = new VerbCall(_context, this, in args, sqe.Op, sqe.Data, sqe.Timeout, slot, target);
+        var call = new VerbCall(_context, this, in sqe, in args, slot, target);
         return handler.Execute(in call);
     }
 
