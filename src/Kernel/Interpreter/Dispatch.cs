@@ -20,6 +20,8 @@ internal sealed partial class ChainRunner
 
     private int _current; // the staged SQE the fast half is dispatching
     private int _adopted = NoSlot; // the slot its verb parked into, or NoSlot
+    private Arguments _fastArgs; // the arguments of the staged SQE the fast half is dispatching (its VerbCall refers to them)
+    private bool _inVerb; // the fast half is dispatching: an exception now is the verb's (RunFast)
 
     /// <summary>What a verb that throws (its bug) completes with: EIO, as if it had failed cleanly.</summary>
     private static VerbResult VerbThrew => VerbResult.Fail(Errno.EIO);
