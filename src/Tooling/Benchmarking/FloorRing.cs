@@ -107,6 +107,12 @@ internal sealed class FloorRing
                 if (error == Errno.OK)
                 {
                     var fd = Array.IndexOf(_files, null);
+                    if (fd < 0)
+                    {
+                        node.Release();
+                        return Errno.EMFILE;
+                    }
+
                     _files[fd] = node;
                     _positions[fd] = 0;
                     result = (ulong)fd;
