@@ -6,6 +6,8 @@ namespace VerbRing.Benchmarks;
 /// <summary>
 /// Suite 1, chain against single calls: the design card's chain as one enter of five linked SQEs (also with
 /// SKIP_SUCCESS on the first four, "skip") and as five single enters, against the same five operations called directly on the namespace (the baseline), on each kernel.
+/// "Floor" runs the skip chain on <see cref="FloorRing"/>, the least any ring must do, in-process over the baseline's
+/// namespace: its ratio is how much of a chain's cost is the idea of a ring rather than VerbRing's safety.
 /// </summary>
 public class ChainBenchmarks : KernelBenchmark
 {
@@ -26,6 +28,10 @@ public class ChainBenchmarks : KernelBenchmark
     /// <summary>The five linked in one enter with SKIP_SUCCESS on the first four: one CQE to pop instead of five.</summary>
     [Benchmark]
     public void SkipChain() => _work.SkipChain();
+
+    /// <summary>The skip chain on a floor ring: SQEs copied, dispatched and completed with no checks at all.</summary>
+    [Benchmark]
+    public void Floor() => _work.Floor();
 
     /// <inheritdoc />
     protected override void Prepare() => _work = new ChainWorkload(Ring, Host.DirectNamespace(Kernel));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
@@ -116,12 +117,46 @@ internal sealed partial class ChainRunner : IVerbServices
     /// a slot only when it must outlive its dispatch — its verb pends (the rest of its chain then waits in slots
     /// behind it) or its CQE finds the CQ full — so the in-flight limit holds exactly as on the slow half.
     /// </summary>
+    /// <remarks>
+    /// The guard that turns a verb's exception into EIO (<see cref="VerbThrew"/>) is here, once per enter, around
+    /// the loop (<see cref="RunFastFrom"/>), not around each dispatch: a try inside the loop kept the loop's locals in
+    /// memory (~1.5 ns per SQE). A verb that throws leaves <see cref="_current"/> at its SQE and its arguments in
+    /// <see cref="_fastArgs"/>; <see cref="CompleteThrown"/> completes it with EIO, as the loop would have, and the
+    /// loop resumes after it. The filter lets the interpreter's own bugs through, as the per-SQE guard did.
+    /// </remarks>
     private uint RunFast(uint count)
     {
+        var from = 0u;
         var next = Member.Run;
-        var woke = false;
+        while (true)
+        {
+            try
+            {
+                return RunFastFrom(from, count, next);
+            }
+#pragma warning disable CA1031 // A verb's bug must not cost the ring a completion or a slot: it becomes EIO.
+            catch (Exception) when (_inVerb)
+#pragma warning restore CA1031
+            {
+                _inVerb = false;
+                from = (uint)_current + 1;
+                next = CompleteThrown(count);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The fast half's loop from staged SQE <paramref name="from"/> on, which runs as <paramref name="next"/> says.
+    /// Never inlined: inside RunFast's try its locals would be kept in memory again.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private uint RunFastFrom(uint from, uint count, Member next)
+    {
+        // Whether a step so far woke a parked operation. Nothing leaves the ready queue while the fast half runs
+        // (Drain runs after it), so after a throw it is simply whether the queue holds anything.
+        var woke = from > 0 && _ready.Count > 0;
         var tail = -1; // with Behind: the slot the next member links after
-        for (var i = 0u; i < count; i++)
+        for (var i = from; i < count; i++)
         {
             if (next == Member.Run && woke)
             {
@@ -160,31 +195,19 @@ internal sealed partial class ChainRunner : IVerbServices
                 return Took(i);
             }
 
-            // The guard Execute holds for the slow half, here around the inlined call (see Dispatch).
             _current = (int)i;
-            var args = default(Arguments);
-            var outcome = TracedOutcome.Ran;
-            VerbResult result;
-            try
-            {
-                result = Dispatch(in sqe, NoSlot, member, out args, out outcome);
-            }
-#pragma warning disable CA1031 // A verb's bug must not cost the ring a completion or a slot: it becomes EIO.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                result = VerbThrew;
-            }
-
+            _inVerb = true;
+            var result = Dispatch(in sqe, NoSlot, member, out _fastArgs, out var outcome);
+            _inVerb = false;
             result = Settle(result);
             if (result.IsPending)
             {
-                tail = PendStaged(in args);
+                tail = PendStaged(in _fastArgs);
                 next = continues ? Member.Behind : Member.Run;
             }
             else
             {
-                var broke = Publish(in sqe, NoSlot, result, in args, outcome);
+                var broke = Publish(in sqe, NoSlot, result, in _fastArgs, outcome);
                 next = continues && broke ? Member.Cancel : Member.Run;
             }
 
@@ -192,6 +215,20 @@ internal sealed partial class ChainRunner : IVerbServices
         }
 
         return Took(count);
+    }
+
+    /// <summary>
+    /// The verb of staged SQE <see cref="_current"/> threw (its bug): it completes with EIO, as if it had failed
+    /// cleanly, exactly as the loop completes a failure; returns how the next SQE runs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Member CompleteThrown(uint count)
+    {
+        var i = (uint)_current;
+        ref readonly var sqe = ref _staged[i];
+        var continues = i + 1 < count && SqeFlags.IsLinked(sqe.Flags);
+        var broke = Publish(in sqe, NoSlot, Settle(VerbThrew), in _fastArgs, TracedOutcome.Ran);
+        return continues && broke ? Member.Cancel : Member.Run;
     }
 
     private uint Took(uint taken)

@@ -9,7 +9,8 @@ namespace VerbRing.Tooling.Benchmarking;
 /// The design card's chain — open → read 4 KiB → seek → write 4 KiB → close — four ways over one file: five linked
 /// SQEs in one enter (the descriptor and byte count flow through registers), the same with SKIP_SUCCESS on the first
 /// four (one CQE instead of five), the same five as single calls (one enter each, user space carrying the
-/// descriptor), and the five operations called directly on the namespace. The
+/// descriptor), the five operations called directly on the namespace, and the skip chain on a <see cref="FloorRing"/>
+/// (the least any ring must do, over the direct calls' namespace). The
 /// write lands at offset 4 KiB, so after any run the file's second half must equal its first; every CQE is
 /// checked, and a wrong one throws <see cref="BenchmarkCheckException"/>.
 /// </summary>
@@ -27,6 +28,7 @@ internal sealed class ChainWorkload
     private readonly UserBuffer _buffer;
     private readonly Sqe[] _chain;
     private readonly Sqe[] _quiet;
+    private readonly FloorRing _floor;
     private ulong? _descriptor;
     private bool _ringRan;
     private bool _directRan;
@@ -49,6 +51,7 @@ internal sealed class ChainWorkload
             Sqes.Close(Reg.R0, data: 5),
         ];
         _quiet = [.. _chain.Select((sqe, i) => i < _chain.Length - 1 ? sqe.WithSkipSuccess() : sqe)];
+        _floor = new FloorRing(direct, ring.Memory);
         Seed();
     }
 
@@ -95,6 +98,29 @@ internal sealed class ChainWorkload
         }
 
         CheckDescriptor(_ring.Registers[0]);
+    }
+
+    /// <summary>
+    /// The skip chain on a <see cref="FloorRing"/> over the direct calls' namespace: what any ring costs at the least,
+    /// checked as <see cref="SkipChain"/> is (one CQE, the close's; r0 the descriptor, r1 the byte count).
+    /// </summary>
+    public void Floor()
+    {
+        for (var i = 0; i < _quiet.Length; i++)
+        {
+            _floor.Push(in _quiet[i]);
+        }
+
+        _directRan = true; // it writes the direct side's file
+        if (_floor.Enter() != 5 || !_floor.TryPop(out var cqe) || cqe.Op != (uint)Op.Close || cqe.Data != 5 || cqe.Error != 0 || _floor.TryPop(out _))
+        {
+            throw new BenchmarkCheckException("the floor ring did not run the skip chain to one CQE, the close's, without an error");
+        }
+
+        if (_floor.Registers[1] != Chunk)
+        {
+            throw new BenchmarkCheckException($"the floor ring's READ saved {_floor.Registers[1]}, not {Chunk}");
+        }
     }
 
     /// <summary>The same five as synchronous single calls: one enter each, the descriptor carried by user space.</summary>

@@ -55,8 +55,14 @@ internal sealed class QuickBench
 
                 // The delegates exist before anything is measured: a method group converted inside a sample would
                 // be a 64-byte allocation counted against the workload.
-                Action direct = chain.Direct, singles = chain.SingleCalls, linked = chain.Chain, quiet = chain.SkipChain;
-                Group("chain", kernel, "chain", [("direct", n => Repeat(n, direct)), ("single calls", n => Repeat(n, singles)), ("chain", n => Repeat(n, linked)), ("skip chain", n => Repeat(n, quiet))]);
+                Action direct = chain.Direct, singles = chain.SingleCalls, linked = chain.Chain, quiet = chain.SkipChain, floor = chain.Floor;
+                List<(string Name, Action<int> Run)> runs = [("direct", n => Repeat(n, direct)), ("single calls", n => Repeat(n, singles)), ("chain", n => Repeat(n, linked)), ("skip chain", n => Repeat(n, quiet))];
+                if (kernel == KernelPlacement.InProcess)
+                {
+                    runs.Add(("floor ring", n => Repeat(n, floor))); // in-process whatever the kernel: measured once
+                }
+
+                Group("chain", kernel, "chain", [.. runs]);
                 chain.Verify();
                 if (kernel == KernelPlacement.Server)
                 {
@@ -120,6 +126,7 @@ internal sealed class QuickBench
                 chain.SingleCalls();
                 chain.Chain();
                 chain.SkipChain();
+                chain.Floor();
                 nops.Round();
                 linked.Round();
             }

@@ -16,7 +16,8 @@ public sealed class BenchCliTests
         using var json = JsonDocument.Parse(result.Out);
         var measurements = json.RootElement.GetProperty("measurements").EnumerateArray().ToList();
         measurements.Select(m => m.GetProperty("kernel").GetString()).Distinct().ShouldBe(["in-process", "kernel thread", "server"]);
-        measurements.Count(m => m.GetProperty("group").GetString() == "chain").ShouldBe(12);
+        measurements.Count(m => m.GetProperty("group").GetString() == "chain").ShouldBe(13, "four runs and the direct baseline on each kernel, and the floor ring once");
+        measurements.Where(m => m.GetProperty("name").GetString() == "floor ring").Select(m => m.GetProperty("kernel").GetString()).ShouldBe(["in-process"]);
         measurements.Where(m => m.GetProperty("group").GetString() == "handoff").Select(m => m.GetProperty("name").GetString())
             .ShouldBe(["socket chain", "chain", "single calls"], "the server's chain over the plain socket is the handoff's baseline");
         json.RootElement.GetProperty("hogs").GetInt32().ShouldBe(0);

@@ -20,7 +20,7 @@ public sealed class WorkloadTests
     [InlineData(KernelPlacement.InProcess)]
     [InlineData(KernelPlacement.KernelThread)]
     [InlineData(KernelPlacement.Server)]
-    public void Chain_AllThreeWays_CompleteAndLeaveTheFileDoubled(KernelPlacement kernel)
+    public void Chain_EveryWay_CompletesAndLeavesTheFileDoubled(KernelPlacement kernel)
     {
         using var harness = Kernels.Create(kernel, Big, new MemoryNamespace(), new ManualClock(), []);
         var direct = new MemoryNamespace();
@@ -32,6 +32,7 @@ public sealed class WorkloadTests
             work.SingleCalls();
             work.Chain();
             work.SkipChain();
+            work.Floor();
         }
 
         work.Verify();
@@ -130,6 +131,19 @@ public sealed class WorkloadTests
     }
 
     [Fact]
+    public void Floor_WhenTheFileIsShorterThanAChunk_FailsTheCheck()
+    {
+        using var harness = Kernels.Create(KernelPlacement.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
+        var direct = new MemoryNamespace();
+        var work = new ChainWorkload(harness.Ring, direct);
+        direct.Open(direct.Root, "/bench.dat"u8, OpenFlags.Write | OpenFlags.Truncate, out var node).ShouldBe(Errno.OK);
+        node.Write(0, new byte[100], append: false, out _, out _).ShouldBe(Errno.OK);
+        node.Release();
+
+        Should.Throw<BenchmarkCheckException>(work.Floor).Message.ShouldContain("READ saved 100");
+    }
+
+    [Fact]
     public void Verify_AfterTheFileChangedBehindTheBenchmark_Fails()
     {
         using var harness = Kernels.Create(KernelPlacement.InProcess, Big, new MemoryNamespace(), new ManualClock(), []);
@@ -176,6 +190,8 @@ public sealed class WorkloadTests
         nops.Run(10);
         linked.Run(10);
         chain.Chain();
+        chain.SkipChain();
+        chain.Floor();
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         nops.Run(100);
@@ -183,6 +199,8 @@ public sealed class WorkloadTests
         for (var i = 0; i < 100; i++)
         {
             chain.Chain();
+            chain.SkipChain();
+            chain.Floor();
         }
 
         (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
