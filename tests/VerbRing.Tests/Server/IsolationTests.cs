@@ -154,14 +154,17 @@ public sealed class IsolationTests : IDisposable
     }
 
     [Theory]
-    [InlineData(null, 0x180)] // 0600
-    [InlineData("660", 0x1B0)] // 0660
-    [InlineData("0640", 0x1A0)] // 0640
-    public void Serve_SocketMode_IsExactlyWhatWasAsked_WhateverTheUmask(string? asked, int expected)
+    [InlineData(null, 0x180, "000")] // 0600
+    [InlineData("660", 0x1B0, "000")] // 0660
+    [InlineData("0640", 0x1A0, "000")] // 0640
+    [InlineData("660", 0x1B0, "777")] // the private folder the socket is made in is 0700 even so
+    [InlineData("777", 0x1FF, "077")]
+    public void Serve_SocketMode_IsExactlyWhatWasAsked_WhateverTheUmask(string? asked, int expected, string umask)
     {
         var socket = Path.Combine(_user.Folder, "m.sock");
         string[] mode = asked is null ? [] : ["--socket-mode", asked];
-        using var server = Process.Start(new ProcessStartInfo("sh", ["-c", "umask 000 && exec dotnet \"$@\"", "sh", .. Unprivileged.Verbring(["serve", "--socket", socket, .. mode])])
+        string[] asUser = ["--reuid=65534", "--regid=65534", "--clear-groups"]; // not root: a folder's mode binds it
+        using var server = Process.Start(new ProcessStartInfo("setpriv", [.. asUser, "sh", "-c", $"umask {umask} && exec dotnet \"$@\"", "sh", .. Unprivileged.Verbring(["serve", "--socket", socket, .. mode])])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
