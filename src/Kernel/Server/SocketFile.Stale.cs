@@ -47,9 +47,11 @@ internal sealed partial class SocketFile
         catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
         {
             // Nobody answers: a stale socket. Removed only if the name still holds the very file looked at.
-            if (Stat(folder, name, out var now) == 0 && now.Type == TypeSocket && now.Identity == entry.Identity)
+            if (Stat(folder, name, out var now) == 0 && now.Type == TypeSocket && now.Identity == entry.Identity
+                && UnlinkAt(folder, name, 0) != 0 && LastError is var failed and not ENOENT)
             {
-                _ = UnlinkAt(folder, name, 0);
+                // Another user's stale socket in a sticky folder, or a read-only file system: it stays.
+                throw new RefusalException(path, failed is EACCES or EPERM ? "permission denied" : $"cannot remove the stale socket there (errno {failed})");
             }
 
             return;

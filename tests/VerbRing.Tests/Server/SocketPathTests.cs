@@ -84,12 +84,7 @@ public sealed class SocketPathTests : IDisposable
     public void Serve_OnTheStaleSocketOfAKilledServer_ReplacesIt_AndRemovesItsOwnAtTheEnd()
     {
         var path = Path.Combine(_folder, "stale.sock");
-        using (var killed = CliRunner.Start("serve", "--socket", path))
-        {
-            killed.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {path}");
-            killed.Kill(); // SIGKILL: the socket file stays, nobody answers on it
-            killed.WaitForExit();
-        }
+        LeaveStaleSocket(path);
 
         var stale = Snapshot(path);
         stale.ShouldStartWith("socket ");
@@ -166,6 +161,23 @@ public sealed class SocketPathTests : IDisposable
     }
 
     [Fact]
+    public void Serve_OnAnotherUsersStaleSocket_InAStickyFolder_SaysPermissionDenied_AndLeavesIt()
+    {
+        System.IO.File.SetUnixFileMode(_folder, (UnixFileMode)0x3FF); // 1777: anyone may add a name, only its owner remove it
+        var path = Path.Combine(_folder, "roots.sock");
+        LeaveStaleSocket(path);
+        System.IO.File.SetUnixFileMode(path, (UnixFileMode)0x1B6); // 0666: uid 65534 may probe it, and finds it stale
+        var before = Snapshot(path);
+
+        var result = Unprivileged.Run("dotnet", Unprivileged.Verbring("serve", "--socket", path));
+
+        result.Code.ShouldBe(1);
+        result.Error.ShouldBe($"verbring: Cannot listen on '{path}': permission denied.\n");
+        Snapshot(path).ShouldBe(before, "root's stale socket is left as it was");
+        Entries(_folder).ShouldBe(["roots.sock"], "the private folder uid 65534's server made is gone");
+    }
+
+    [Fact]
     public void RingServer_WhoseSocketWasReplaced_LeavesTheReplacementAlone()
     {
         var path = Path.Combine(_folder, "replaced.sock");
@@ -191,6 +203,15 @@ public sealed class SocketPathTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>Starts a server on <paramref name="path"/> and kills it (SIGKILL): its socket file stays, nobody answers on it.</summary>
+    private static void LeaveStaleSocket(string path)
+    {
+        using var killed = CliRunner.Start("serve", "--socket", path);
+        killed.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {path}");
+        killed.Kill();
+        killed.WaitForExit();
+    }
 
     /// <summary>The names in <paramref name="folder"/>, hidden ones too, sorted; none when it does not exist.</summary>
     private static string[] Entries(string folder) =>
