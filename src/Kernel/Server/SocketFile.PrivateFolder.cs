@@ -181,7 +181,7 @@ internal sealed partial class SocketFile
             _handle.Dispose();
         }
 
-        private const int EINVAL = 22, ENOSYS = 38;
+        private const int EINVAL = 22, ENOSYS = 38, ELOOP = 40;
 
         /// <summary>
         /// Opens the folder just made (O_PATH | O_DIRECTORY | O_NOFOLLOW: that folder itself, never a link put in its
@@ -190,11 +190,19 @@ internal sealed partial class SocketFile
         private static PrivateFolder Open(SafeFileHandle parent, string name, string path)
         {
             var fd = OpenAt(parent, name, Namespaces.HostCalls.PathOnly | Namespaces.HostCalls.Directory | Namespaces.HostCalls.NoFollow | Namespaces.HostCalls.CloseOnExec, 0);
+            if (fd < 0 && LastError is var errno and not (ENOENT or ENOTDIR or ELOOP))
+            {
+                // Out of descriptors or memory, not a name that changed: the folder just made is still there, empty
+                // (AT_REMOVEDIR removes nothing else).
+                _ = UnlinkAt(parent, name, AtRemoveDir);
+                throw new RefusalException(path, $"cannot open the folder it made beside it (errno {errno})");
+            }
+
             var handle = fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : null;
             if (handle is null || Stat(handle, "", out var entry) != 0 || entry.Type != TypeFolder || entry.Owner != Isolation.ServerUser)
             {
                 handle?.Dispose();
-                throw new RefusalException(path, "the folder beside it changed while the server worked there; nothing there was removed");
+                throw new RefusalException(path, "the folder the server made beside it was replaced while it worked there; nothing there was removed");
             }
 
             // chmod(2) through /proc/self/fd: the mode of the folder the descriptor holds, not of whatever the name
@@ -202,9 +210,9 @@ internal sealed partial class SocketFile
             var room = new PrivateFolder(parent, name, handle, entry.Identity, path);
             if (Chmod(room.ThroughProc(""), Private) != 0)
             {
-                var errno = LastError;
+                var failed = LastError;
                 room.Dispose();
-                throw new RefusalException(path, $"cannot make the folder beside it private (errno {errno})");
+                throw new RefusalException(path, $"cannot make the folder beside it private (errno {failed})");
             }
 
             return room;
