@@ -74,6 +74,7 @@ internal sealed partial class SocketFile
         /// </summary>
         public System.Net.Sockets.Socket Listen(UnixFileMode mode)
         {
+            // socket(2) with SOCK_CLOEXEC: a new, unbound stream socket that no child — nor serve's own re-exec — inherits.
             var fd = SocketCall(AfUnix, SockStream | SockCloexec, 0);
             if (fd < 0)
             {
