@@ -28,7 +28,14 @@ internal static unsafe partial class DiagnosticsPort
             .Where(e => (string)e.Key != Variable).Select(e => $"{e.Key}={e.Value}").Append($"{Variable}=0");
         foreach (var port in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
         {
-            File.Delete(port); // the new runtime makes none; this one's would be left behind
+            try
+            {
+                File.Delete(port); // the new runtime makes none; this one's would be left behind
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Another user's, left in sticky /tmp by an earlier process that had this pid: not this one's to remove.
+            }
         }
 
         var variables = System.Text.Encoding.UTF8.GetBytes(string.Join('\0', environment) + "\0");

@@ -1,228 +1,156 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace VerbRing.Kernel.Server;
 
 /// <summary>
-/// The server's socket file: claims the path — binding there only if nothing is there, or after removing a socket
-/// nobody answers on — gives the socket its mode before anyone can connect, and at the end removes the file only if
-/// it is still the one this server made. Anything else at the path (a file of any kind, a folder, a link, a socket a
-/// server answers on) is left exactly as it was, and the refusal is one sentence naming the path.
+/// The server's socket file: made, bound, given its mode and listened on inside a private folder nobody else can
+/// reach, then moved onto the path in one step that never replaces anything — a socket nobody answers on is removed
+/// first — and at the end removed only if it is still the one this server made. Anything else at the path (a file of
+/// any kind, a folder, a link, a socket a server answers on) is left exactly as it was, and the refusal is one
+/// sentence naming the path. Every call after the first is made against a descriptor of the path's folder, never the
+/// path string, so a folder renamed or swapped meanwhile cannot redirect it.
 /// </summary>
-internal sealed unsafe partial class SocketFile
+internal sealed partial class SocketFile
 {
-    private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxTypeAndInode = 0x1 | 0x100; // STATX_TYPE | STATX_INO
-    private const int ENOENT = 2, EACCES = 13, EADDRINUSE = 98;
-    private const int AfUnix = 1, SockStream = 1, SockCloexec = 0x80000, MaxPath = 108; // sizeof(sun_path)
-    private const int FileTypeMask = 0xF000, Socket = 0xC000, Link = 0xA000, Regular = 0x8000, Folder = 0x4000;
+    private const int MaxPath = 108; // sizeof(sun_path): a client connects by the path, so it must fit
+    private const int ENOENT = 2, EPERM = 1, EACCES = 13, EEXIST = 17, ENOTDIR = 20;
 
     private readonly string _path;
+    private readonly SafeFileHandle _folder;
+    private readonly string _name;
     private readonly (ulong Device, ulong Inode) _identity;
 
-    private SocketFile(string path, (ulong, ulong) identity)
+    private SocketFile(string path, SafeFileHandle folder, string name, (ulong, ulong) identity)
     {
         _path = path;
+        _folder = folder;
+        _name = name;
         _identity = identity;
     }
 
     /// <summary>
-    /// Listens on <paramref name="path"/> (a full path) with the socket file's mode <paramref name="mode"/>. Throws
-    /// <see cref="IOException"/> with one sentence when the path is taken or cannot be made; then nothing changed.
+    /// Listens on <paramref name="path"/> (a full path) with the socket file's mode <paramref name="mode"/> (at most
+    /// 0777). Throws <see cref="IOException"/> with one sentence when the path is taken or cannot be made; then
+    /// nothing changed: what this call made is gone, and what was there is as it was.
     /// </summary>
-    public static System.Net.Sockets.Socket Listen(string path, UnixFileMode mode, out SocketFile file)
+    public static Socket Listen(string path, UnixFileMode mode, out SocketFile file)
     {
-        var folder = Path.GetDirectoryName(path);
-        if (folder is not null && !Directory.Exists(folder))
+        if (System.Text.Encoding.UTF8.GetByteCount(path) >= MaxPath)
         {
-            throw new RefusalException(path, File.Exists(folder) ? $"'{folder}' is not a folder" : $"the folder '{folder}' does not exist");
+            throw new RefusalException(path, $"the path is too long for a Unix socket (at most {MaxPath - 1} bytes)");
         }
 
-        ClearStale(path);
-        var listener = Bind(path); // the file is new: bind makes it, or fails on whatever appeared there meanwhile
-        var ours = true;
+        var name = Path.GetFileName(path);
+        if (name.Length == 0)
+        {
+            throw new RefusalException(path, "it names a folder, not a socket file; the server leaves it as it is");
+        }
+
+        var folder = OpenFolder(path, Path.GetDirectoryName(path) ?? "/");
+        Socket? listener = null;
         try
         {
-            // The mode is set before listen: until then a connect is refused, so nobody connects under a wider one.
-            if (!OperatingSystem.IsWindows()) // the server is Linux-only (memfd, SCM_RIGHTS); this says so to the analyzer
+            (ulong, ulong) identity;
+            using (var room = PrivateFolder.Make(folder, path))
             {
-                File.SetUnixFileMode(path, mode);
+                listener = room.Listen(mode);
+                identity = room.SocketIdentity;
+                Place(folder, room, name, path);
             }
 
-            if (Stat(path, out var type, out var identity) != 0 || type != Socket)
+            // The move kept the inode, so the file at the path now is the one checked in the private folder — unless
+            // someone who may write to the folder replaced it in this instant; then the replacement stays.
+            if (Stat(folder, name, out var now) != 0 || now.Identity != identity)
             {
-                ours = false; // not ours any more: left alone
+                listener.Dispose();
+                listener = null;
                 throw new RefusalException(path, "it changed while the server made it; it is left as it is");
             }
 
-            listener.Listen(64);
-            file = new SocketFile(path, identity);
+            file = new SocketFile(path, folder, name, now.Identity);
             return listener;
         }
-        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        catch
         {
-            listener.Dispose();
-            if (ours)
-            {
-                File.Delete(path); // the socket this call made: bind makes a new file or fails
-            }
-
-            throw e as RefusalException ?? new RefusalException(path, Reason(e));
+            listener?.Dispose();
+            folder.Dispose();
+            throw;
         }
     }
 
     /// <summary>Removes the socket file if it is still the one this server made; anything else there stays.</summary>
     public void Remove()
     {
-        if (Stat(_path, out var type, out var identity) == 0 && type == Socket && identity == _identity)
+        if (_folder.IsClosed)
         {
-            File.Delete(_path);
+            return; // removed once already
         }
+
+        // Looked at and removed through the folder's descriptor: the file this server put there, wherever the folder
+        // is now. Another user can replace it between the look and the unlink only in a folder they may write to
+        // that is not sticky — where they could replace it at any time anyway.
+        if (Stat(_folder, _name, out var entry) == 0 && entry.Type == TypeSocket && entry.Identity == _identity)
+        {
+            _ = UnlinkAt(_folder, _name, 0);
+        }
+
+        _folder.Dispose();
     }
 
     /// <summary>
-    /// A socket bound to <paramref name="path"/> by hand: a socket .NET binds deletes its path when disposed, whatever
-    /// is there by then, and this server deletes only what it made (<see cref="Remove"/>).
+    /// The path's folder as a descriptor: O_PATH (no read or write needed, only search), O_DIRECTORY (nothing else is
+    /// accepted), O_CLOEXEC (no child inherits it). The path string is resolved this once; a link on the way to the
+    /// folder is followed here, as any user of the path would follow it.
     /// </summary>
-    private static System.Net.Sockets.Socket Bind(string path)
+    private static SafeFileHandle OpenFolder(string path, string folder)
     {
-        var name = System.Text.Encoding.UTF8.GetBytes(path);
-        if (name.Length >= MaxPath)
+        var fd = Namespaces.HostCalls.OpenPath(folder, Namespaces.HostCalls.PathOnly | Namespaces.HostCalls.Directory | Namespaces.HostCalls.CloseOnExec, 0);
+        if (fd >= 0)
         {
-            throw new RefusalException(path, $"the path is too long for a Unix socket (at most {MaxPath - 1} bytes)");
+            return new SafeFileHandle(fd, ownsHandle: true);
         }
 
-        var fd = SocketCall(AfUnix, SockStream | SockCloexec, 0);
-        if (fd < 0)
+        throw new RefusalException(path, LastError switch
         {
-            throw new RefusalException(path, $"no socket could be made (errno {Marshal.GetLastPInvokeError()})");
-        }
-
-        var address = stackalloc byte[2 + MaxPath]; // struct sockaddr_un: the family, then the path, NUL-terminated
-        new Span<byte>(address, 2 + MaxPath).Clear();
-        *(ushort*)address = AfUnix; // Unsafe: sun_family, the first two bytes
-        name.CopyTo(new Span<byte>(address + 2, MaxPath));
-        if (BindCall(fd, address, (uint)(2 + name.Length + 1)) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            _ = Close(fd);
-            throw new RefusalException(path, errno switch
-            {
-                EADDRINUSE => "something appeared there while the server started; it is left as it is",
-                EACCES => "permission denied",
-                _ => $"cannot bind there (errno {errno})",
-            });
-        }
-
-        return new System.Net.Sockets.Socket(new SafeSocketHandle(fd, ownsHandle: true));
-    }
-
-    /// <summary>The endpoint of <paramref name="path"/>, or a refusal when it is too long for a Unix socket.</summary>
-    private static UnixDomainSocketEndPoint EndPoint(string path)
-    {
-        try
-        {
-            return new UnixDomainSocketEndPoint(path);
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            throw new RefusalException(path, "the path is too long for a Unix socket (at most 107 bytes)");
-        }
+            ENOENT => $"the folder '{folder}' does not exist",
+            ENOTDIR => $"'{folder}' is not a folder",
+            EACCES or EPERM => "permission denied",
+            var errno => $"cannot open the folder '{folder}' (errno {errno})",
+        });
     }
 
     /// <summary>
-    /// Leaves the path free: nothing is there, or a socket nobody answers on, which it removes. Refuses everything
-    /// else — a file, a folder, a link, a socket that answers or that this user cannot probe.
+    /// Moves the listening socket from the private folder onto the path without ever replacing what is there: when
+    /// something is, it removes it only if it is a socket nobody answers on (<see cref="ClearStale"/>, which refuses
+    /// everything else) and tries once more; if the path is taken again, whatever took it stays.
     /// </summary>
-    private static void ClearStale(string path)
+    private static void Place(SafeFileHandle folder, PrivateFolder room, string name, string path)
     {
-        var errno = Stat(path, out var type, out var identity);
-        if (errno == ENOENT)
+        for (var attempt = 0; ; attempt++)
         {
-            return;
-        }
-
-        if (errno != 0)
-        {
-            throw new RefusalException(path, errno == EACCES ? "permission denied" : $"cannot look at it (errno {errno})");
-        }
-
-        if (type != Socket)
-        {
-            var what = type switch
+            var errno = room.MoveSocket(folder, name);
+            if (errno == 0)
             {
-                Regular => "a file",
-                Folder => "a folder",
-                Link => "a symbolic link",
-                _ => "something else",
-            };
-            throw new RefusalException(path, $"it is {what}, not a socket; the server leaves it as it is");
-        }
-
-        using var probe = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { Blocking = false };
-        try
-        {
-            probe.Connect(EndPoint(path));
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            // Nobody answers: a stale socket. Removed only if it is still the very file looked at.
-            if (Stat(path, out type, out var now) == 0 && type == Socket && now == identity)
-            {
-                File.Delete(path);
+                return;
             }
 
-            return;
-        }
-        catch (SocketException e) when (e.SocketErrorCode is not (SocketError.WouldBlock or SocketError.InProgress))
-        {
-            throw new RefusalException(path, $"it is a socket this user cannot probe ({e.Message}); the server leaves it as it is");
-        }
-
-        throw new RefusalException(path, "it is in use: another server answers on it");
-    }
-
-    /// <summary>Why binding or setting the mode failed, in a few words.</summary>
-    private static string Reason(Exception e) => e switch
-    {
-        RefusalException => e.Message,
-        SocketException { SocketErrorCode: SocketError.AccessDenied } or UnauthorizedAccessException => "permission denied",
-        _ => e.Message.TrimEnd('.'),
-    };
-
-    /// <summary>lstat: the type of what is at <paramref name="path"/> and which file it is; 0 or the errno.</summary>
-    private static int Stat(string path, out int type, out (ulong Device, ulong Inode) identity)
-    {
-        var buffer = stackalloc byte[256]; // struct statx
-        var name = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        type = 0;
-        identity = default;
-        fixed (byte* p = name)
-        {
-            // Unsafe: statx writes at most sizeof(struct statx) = 256 bytes into the buffer.
-            if (Statx(AtFdCwd, p, AtSymlinkNoFollow, StatxTypeAndInode, buffer) != 0)
+            if (errno != EEXIST)
             {
-                return Marshal.GetLastPInvokeError();
+                throw new RefusalException(path, errno is EACCES or EPERM ? "permission denied" : $"cannot put the socket there (errno {errno})");
             }
-        }
 
-        type = *(ushort*)(buffer + 28) & FileTypeMask; // Unsafe: stx_mode, a u16 at offset 28
-        identity = (((ulong)*(uint*)(buffer + 136) << 32) | *(uint*)(buffer + 140), *(ulong*)(buffer + 32)); // Unsafe: stx_dev_major/minor, stx_ino
-        return 0;
+            if (attempt == 1)
+            {
+                throw new RefusalException(path, "something appeared there while the server started; it is left as it is");
+            }
+
+            ClearStale(folder, name, path);
+        }
     }
 
-    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
-    private static partial int SocketCall(int domain, int type, int protocol);
-
-    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
-    private static partial int BindCall(int socket, byte* address, uint length);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
-    private static partial int Statx(int directory, byte* path, int flags, uint mask, byte* buffer);
+    /// <summary>The errno of the last P/Invoke on this thread.</summary>
+    private static int LastError => System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
 
     /// <summary>The server will not listen on a path: one sentence, naming it.</summary>
     private sealed class RefusalException(string path, string reason) : IOException($"Cannot listen on '{path}': {reason}.");

@@ -19,6 +19,9 @@ namespace VerbRing.Tests.Server;
 public sealed class IsolationTests : IDisposable
 {
     private static readonly UnixFileMode Mode0600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>setpriv's options for uid 65534, for a command line that needs a shell (a folder's mode binds it, not root).</summary>
+    private static readonly string[] AsUnprivileged = [$"--reuid={Unprivileged.Id}", $"--regid={Unprivileged.Id}", "--clear-groups"];
     private readonly Unprivileged _user = new();
 
     [Fact]
@@ -77,7 +80,40 @@ public sealed class IsolationTests : IDisposable
             Stop(server);
         }
 
-        static string[] Ports(int pid) => Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{pid}-*-socket");
+        // The runtime names its port for the pid and the process's start time (/proc/PID/stat, field 22), so a file
+        // an earlier process of the same pid left (killed, it removes nothing) is not this process's port.
+        static string[] Ports(int pid)
+        {
+            var started = File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[19];
+            return Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{pid}-{started}-socket");
+        }
+    }
+
+    [Fact]
+    public void Serve_WhenAnotherUsersLeftoverPortFileBearsItsPid_StillStarts_AndLeavesThatFile()
+    {
+        var socket = Path.Combine(_user.Folder, "p.sock");
+        using var server = Process.Start(new ProcessStartInfo("setpriv", [.. AsUnprivileged, "sh", "-c", "read go && exec dotnet \"$@\"", "sh", .. Unprivileged.Verbring("serve", "--socket", socket)])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+
+        // Root's, as a killed root process of the same pid leaves it: uid 65534 may not remove it from sticky /tmp.
+        var leftover = Path.Combine(Path.GetTempPath(), $"dotnet-diagnostic-{server.Id}-1-socket");
+        File.WriteAllText(leftover, "");
+        try
+        {
+            server.StandardInput.WriteLine("go"); // the shell now becomes the server, same pid
+            server.StandardOutput.ReadLine().ShouldBe($"verbring: serving on {socket}", server.HasExited ? server.StandardError.ReadToEnd() : null);
+            File.Exists(leftover).ShouldBeTrue("another user's file is left as it was");
+        }
+        finally
+        {
+            Stop(server);
+            File.Delete(leftover);
+        }
     }
 
     [Fact]
@@ -154,14 +190,16 @@ public sealed class IsolationTests : IDisposable
     }
 
     [Theory]
-    [InlineData(null, 0x180)] // 0600
-    [InlineData("660", 0x1B0)] // 0660
-    [InlineData("0640", 0x1A0)] // 0640
-    public void Serve_SocketMode_IsExactlyWhatWasAsked_WhateverTheUmask(string? asked, int expected)
+    [InlineData(null, 0x180, "000")] // 0600
+    [InlineData("660", 0x1B0, "000")] // 0660
+    [InlineData("0640", 0x1A0, "000")] // 0640
+    [InlineData("660", 0x1B0, "777")] // the private folder the socket is made in is 0700 even so
+    [InlineData("777", 0x1FF, "077")]
+    public void Serve_SocketMode_IsExactlyWhatWasAsked_WhateverTheUmask(string? asked, int expected, string umask)
     {
         var socket = Path.Combine(_user.Folder, "m.sock");
         string[] mode = asked is null ? [] : ["--socket-mode", asked];
-        using var server = Process.Start(new ProcessStartInfo("sh", ["-c", "umask 000 && exec dotnet \"$@\"", "sh", .. Unprivileged.Verbring(["serve", "--socket", socket, .. mode])])
+        using var server = Process.Start(new ProcessStartInfo("setpriv", [.. AsUnprivileged, "sh", "-c", $"umask {umask} && exec dotnet \"$@\"", "sh", .. Unprivileged.Verbring(["serve", "--socket", socket, .. mode])])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
