@@ -155,6 +155,13 @@ internal sealed class QuickBench
         if (Find("chain", "skip chain", KernelPlacement.InProcess) is { } skip)
         {
             targets.Add(new("skip chain ÷ direct calls (in-process)", "×", skip.Ratio, 1.25, AtMost: true));
+
+            // The same ratio against the floor ring, the least any ring costs (FloorRing): what VerbRing's own checks
+            // add. docs/benchmarks.md: the floor itself is 1.5–1.7× the direct calls here.
+            if (Find("chain", "floor ring", KernelPlacement.InProcess) is { } floor)
+            {
+                targets.Add(new("skip chain ÷ floor ring (in-process)", "×", skip.Nanoseconds / floor.Nanoseconds, 1.25, AtMost: true));
+            }
         }
 
         AddSpeedUp(targets, KernelPlacement.KernelThread, 3);
@@ -208,27 +215,50 @@ internal sealed class QuickBench
         _results.FirstOrDefault(m => m.Group == group && m.Name == name && m.Kernel == kernel);
 
     /// <summary>
-    /// Measures each of <paramref name="runs"/> (the first is the baseline): warm-up, then the median of the
-    /// samples. A run takes a repeat count and does that many units of <paramref name="unitsPerCall"/> each.
+    /// Measures each of <paramref name="runs"/> (the first is the baseline): each is calibrated and warmed up, then
+    /// the samples are taken round-robin — one of each run per round — so that a burst of load from elsewhere on a
+    /// shared machine falls on one round of every run rather than on every sample of one run. A run's time is the
+    /// median of its samples; its ratio is the median of its rounds' ratios to the baseline's sample of the same
+    /// round. A run takes a repeat count and does that many units of <paramref name="unitsPerCall"/> each.
     /// </summary>
     private void Group(string group, KernelPlacement kernel, string per, (string Name, Action<int> Run)[] runs, int unitsPerCall = 1)
     {
-        var measured = new (double Ns, double Bytes)[runs.Length];
+        var repeats = runs.Select(r => Calibrate(r.Run)).ToArray();
+        var samples = new double[runs.Length][];
+        var bytes = new double[runs.Length];
         for (var i = 0; i < runs.Length; i++)
         {
-            measured[i] = Measure(runs[i].Run, unitsPerCall);
+            samples[i] = new double[_samples];
+            bytes[i] = double.MaxValue;
+        }
+
+        for (var s = 0; s < _samples; s++)
+        {
+            for (var i = 0; i < runs.Length; i++)
+            {
+                var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                var started = Stopwatch.GetTimestamp();
+                runs[i].Run(repeats[i]);
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                var units = (double)repeats[i] * unitsPerCall;
+                samples[i][s] = elapsed.TotalNanoseconds / units;
+                bytes[i] = Math.Min(bytes[i], (GC.GetTotalAllocatedBytes(precise: true) - allocated) / units);
+            }
         }
 
         for (var i = 0; i < runs.Length; i++)
         {
-            _results.Add(new Measurement(group, runs[i].Name, kernel, per, measured[i].Ns, measured[i].Bytes, measured[i].Ns / measured[0].Ns));
+            var ratios = samples[i].Select((ns, s) => ns / samples[0][s]).ToArray();
+            _results.Add(new Measurement(group, runs[i].Name, kernel, per, Median(samples[i]), bytes[i], Median(ratios)));
         }
     }
 
-    private (double Ns, double Bytes) Measure(Action<int> run, int unitsPerCall)
+    /// <summary>
+    /// Calibrates and warms up <paramref name="run"/>: doubles the repeat count until one call takes about half a
+    /// sample, then keeps running until four samples' worth of time has passed; returns the repeat count.
+    /// </summary>
+    private int Calibrate(Action<int> run)
     {
-        // Calibrate and warm up: double the repeat count until one call takes about half a sample, then keep
-        // running until four samples' worth of time has passed.
         var repeat = 1;
         var clock = Stopwatch.StartNew();
         while (true)
@@ -241,24 +271,15 @@ internal sealed class QuickBench
             }
             else if (clock.Elapsed >= _sample * 4)
             {
-                break;
+                return repeat;
             }
         }
+    }
 
-        var samples = new double[_samples];
-        var bytes = double.MaxValue;
-        for (var s = 0; s < _samples; s++)
-        {
-            var allocated = GC.GetTotalAllocatedBytes(precise: true);
-            var started = Stopwatch.GetTimestamp();
-            run(repeat);
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            var units = (double)repeat * unitsPerCall;
-            samples[s] = elapsed.TotalNanoseconds / units;
-            bytes = Math.Min(bytes, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / units);
-        }
-
-        Array.Sort(samples);
-        return (samples[_samples / 2], bytes);
+    private static double Median(double[] values)
+    {
+        var sorted = (double[])values.Clone();
+        Array.Sort(sorted);
+        return sorted[sorted.Length / 2];
     }
 }

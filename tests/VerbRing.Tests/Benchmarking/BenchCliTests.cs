@@ -28,7 +28,7 @@ public sealed class BenchCliTests
         targets.ShouldBe(
         [
             "in-process NOP at batch 64", "5 linked NOPs ÷ 5 unlinked (in-process)", "chain ÷ direct calls (in-process)",
-            "skip chain ÷ direct calls (in-process)",
+            "skip chain ÷ direct calls (in-process)", "skip chain ÷ floor ring (in-process)",
             "single calls ÷ chain (kernel thread)", "single calls ÷ chain (server)",
             "doorbell chain ÷ socket chain (server, idle)", "5 single enters ÷ socket chain (server, idle)", "server batched NOPs (x256)",
             "allocated in steady state (worst ring measurement)",
