@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
@@ -48,7 +49,16 @@ internal sealed partial class ChainRunner
     }
 
     /// <summary>Starts the waiting DRAIN heads, oldest first, whose earlier operations have all completed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ReleaseDrains()
+    {
+        if (_drainCheck && _drainWaiters.Count > 0)
+        {
+            ReleaseDrainsSlow(); // the check inlines into every enter; the loop runs only with a DRAIN held back
+        }
+    }
+
+    private void ReleaseDrainsSlow()
     {
         while (_drainCheck && _drainWaiters.Count > 0)
         {

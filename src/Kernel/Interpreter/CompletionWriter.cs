@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using VerbRing.Registers;
 using VerbRing.Verbs;
 
@@ -85,7 +86,17 @@ internal sealed unsafe class CompletionWriter
     }
 
     /// <summary>Writes as much of the backlog as the CQ has room for.</summary>
+    /// <remarks>Every enter calls it; the check inlines, the loop (which the JIT does not inline) runs only with a backlog.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Flush()
+    {
+        if (_backlogHead >= 0)
+        {
+            FlushBacklog();
+        }
+    }
+
+    private void FlushBacklog()
     {
         while (_backlogHead >= 0 && TryWrite(in _pool[_backlogHead]))
         {

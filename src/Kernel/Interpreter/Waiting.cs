@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VerbRing.Verbs;
 
 namespace VerbRing.Kernel.Interpreter;
@@ -139,13 +140,17 @@ internal sealed partial class ChainRunner
         return ticks >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)Math.Ceiling(ticks);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Drain()
     {
-        if (_draining || _ready.Count == 0)
+        if (!_draining && _ready.Count > 0)
         {
-            return;
+            DrainReady(); // the check inlines into every enter and step; the loop runs only with something woken
         }
+    }
 
+    private void DrainReady()
+    {
         _draining = true;
         try
         {
