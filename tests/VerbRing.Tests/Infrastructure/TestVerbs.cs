@@ -93,3 +93,67 @@ public sealed class HangVerb : IVerbHandler, IDisposable
         _released.Dispose();
     }
 }
+
+/// <summary>
+/// A verb (op 105) that disposes <see cref="Target"/> — its own ring, its kernel, its server — from inside the kernel
+/// running it, twice (Dispose is idempotent there too), and counts the runs whose Dispose calls returned.
+/// </summary>
+public sealed class DisposeVerb : IVerbHandler
+{
+    public const uint Code = 105;
+
+    private int _returned;
+
+    public IDisposable? Target { get; set; }
+
+    /// <summary>Runs whose two Dispose calls returned (a hang never gets here).</summary>
+    public int Returned => Volatile.Read(ref _returned);
+
+    public uint Op => Code;
+
+    public string Name => "DISPOSE";
+
+    public VerbResult Execute(in VerbCall call)
+    {
+        Target!.Dispose();
+        Target.Dispose();
+        Interlocked.Increment(ref _returned);
+        return VerbResult.Ok(7);
+    }
+}
+
+/// <summary>An observer that records each finished operation's data and errno, and can dispose something when it sees one.</summary>
+public sealed class CompletionLog : IRingObserver
+{
+    private readonly List<(ulong Data, Errno Error)> _seen = [];
+
+    /// <summary>Disposed (from inside the kernel) when the operation with <see cref="DisposeOnData"/> finishes.</summary>
+    public IDisposable? Target { get; set; }
+
+    public ulong? DisposeOnData { get; set; }
+
+    /// <summary>Every finished operation so far, in completion order.</summary>
+    public IReadOnlyList<(ulong Data, Errno Error)> Seen
+    {
+        get
+        {
+            lock (_seen)
+            {
+                return [.. _seen];
+            }
+        }
+    }
+
+    public void OnCompleted(in TracedOperation operation)
+    {
+        lock (_seen)
+        {
+            _seen.Add((operation.Data, operation.Error));
+        }
+
+        if (operation.Data == DisposeOnData)
+        {
+            Target!.Dispose();
+        }
+    }
+}
