@@ -105,11 +105,11 @@ public abstract class SelfDisposeContract : KernelContract
     private sealed class SelfDisposingRing : IDisposable
     {
         private readonly HostNamespace _files;
-        private readonly string _sandbox;
+        private readonly HostBox _box;
 
         private SelfDisposingRing(KernelPlacement kind, HostBox box)
         {
-            _sandbox = box.Sandbox;
+            _box = box;
             box.WriteFile("kept.txt", "kept open");
             _files = new HostNamespace(box.Sandbox);
             var factory = RingFactory.CreateDefault(fileSystem: _files, time: Clock, extraVerbs: [Verb]);
@@ -144,7 +144,7 @@ public abstract class SelfDisposeContract : KernelContract
             pipe.Error.ShouldBe(0, "pipe");
             Ring.Push(Sqes.Read(pipe.Result & 0xFFFF_FFFF, Ring.Memory.Reserve(8), 8, data: pendingData, timeout: 1_000_000_000));
             Ring.Enter(1, 0).ShouldBe(new EnterResult(1, Errno.OK));
-            HostHandles().ShouldNotBeEmpty("the OPEN holds a host handle, so the check after the teardown can fail");
+            _box.OpenHandles().ShouldNotBeEmpty("the OPEN holds a host handle, so the check after the teardown can fail");
             Kernel.OpenDescriptors.ShouldBe(3);
             Kernel.InFlight.ShouldBe(1, "the READ pends");
         }
@@ -152,7 +152,7 @@ public abstract class SelfDisposeContract : KernelContract
         /// <summary>Everything the teardown must have ended, and a ring that behaves as a disposed one.</summary>
         public void ShouldBeTornDown()
         {
-            HostHandles().ShouldBeEmpty("the teardown closed the file on the host");
+            _box.OpenHandles().ShouldBeEmpty("the teardown closed the file on the host");
             Kernel.OpenDescriptors.ShouldBe(0, "teardown closes every descriptor");
             Kernel.LivePipes.ShouldBe(0, "no pipe outlives its ring");
             Kernel.InFlight.ShouldBe(0, "nothing pends after the teardown");
@@ -164,28 +164,10 @@ public abstract class SelfDisposeContract : KernelContract
             Kernel.OpenDescriptors.ShouldBe(0);
         }
 
-        /// <summary>The host handles this process holds on anything in the sandbox (from /proc/self/fd).</summary>
-        public List<string> HostHandles() =>
-            [.. Directory.GetFileSystemEntries("/proc/self/fd")
-                .Select(fd => SafeLinkTarget(fd))
-                .Where(target => target.StartsWith(_sandbox + "/", StringComparison.Ordinal))];
-
         public void Dispose()
         {
             Ring.Dispose();
             _files.Dispose();
-        }
-
-        private static string SafeLinkTarget(string fd)
-        {
-            try
-            {
-                return new FileInfo(fd).LinkTarget ?? "";
-            }
-            catch (IOException)
-            {
-                return ""; // closed while we looked
-            }
         }
     }
 }
