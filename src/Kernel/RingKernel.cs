@@ -176,7 +176,8 @@ internal sealed partial class RingKernel : IRingPort
 
             // A Dispose deferred to this moment (by this enter's verb or observer, or a timer's chain while it waited)
             // tears the ring down before we return: the ring is gone, and the enter says so.
-            return FinishDeferredTeardown(ownsBusy: true) ? result with { Error = Errno.ECANCELED } : result;
+            // Volatile.Read: the deferral is made under the lock, which every hold of this enter has released.
+            return Volatile.Read(ref _deferred) != 0 && FinishDeferredTeardown(ownsBusy: true) ? result with { Error = Errno.ECANCELED } : result;
         }
         finally
         {
