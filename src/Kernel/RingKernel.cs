@@ -21,10 +21,11 @@ namespace VerbRing.Kernel;
 // (on the clock's thread) can complete operations and wake it. The kernel never reads its own cursors back from
 // shared memory, only user space's (stail, chead), and treats those as hostile.
 // Teardown: a Dispose on another thread waits for the running enter (busy flag), then tears down under the lock. A
-// Dispose on the kernel's own thread — it holds the lock (a verb, an observer, a timer's chain) or runs the enter —
-// cannot wait for itself: it marks the ring closing and defers the teardown, and what its caller frees after it (the
-// region), to the moment that thread lets go: the end of the enter (which then returns ECANCELED) or of the timer
-// callback. Whoever lets go first with the busy flag does it; a thread that still holds the lock never does.
+// Dispose on the kernel's own thread — it holds the lock (a verb, an observer, a timer's chain) or is an enter
+// blocked in its wait — cannot wait for itself: it marks the ring closing and defers the teardown, and what its
+// caller frees after it (the region), to the moment that thread lets go: the end of the enter (which then returns
+// ECANCELED) or of the timer callback. Whoever lets go first with the busy flag does it; a thread that still holds
+// the lock never does.
 internal sealed partial class RingKernel : IRingPort
 {
     private static readonly TimeSpan AbandonCheckInterval = TimeSpan.FromMilliseconds(20);
@@ -46,7 +47,7 @@ internal sealed partial class RingKernel : IRingPort
     private readonly uint _cqEntries;
     private readonly KernelCounters _counters = new();
     private int _busy;
-    private int _enterThread; // the managed id of the thread running the enter, 0 between enters
+    private int _enterThread; // the managed id of the thread whose enter blocks in its wait, 0 otherwise
     private int _deferred; // 1: a Dispose on the kernel's own thread left the teardown for when that thread lets go
     private Action? _afterTeardown; // what deferred Disposes free once the teardown is done (the region); under the lock
     private volatile bool _closing;
@@ -167,59 +168,41 @@ internal sealed partial class RingKernel : IRingPort
             return new EnterResult(0, Errno.EBUSY);
         }
 
-        // A plain store: only this thread compares the id with its own (Close), and it clears it before leaving.
-        _enterThread = Environment.CurrentManagedThreadId;
         try
         {
-            var result = RunEnter(amount, wait, timeout, abandoned);
-            _enterThread = 0;
+            if (_closing || wait > _cqEntries || (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan))
+            {
+                return new EnterResult(0, Errno.EINVAL);
+            }
 
-            // A Dispose deferred to this moment (by this enter's verb or observer, or a timer's chain while it waited)
-            // tears the ring down before we return: the ring is gone, and the enter says so.
-            // Volatile.Read: the deferral is made under the lock, which every hold of this enter has released.
+            var consumed = 0u;
+            var error = Errno.OK;
+            bool satisfied;
+            lock (_sync)
+            {
+                _completions.Flush();
+                if (amount > 0)
+                {
+                    error = Submit(amount, out consumed);
+                }
+
+                // The common case — everything asked for completed during the submit — answers under the same lock.
+                satisfied = wait == 0 || _completions.Unread >= wait;
+                _counters.CountEnter(consumed); // plain fields: one enter at a time, under the lock
+            }
+
+            // Volatile.Read (both): a Dispose deferred to the end of this enter — by its verb or observer (then it does
+            // not wait), or by a timer's chain while it waited — is made under the lock, which this enter has let go.
+            // The teardown runs before we return: the ring is gone, and the enter says so.
+            var waited = satisfied || Volatile.Read(ref _deferred) != 0 ? Errno.OK : WaitForCompletions(wait, WaitLimit(timeout), abandoned);
+            var result = new EnterResult(consumed, error != Errno.OK ? error : waited);
             return Volatile.Read(ref _deferred) != 0 && FinishDeferredTeardown(ownsBusy: true) ? result with { Error = Errno.ECANCELED } : result;
         }
         finally
         {
-            _enterThread = 0;
-
             // Volatile.Write: release, everything this enter did is visible to the next one on any thread.
             Volatile.Write(ref _busy, 0);
         }
-    }
-
-    /// <summary>The enter itself, under the busy flag: consume, run, wait.</summary>
-    private EnterResult RunEnter(uint amount, uint wait, TimeSpan timeout, Func<bool>? abandoned)
-    {
-        if (_closing || wait > _cqEntries || (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan))
-        {
-            return new EnterResult(0, Errno.EINVAL);
-        }
-
-        var consumed = 0u;
-        var error = Errno.OK;
-        bool satisfied;
-        lock (_sync)
-        {
-            _completions.Flush();
-            if (amount > 0)
-            {
-                error = Submit(amount, out consumed);
-            }
-
-            // The common case — everything asked for completed during the submit — answers under the same lock.
-            satisfied = wait == 0 || _completions.Unread >= wait;
-            _counters.CountEnter(consumed); // plain fields: one enter at a time, under the lock
-        }
-
-        // Volatile.Read: a verb or an observer of this enter disposed the ring: no wait, the teardown follows.
-        if (Volatile.Read(ref _deferred) != 0)
-        {
-            return new EnterResult(consumed, Errno.ECANCELED);
-        }
-
-        var waited = satisfied ? Errno.OK : WaitForCompletions(wait, WaitLimit(timeout), abandoned);
-        return new EnterResult(consumed, error != Errno.OK ? error : waited);
     }
 
     /// <summary>
@@ -243,7 +226,7 @@ internal sealed partial class RingKernel : IRingPort
 
         if (_sync.IsHeldByCurrentThread || _enterThread == Environment.CurrentManagedThreadId)
         {
-            lock (_sync) // held already, or taken by the enter's own thread between its two holds
+            lock (_sync) // held already, or taken by the enter's own thread from inside its wait
             {
                 _afterTeardown += release;
 
@@ -409,6 +392,23 @@ internal sealed partial class RingKernel : IRingPort
             return Errno.ETIMEDOUT; // a zero timeout polls: what is there now, or ETIMEDOUT
         }
 
+        // While it blocks, the enter's thread runs code outside the lock (the clock's timer, the abandoned check): a
+        // Dispose reached from there must not wait for this enter. A plain store: only this thread compares the id
+        // with its own (Close), and it clears it before leaving.
+        _enterThread = Environment.CurrentManagedThreadId;
+        try
+        {
+            return Block(wait, limit, abandoned);
+        }
+        finally
+        {
+            _enterThread = 0;
+        }
+    }
+
+    /// <summary>The blocking part of <see cref="WaitForCompletions"/>: arms the deadline and waits for progress.</summary>
+    private Errno Block(uint wait, TimeSpan limit, Func<bool>? abandoned)
+    {
         var expired = new StrongBox<bool>(false);
         using var deadline = _time.CreateTimer(
             state =>
