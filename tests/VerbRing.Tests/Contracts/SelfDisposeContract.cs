@@ -98,6 +98,42 @@ public abstract class SelfDisposeContract : KernelContract
         self.ShouldBeTornDown();
     }
 
+    [Fact]
+    public async Task Dispose_FromAnotherThreadWhileAVerbRuns_WaitsForThatEnterThenTearsDown()
+    {
+        // The existing rule, kept: only a Dispose inside the kernel defers; one from elsewhere waits for the enter.
+        using var box = new HostBox();
+        using var self = SelfDisposingRing.Create(Kernel, box);
+        self.HoldOpenFileAndPendingRead(pendingData: 9);
+        self.Ring.Push(Sqes.Create(HangVerb.Code, data: 4));
+        var enter = Task.Run(() => self.Ring.Enter(1, 1));
+        self.Hang.WaitUntilRunning(Bound).ShouldBeTrue("the verb runs, holding the enter");
+
+        var dispose = Task.Run(self.Ring.Dispose);
+        SpinWait.SpinUntil(() => ThrowsDisposed(self.Ring), Bound).ShouldBeTrue("Dispose has begun: the ring is closed to new enters");
+
+        dispose.IsCompleted.ShouldBeFalse("Dispose waits for the enter running the verb");
+        box.OpenHandles().ShouldNotBeEmpty("nothing is torn down under a running verb");
+        self.Hang.Release();
+        (await enter.WaitAsync(Bound)).ShouldBe(new EnterResult(1, Errno.OK), "its wait was met before the teardown");
+        await dispose.WaitAsync(Bound);
+        self.Log.Seen.TakeLast(2).ShouldBe([(4UL, Errno.OK), (9UL, Errno.ECANCELED)]);
+        self.ShouldBeTornDown();
+    }
+
+    private static bool ThrowsDisposed(IoRing ring)
+    {
+        try
+        {
+            ring.Enter(0, 0);
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>
     /// A ring on a host folder whose custom verb (<see cref="DisposeVerb"/>) disposes the ring itself, with an
     /// observer that logs every completion, on the contract's kernel and a manual clock.
@@ -112,7 +148,7 @@ public abstract class SelfDisposeContract : KernelContract
             _box = box;
             box.WriteFile("kept.txt", "kept open");
             _files = new HostNamespace(box.Sandbox);
-            var factory = RingFactory.CreateDefault(fileSystem: _files, time: Clock, extraVerbs: [Verb]);
+            var factory = RingFactory.CreateDefault(fileSystem: _files, time: Clock, extraVerbs: [Verb, Hang]);
             (Ring, Kernel) = factory.CreateWithKernel(new RingOptions { Placement = kind }, Log);
             Verb.Target = Ring;
         }
@@ -120,6 +156,8 @@ public abstract class SelfDisposeContract : KernelContract
         public ManualClock Clock { get; } = new();
 
         public DisposeVerb Verb { get; } = new();
+
+        public HangVerb Hang { get; } = new();
 
         public CompletionLog Log { get; } = new();
 
@@ -166,6 +204,7 @@ public abstract class SelfDisposeContract : KernelContract
 
         public void Dispose()
         {
+            Hang.Dispose(); // releases a verb a failed test left blocked
             Ring.Dispose();
             _files.Dispose();
         }

@@ -73,6 +73,7 @@ public sealed class HangVerb : IVerbHandler, IDisposable
     public const uint Code = 104;
 
     private readonly ManualResetEventSlim _released = new(false);
+    private readonly ManualResetEventSlim _running = new(false);
 
     public uint Op => Code;
 
@@ -80,9 +81,13 @@ public sealed class HangVerb : IVerbHandler, IDisposable
 
     public VerbResult Execute(in VerbCall call)
     {
+        _running.Set();
         _released.Wait();
         return VerbResult.Ok(0);
     }
+
+    /// <summary>Blocks until a call is running (blocked in the verb) or <paramref name="limit"/> passes; returns whether one is.</summary>
+    public bool WaitUntilRunning(TimeSpan limit) => _running.Wait(limit);
 
     /// <summary>Lets every blocked call return.</summary>
     public void Release() => _released.Set();
@@ -91,6 +96,7 @@ public sealed class HangVerb : IVerbHandler, IDisposable
     {
         Release();
         _released.Dispose();
+        _running.Dispose();
     }
 }
 
