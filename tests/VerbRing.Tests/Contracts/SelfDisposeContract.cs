@@ -1,5 +1,6 @@
 using VerbRing.Kernel;
 using VerbRing.Kernel.Namespaces;
+using VerbRing.Kernel.Tracing;
 using VerbRing.Tests.Infrastructure;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Time;
@@ -96,6 +97,35 @@ public abstract class SelfDisposeContract : KernelContract
         self.Verb.Returned.ShouldBe(1);
         self.Log.Seen.TakeLast(3).ShouldBe([(1UL, Errno.OK), (2UL, Errno.OK), (9UL, Errno.ECANCELED)]);
         self.ShouldBeTornDown();
+    }
+
+    [Fact]
+    public async Task Dispose_FromAVerbOfATracedRing_TheTraceSeesTheRestOfTheEnterAndItsEcanceled()
+    {
+        // A traced ring's port wraps the kernel's; the region must still be freed only after the teardown (the
+        // recorder reads a WRITE's bytes out of user memory as it completes, after the Dispose).
+        var verb = new DisposeVerb();
+        var recorder = new TraceRecorder();
+        var factory = RingFactory.CreateDefault(time: new ManualClock(), extraVerbs: [verb]);
+        using var ring = factory.Create(new RingOptions { Placement = Kernel }, recorder);
+        recorder.Attach(ring);
+        verb.Target = ring;
+        ring.Push(Sqes.Pipe());
+        ring.Enter(1, 1).ShouldBe(new EnterResult(1, Errno.OK));
+        ring.TryPop(out var pipe).ShouldBeTrue();
+        var hello = ring.Memory.Put("hello");
+        ring.Push(Sqes.Create(DisposeVerb.Code, data: 2));
+        ring.Push(Sqes.Write(pipe.Result >> 32, hello, hello.Length, data: 3));
+
+        var result = await Task.Run(() => ring.Enter(2, 2)).WaitAsync(Bound);
+
+        result.ShouldBe(new EnterResult(2, Errno.ECANCELED));
+        recorder.Enters[^1].ShouldBe(new TracedEnter(2, 2, 2, Errno.ECANCELED, recorder.Enters[^1].Began, recorder.Enters[^1].Ended));
+        var written = recorder.Entries[^1];
+        written.Operation.Data.ShouldBe(3UL);
+        written.Operation.Error.ShouldBe(Errno.OK);
+        System.Text.Encoding.UTF8.GetString(written.Bytes).ShouldBe("hello", "read from user memory after the Dispose, before the teardown");
+        Should.Throw<ObjectDisposedException>(() => ring.Enter(0, 0));
     }
 
     [Fact]
