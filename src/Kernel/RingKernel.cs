@@ -333,7 +333,8 @@ internal sealed partial class RingKernel : IRingPort
     {
         lock (_sync)
         {
-            if (_tornDown)
+            // Closed (a Dispose began, its teardown still to come): nothing more runs; the teardown cancels the operation.
+            if (_tornDown || _closing)
             {
                 return;
             }
