@@ -141,6 +141,9 @@ internal sealed partial class RingKernel : IRingPort
         }
     }
 
+    /// <summary>Whether a Dispose has begun: the ring takes no more enters and runs nothing more on its timers.</summary>
+    internal bool IsClosed => _closing;
+
     /// <summary>Whether the calling thread is running this ring's kernel right now (a verb, a timer callback).</summary>
     public bool IsRunningOnCurrentThread => _sync.IsHeldByCurrentThread;
 
