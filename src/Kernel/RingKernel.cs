@@ -10,7 +10,8 @@ namespace VerbRing.Kernel;
 /// <summary>
 /// The kernel side of one ring, in the caller's process: enter consumes SQEs into the operation pool, links them
 /// into chains, runs the chains and waits for completions. One enter at a time (EBUSY otherwise); timers complete
-/// pending operations between enters too. Teardown cancels what is pending and closes every descriptor. Nothing
+/// pending operations between enters too. Teardown cancels what is pending and closes every descriptor; asked for
+/// from inside the kernel itself (a verb, an observer, a timer callback), it waits for that kernel to let go. Nothing
 /// user space writes into the region can make it throw.
 /// </summary>
 // This file: enter, waiting, teardown. RingKernel.Diagnostics.cs: the self-checks and descriptions tests use.
@@ -19,6 +20,12 @@ namespace VerbRing.Kernel;
 // One lock guards every piece of ring state; enter holds it while it works and drops it while it waits, so a timer
 // (on the clock's thread) can complete operations and wake it. The kernel never reads its own cursors back from
 // shared memory, only user space's (stail, chead), and treats those as hostile.
+// Teardown: a Dispose on another thread waits for the running enter (busy flag), then tears down under the lock. A
+// Dispose on the kernel's own thread — it holds the lock (a verb, an observer, a timer's chain) or is an enter
+// blocked in its wait — cannot wait for itself: it marks the ring closing and defers the teardown, and what its
+// caller frees after it (the region), to the moment that thread lets go: the end of the enter (which then returns
+// ECANCELED) or of the timer callback. Whoever lets go first with the busy flag does it; a thread that still holds
+// the lock never does.
 internal sealed partial class RingKernel : IRingPort
 {
     private static readonly TimeSpan AbandonCheckInterval = TimeSpan.FromMilliseconds(20);
@@ -40,6 +47,9 @@ internal sealed partial class RingKernel : IRingPort
     private readonly uint _cqEntries;
     private readonly KernelCounters _counters = new();
     private int _busy;
+    private int _enterThread; // the managed id of the thread whose enter blocks in its wait, 0 otherwise
+    private int _deferred; // 1: a Dispose on the kernel's own thread left the teardown for when that thread lets go
+    private Action? _afterTeardown; // what deferred Disposes free once the teardown is done (the region); under the lock
     private volatile bool _closing;
     private bool _tornDown;
 
@@ -131,6 +141,9 @@ internal sealed partial class RingKernel : IRingPort
         }
     }
 
+    /// <summary>Whether a Dispose has begun: the ring takes no more enters and runs nothing more on its timers.</summary>
+    internal bool IsClosed => _closing;
+
     /// <summary>Whether the calling thread is running this ring's kernel right now (a verb, a timer callback).</summary>
     public bool IsRunningOnCurrentThread => _sync.IsHeldByCurrentThread;
 
@@ -181,8 +194,12 @@ internal sealed partial class RingKernel : IRingPort
                 _counters.CountEnter(consumed); // plain fields: one enter at a time, under the lock
             }
 
-            var waited = satisfied ? Errno.OK : WaitForCompletions(wait, WaitLimit(timeout), abandoned);
-            return new EnterResult(consumed, error != Errno.OK ? error : waited);
+            // Volatile.Read (both): a Dispose deferred to the end of this enter — by its verb or observer (then it does
+            // not wait), or by a timer's chain while it waited — is made under the lock, which this enter has let go.
+            // The teardown runs before we return: the ring is gone, and the enter says so.
+            var waited = satisfied || Volatile.Read(ref _deferred) != 0 ? Errno.OK : WaitForCompletions(wait, WaitLimit(timeout), abandoned);
+            var result = new EnterResult(consumed, error != Errno.OK ? error : waited);
+            return Volatile.Read(ref _deferred) != 0 && FinishDeferredTeardown(ownsBusy: true) ? result with { Error = Errno.ECANCELED } : result;
         }
         finally
         {
@@ -191,40 +208,136 @@ internal sealed partial class RingKernel : IRingPort
         }
     }
 
-    /// <summary>Tears the ring down: stops a waiting enter, cancels what is pending, closes every descriptor.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Tears the ring down: stops a waiting enter, cancels what is pending, closes every descriptor. Idempotent. On
+    /// another thread it waits for a running enter to finish; on the kernel's own thread (a verb, an observer, a timer
+    /// callback) it closes the ring and returns at once, and the teardown follows as that thread lets go.
+    /// </summary>
+    public void Dispose() => Close(release: null);
+
+    /// <inheritdoc />
+    void IRingPort.Close(Action release) => Close(release);
+
+    /// <summary>
+    /// <see cref="Dispose"/>, then <paramref name="release"/> once the teardown is done — at once, or, on the kernel's
+    /// own thread, as it lets go (before the enter it interrupted returns, or as the timer callback ends).
+    /// </summary>
+    internal void Close(Action? release)
     {
         _closing = true;
         _progress.Set(); // a waiting enter sees _closing and returns
 
-        // Interlocked: take the enter lock for good; a running enter finishes first.
+        if (_sync.IsHeldByCurrentThread || _enterThread == Environment.CurrentManagedThreadId)
+        {
+            lock (_sync) // held already, or taken by the enter's own thread from inside its wait
+            {
+                _afterTeardown += release;
+
+                // Volatile.Write: the thread that lets go (this one, or an enter's elsewhere) finds the teardown to do.
+                Volatile.Write(ref _deferred, 1);
+            }
+
+            return;
+        }
+
+        AcquireBusy();
+        Action? after = null;
+        try
+        {
+            lock (_sync)
+            {
+                after = TearDownLocked();
+            }
+        }
+        finally
+        {
+            // A timer callback that started before the teardown waits on _sync, then sees _tornDown: nothing of this
+            // ring's region is touched after the teardown. Volatile.Write: release the enter lock taken above.
+            Volatile.Write(ref _busy, 0);
+            after?.Invoke();
+            release?.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// The teardown a Dispose on the kernel's own thread deferred, run as a thread lets go of the kernel: an enter
+    /// (holding the busy flag: <paramref name="ownsBusy"/>) or a timer callback (which waits for a running enter, as
+    /// a Dispose does). A thread still inside the kernel — the lock held, or the enter's own — leaves it to the outer hold.
+    /// </summary>
+    /// <returns>Whether this call tore the ring down (or found it torn down and freed what was left).</returns>
+    private bool FinishDeferredTeardown(bool ownsBusy)
+    {
+        // Volatile.Read: set under the lock by the Dispose that deferred; this thread has let go of that lock since.
+        if (Volatile.Read(ref _deferred) == 0 || _sync.IsHeldByCurrentThread || (!ownsBusy && _enterThread == Environment.CurrentManagedThreadId))
+        {
+            return false;
+        }
+
+        if (!ownsBusy)
+        {
+            AcquireBusy();
+        }
+
+        Action? after;
+        try
+        {
+            lock (_sync)
+            {
+                after = TearDownLocked();
+            }
+        }
+        finally
+        {
+            if (!ownsBusy)
+            {
+                // Volatile.Write: release the enter lock taken above.
+                Volatile.Write(ref _busy, 0);
+            }
+        }
+
+        after?.Invoke();
+        return true;
+    }
+
+    /// <summary>Takes the enter lock for good once a running enter (on another thread) has finished.</summary>
+    private void AcquireBusy()
+    {
+        // Interlocked: the enter lock; a running enter finishes first (it sees _closing if it waits).
         var spin = default(SpinWait);
         while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             spin.SpinOnce();
         }
+    }
 
-        lock (_sync)
+    /// <summary>
+    /// Under the lock: tears down once (what is pending completes with ECANCELED, every descriptor closes), then
+    /// hands back what deferred Disposes asked to free after it — also those an observer's Dispose added meanwhile.
+    /// </summary>
+    private Action? TearDownLocked()
+    {
+        if (!_tornDown)
         {
-            if (!_tornDown)
-            {
-                _tornDown = true;
-                _runner.CancelEverything();
-                _files.CloseAll();
-                RingCounts.Retire(_counters);
-            }
+            _tornDown = true;
+            _runner.CancelEverything();
+            _files.CloseAll();
+            RingCounts.Retire(_counters);
         }
 
-        // A timer callback that started before the teardown waits on _sync, then sees _tornDown: nothing of this
-        // ring's region is touched after Dispose returns.
-        Volatile.Write(ref _busy, 0);
+        var after = _afterTeardown;
+        _afterTeardown = null;
+
+        // Volatile.Write: done; a thread letting go later finds nothing left to do.
+        Volatile.Write(ref _deferred, 0);
+        return after;
     }
 
     private void OnTimer(int index, int generation)
     {
         lock (_sync)
         {
-            if (_tornDown)
+            // Closed (a Dispose began, its teardown still to come): nothing more runs; the teardown cancels the operation.
+            if (_tornDown || _closing)
             {
                 return;
             }
@@ -233,6 +346,7 @@ internal sealed partial class RingKernel : IRingPort
         }
 
         _progress.Set();
+        FinishDeferredTeardown(ownsBusy: false); // a verb or an observer of this callback disposed the ring
     }
 
     private Errno Submit(uint amount, out uint consumed)
@@ -282,6 +396,23 @@ internal sealed partial class RingKernel : IRingPort
             return Errno.ETIMEDOUT; // a zero timeout polls: what is there now, or ETIMEDOUT
         }
 
+        // While it blocks, the enter's thread runs code outside the lock (the clock's timer, the abandoned check): a
+        // Dispose reached from there must not wait for this enter. A plain store: only this thread compares the id
+        // with its own (Close), and it clears it before leaving.
+        _enterThread = Environment.CurrentManagedThreadId;
+        try
+        {
+            return Block(wait, limit, abandoned);
+        }
+        finally
+        {
+            _enterThread = 0;
+        }
+    }
+
+    /// <summary>The blocking part of <see cref="WaitForCompletions"/>: arms the deadline and waits for progress.</summary>
+    private Errno Block(uint wait, TimeSpan limit, Func<bool>? abandoned)
+    {
         var expired = new StrongBox<bool>(false);
         using var deadline = _time.CreateTimer(
             state =>

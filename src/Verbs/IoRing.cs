@@ -85,7 +85,11 @@ public sealed class IoRing : IDisposable
         return Enter(pending, pending);
     }
 
-    /// <summary>Tears the ring down in the kernel, then releases the memory.</summary>
+    /// <summary>
+    /// Tears the ring down in the kernel, then releases the memory. Idempotent. Called from inside the ring's own
+    /// kernel (a custom verb, an observer, a chain a timer resumed), it closes the ring at once and the teardown
+    /// follows as soon as that kernel lets go; the enter it interrupted returns ECANCELED (spec/semantics.md).
+    /// </summary>
     public void Dispose()
     {
         // Interlocked: Dispose runs its teardown once even when called twice.
@@ -94,13 +98,8 @@ public sealed class IoRing : IDisposable
             return;
         }
 
-        try
-        {
-            _port.Dispose();
-        }
-        finally
-        {
-            _region.Dispose();
-        }
+        // The region is freed once the kernel's teardown is done: at once, or — when this runs inside the ring's own
+        // kernel (a verb or an observer disposing its ring) — as that kernel lets go, before its enter returns.
+        _port.Close(_region.Dispose);
     }
 }

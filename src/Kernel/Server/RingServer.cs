@@ -123,7 +123,10 @@ public sealed partial class RingServer : IDisposable
         }
     }
 
-    /// <summary>Stops accepting, ends every session (cancelling its work), removes the socket file if it is still its own.</summary>
+    /// <summary>
+    /// Stops accepting, ends every session (cancelling its work), removes the socket file if it is still its own. From
+    /// inside a session's kernel (a custom verb), that session's teardown follows as its kernel lets go.
+    /// </summary>
     public void Dispose()
     {
         _stopping = true;
@@ -137,6 +140,9 @@ public sealed partial class RingServer : IDisposable
             sessions = [.. _sessions];
         }
 
+        // Called from inside a session (its verb, or a timer's chain on its kernel), that session's thread cannot end
+        // before we return: it is this thread, or it waits for the kernel this thread runs. Wait for the others.
+        var held = sessions.Count(s => s.IsHeldByCurrentThread);
         foreach (var session in sessions)
         {
             session.Dispose();
@@ -145,7 +151,7 @@ public sealed partial class RingServer : IDisposable
         // Every session thread ends promptly once its socket is closed; wait for them, so nothing outlives us.
         var spin = default(SpinWait);
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (Volatile.Read(ref _sessionThreads) > 0 && DateTime.UtcNow < until)
+        while (Volatile.Read(ref _sessionThreads) > held && DateTime.UtcNow < until)
         {
             spin.SpinOnce();
         }

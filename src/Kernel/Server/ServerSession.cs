@@ -27,6 +27,7 @@ internal sealed unsafe partial class ServerSession : IDisposable
     private bool _ready;
     private bool _disposed;
     private bool _released;
+    private int _servingThread; // the managed id of the session's thread once Serve runs
     private byte* _doorbell;
     private TraceShipper? _shipper; // the client asked for tracing at setup
 
@@ -49,6 +50,13 @@ internal sealed unsafe partial class ServerSession : IDisposable
     /// <summary>The client's kernel, once it asked for a ring.</summary>
     public RingKernel? Kernel => _kernel;
 
+    /// <summary>
+    /// Whether the calling thread is this session's own, or is running its kernel (a verb, an observer, a timer's
+    /// chain): a thread that cannot end while the caller waits for it.
+    /// </summary>
+    public bool IsHeldByCurrentThread =>
+        Volatile.Read(ref _servingThread) == Environment.CurrentManagedThreadId || _kernel?.IsRunningOnCurrentThread == true;
+
     /// <summary>Whether the session has ended: set by the server once the session's thread is done, teardown and all.</summary>
     public bool IsClosed { get; set; }
 
@@ -58,6 +66,7 @@ internal sealed unsafe partial class ServerSession : IDisposable
     /// </summary>
     public void Serve()
     {
+        Volatile.Write(ref _servingThread, Environment.CurrentManagedThreadId); // Volatile: read by RingServer.Dispose on any thread
         Span<byte> request = stackalloc byte[Wire.RequestSize];
         _head.CopyTo(request);
         try
@@ -118,7 +127,9 @@ internal sealed unsafe partial class ServerSession : IDisposable
 
     /// <summary>
     /// Ends the session from any thread, idempotently: cancels pending work, closes descriptors and the socket, and
-    /// wakes a doorbell loop asleep on the futex so it sees the closed socket now. The region is unmapped by the
+    /// wakes a doorbell loop asleep on the futex so it sees the closed socket now. From inside the session's own kernel
+    /// (a verb, a timer's chain) the kernel's teardown follows as that kernel lets go; the enter it interrupted then
+    /// answers nobody, and the session thread leaves. The region is unmapped by the
     /// session's own thread as it leaves <see cref="Serve"/>, since that thread may be reading the doorbell.
     /// </summary>
     public void Dispose()

@@ -32,4 +32,7 @@ internal sealed class ObservedPort(IRingPort inner, IEnterObserver observer) : I
 
     /// <inheritdoc />
     public void Dispose() => inner.Dispose();
+
+    /// <inheritdoc />
+    public void Close(Action release) => inner.Close(release);
 }

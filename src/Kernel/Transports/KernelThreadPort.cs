@@ -93,13 +93,35 @@ internal sealed class KernelThreadPort : IRingPort
     }
 
     /// <summary>Tears the kernel down (which ends any enter it is running), then stops and joins its thread.</summary>
-    public void Dispose()
+    public void Dispose() => Close(static () => { });
+
+    /// <summary>
+    /// As <see cref="Dispose"/>, then <paramref name="release"/> (the region). Called inside the kernel — on the
+    /// kernel thread (a verb, an observer) or in a timer callback resuming a chain — the kernel defers its teardown
+    /// to when that thread lets go; the thread is then stopped but not joined (it may be this very thread, or be
+    /// waiting for this one), and ends by itself as soon as its enter has answered.
+    /// </summary>
+    public void Close(Action release)
     {
         // Volatile.Write: the kernel thread sees it at its next look, at the latest once its spin runs out (100 µs).
         Volatile.Write(ref _stopping, true);
-        _kernel.Dispose();
-        _toKernel.Set();
-        _thread.Join();
+        if (Thread.CurrentThread == _thread || _kernel.IsRunningOnCurrentThread)
+        {
+            _toKernel.Set();
+            _kernel.Close(release);
+            return;
+        }
+
+        try
+        {
+            _kernel.Dispose();
+            _toKernel.Set();
+            _thread.Join();
+        }
+        finally
+        {
+            release();
+        }
     }
 
     private void KernelLoop()

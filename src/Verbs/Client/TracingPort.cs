@@ -23,4 +23,11 @@ internal sealed class TracingPort(IRingPort inner, TraceReader reader) : IRingPo
         reader.Close(); // the last records, before the ring is torn down and the area unmapped
         inner.Dispose();
     }
+
+    /// <inheritdoc />
+    public void Close(Action release)
+    {
+        reader.Close();
+        inner.Close(release);
+    }
 }

@@ -70,3 +70,8 @@ public sealed class InProcessDrainTests : DrainContract
 {
     protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
+
+public sealed class InProcessSelfDisposeTests : SelfDisposeContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
+}

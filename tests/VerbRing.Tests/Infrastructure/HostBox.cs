@@ -58,7 +58,26 @@ public sealed partial class HostBox : IDisposable
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
+    /// <summary>
+    /// The host handles this process holds on anything inside the sandbox (from /proc/self/fd) — not on the sandbox
+    /// folder itself, which a namespace serving it keeps open.
+    /// </summary>
+    public List<string> OpenHandles() =>
+        [.. Directory.GetFileSystemEntries("/proc/self/fd").Select(LinkTarget).Where(target => target.StartsWith(Sandbox + "/", StringComparison.Ordinal))];
+
     public void Dispose() => Directory.Delete(Top, recursive: true);
+
+    private static string LinkTarget(string fd)
+    {
+        try
+        {
+            return new FileInfo(fd).LinkTarget ?? "";
+        }
+        catch (IOException)
+        {
+            return ""; // closed while we looked
+        }
+    }
 
     [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int RenameAt2(int oldDirectory, string oldPath, int newDirectory, string newPath, uint flags);

@@ -73,6 +73,7 @@ public sealed class HangVerb : IVerbHandler, IDisposable
     public const uint Code = 104;
 
     private readonly ManualResetEventSlim _released = new(false);
+    private readonly ManualResetEventSlim _running = new(false);
 
     public uint Op => Code;
 
@@ -80,9 +81,13 @@ public sealed class HangVerb : IVerbHandler, IDisposable
 
     public VerbResult Execute(in VerbCall call)
     {
+        _running.Set();
         _released.Wait();
         return VerbResult.Ok(0);
     }
+
+    /// <summary>Blocks until a call is running (blocked in the verb) or <paramref name="limit"/> passes; returns whether one is.</summary>
+    public bool WaitUntilRunning(TimeSpan limit) => _running.Wait(limit);
 
     /// <summary>Lets every blocked call return.</summary>
     public void Release() => _released.Set();
@@ -91,5 +96,70 @@ public sealed class HangVerb : IVerbHandler, IDisposable
     {
         Release();
         _released.Dispose();
+        _running.Dispose();
+    }
+}
+
+/// <summary>
+/// A verb (op 105) that disposes <see cref="Target"/> — its own ring, its kernel, its server — from inside the kernel
+/// running it, twice (Dispose is idempotent there too), and counts the runs whose Dispose calls returned.
+/// </summary>
+public sealed class DisposeVerb : IVerbHandler
+{
+    public const uint Code = 105;
+
+    private int _returned;
+
+    public IDisposable? Target { get; set; }
+
+    /// <summary>Runs whose two Dispose calls returned (a hang never gets here).</summary>
+    public int Returned => Volatile.Read(ref _returned);
+
+    public uint Op => Code;
+
+    public string Name => "DISPOSE";
+
+    public VerbResult Execute(in VerbCall call)
+    {
+        Target!.Dispose();
+        Target.Dispose();
+        Interlocked.Increment(ref _returned);
+        return VerbResult.Ok(7);
+    }
+}
+
+/// <summary>An observer that records each finished operation's data and errno, and can dispose something when it sees one.</summary>
+public sealed class CompletionLog : IRingObserver
+{
+    private readonly List<(ulong Data, Errno Error)> _seen = [];
+
+    /// <summary>Disposed (from inside the kernel) when the operation with <see cref="DisposeOnData"/> finishes.</summary>
+    public IDisposable? Target { get; set; }
+
+    public ulong? DisposeOnData { get; set; }
+
+    /// <summary>Every finished operation so far, in completion order.</summary>
+    public IReadOnlyList<(ulong Data, Errno Error)> Seen
+    {
+        get
+        {
+            lock (_seen)
+            {
+                return [.. _seen];
+            }
+        }
+    }
+
+    public void OnCompleted(in TracedOperation operation)
+    {
+        lock (_seen)
+        {
+            _seen.Add((operation.Data, operation.Error));
+        }
+
+        if (operation.Data == DisposeOnData)
+        {
+            Target!.Dispose();
+        }
     }
 }

@@ -70,3 +70,8 @@ public sealed class KernelThreadDrainTests : DrainContract
 {
     protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
+
+public sealed class KernelThreadSelfDisposeTests : SelfDisposeContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
+}
