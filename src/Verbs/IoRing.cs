@@ -14,7 +14,7 @@ namespace VerbRing.Verbs;
 /// <see cref="CqUnread"/>, and the <see cref="Registers"/> and <see cref="Memory"/> views, even if taken before —
 /// throws <see cref="ObjectDisposedException"/>. A <see cref="Span{T}"/> over user memory taken before the Dispose
 /// cannot be revoked: it must not be used after it. Dispose on one thread while another still uses the ring is a
-/// race the check does not close (spec/transport.md, "A ring's lifetime").
+/// race the check does not close; only Enter is safe against it (spec/semantics.md, "Teardown").
 /// </remarks>
 public sealed class IoRing : IDisposable
 {
