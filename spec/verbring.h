@@ -927,7 +927,8 @@ static inline int vr_enter(vr_client_t *client, uint32_t amount, uint32_t wait, 
 }
 
 /* Tears the ring down: closes the socket (the server cancels what is pending and closes the descriptors), rings
- * once more with a no-op on the doorbell so a server asleep there wakes and finds it closed, and unmaps. */
+ * once more with a no-op on the doorbell so a server asleep there wakes and finds it closed, and unmaps. Nothing
+ * of the ring (its queues, registers or user memory, or a pointer taken into them) may be touched after this. */
 static inline void vr_disconnect(vr_client_t *client)
 {
     close(client->socket);

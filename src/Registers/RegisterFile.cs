@@ -1,48 +1,56 @@
 namespace VerbRing.Registers;
 
 /// <summary>
-/// The seven shared 64-bit registers in the control area. Reads are acquire and writes release, as PatchworkOS
-/// does with its atomic <c>regs[]</c>: a value saved before a CQE is published is seen by whoever sees the CQE.
+/// User space's view of the seven shared 64-bit registers in the control area. Reads are acquire and writes release,
+/// as PatchworkOS does with its atomic <c>regs[]</c>: a value saved before a CQE is published is seen by whoever
+/// sees the CQE. The view belongs to one ring: once that ring is disposed every member throws
+/// <see cref="ObjectDisposedException"/> instead of touching the freed region, this object included if it was taken
+/// before the Dispose.
 /// </summary>
-public sealed unsafe class RegisterFile
+public sealed class RegisterFile
 {
     /// <summary>How many registers there are.</summary>
     public const int Count = 7;
 
-    private readonly ulong* _regs;
+    private readonly SharedRegisters _registers;
+    private readonly RegionGuard _guard;
 
-    internal RegisterFile(byte* regs) => _regs = (ulong*)regs;
+    internal RegisterFile(SharedRegisters registers, RegionGuard guard)
+    {
+        _registers = registers;
+        _guard = guard;
+    }
 
     /// <summary>Register <paramref name="index"/> (0–6).</summary>
+    /// <exception cref="ObjectDisposedException">The ring was disposed.</exception>
     public ulong this[int index]
     {
-        // Volatile.Read: acquire, pairs with the release in the setter on another thread or process.
-        get => Volatile.Read(ref _regs[Check(index)]);
+        get
+        {
+            ThrowIfDisposed();
+            return _registers[index];
+        }
 
-        // Volatile.Write: release, so everything written before the save is visible to whoever loads it.
-        set => Volatile.Write(ref _regs[Check(index)], value);
+        set
+        {
+            ThrowIfDisposed();
+            _registers[index] = value;
+        }
     }
 
     /// <summary>Copies all seven registers out.</summary>
+    /// <exception cref="ObjectDisposedException">The ring was disposed.</exception>
     public ulong[] ToArray()
     {
+        ThrowIfDisposed();
         var values = new ulong[Count];
         for (var i = 0; i < Count; i++)
         {
-            values[i] = this[i];
+            values[i] = _registers[i];
         }
 
         return values;
     }
 
-    // The throw lives in ThrowHelper so that this check inlines into every load and save of the interpreter.
-    private static int Check(int index)
-    {
-        if ((uint)index >= Count)
-        {
-            ThrowHelper.ThrowRegisterOutOfRange(index);
-        }
-
-        return index;
-    }
+    private void ThrowIfDisposed() => _guard.ThrowIfClosed("registers");
 }

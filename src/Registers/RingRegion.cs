@@ -4,7 +4,9 @@ namespace VerbRing.Registers;
 /// The one owner of a ring's shared memory. Subclasses decide where the bytes live (<see cref="NativeRingRegion"/>:
 /// native memory for an in-process or kernel-thread ring; <see cref="MappedRingRegion"/>: a mapping of the memory a
 /// server shares with its client); everyone else borrows <see cref="Pointer"/> for no
-/// longer than the region lives. Dispose releases the memory; touching it afterwards is a bug of the caller.
+/// longer than the region lives. Dispose releases the memory; touching it afterwards is a bug of the caller, and no
+/// user-facing member can: <c>IoRing</c> and the views it hands out (<see cref="RegisterFile"/>, <c>UserMemory</c>,
+/// <c>UserBuffer</c>) refuse with <see cref="ObjectDisposedException"/> from the ring's Dispose on, before this runs.
 /// </summary>
 internal abstract unsafe class RingRegion : IDisposable
 {
@@ -16,7 +18,7 @@ internal abstract unsafe class RingRegion : IDisposable
         ArgumentNullException.ThrowIfNull(layout);
         Layout = layout;
         Pointer = pointer;
-        Registers = new RegisterFile(pointer + RingControl.RegsOffset);
+        Registers = new SharedRegisters(pointer + RingControl.RegsOffset);
     }
 
     /// <summary>Where everything lies.</summary>
@@ -31,8 +33,8 @@ internal abstract unsafe class RingRegion : IDisposable
     /// <summary>The descriptor both sides use to address the queues.</summary>
     public RingDescriptor Descriptor => new(Pointer, Layout);
 
-    /// <summary>The seven shared registers.</summary>
-    public RegisterFile Registers { get; }
+    /// <summary>The seven shared registers, unchecked: the kernel's view (user space gets a <see cref="RegisterFile"/>).</summary>
+    public SharedRegisters Registers { get; }
 
     /// <summary>User memory as a span (the bytes behind <see cref="RingLayout.UserBase"/>).</summary>
     public Span<byte> UserMemory => new(Pointer + Layout.UserMemoryOffset, (int)Layout.UserMemorySize);

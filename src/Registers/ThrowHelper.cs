@@ -23,4 +23,13 @@ internal static class ThrowHelper
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static uint ThrowSpecifierOutOfRange(byte register) =>
         throw new ArgumentOutOfRangeException(nameof(register), register, "A specifier is 0–6 or 7 (none).");
+
+    /// <summary>
+    /// A view of a ring's region (<paramref name="what"/>: its registers, its user memory) used after the ring's
+    /// Dispose: named for the ring, as <c>ObjectDisposedException.ThrowIf(…, ring)</c> names it.
+    /// </summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ThrowRingDisposed(string what) =>
+        throw new ObjectDisposedException("VerbRing.Verbs.IoRing", $"The ring was disposed: its {what} went with its region.");
 }

@@ -28,7 +28,7 @@ internal sealed partial class ChainRunner : IVerbServices
     private readonly Sqe[] _staged;
     private readonly CompletionWriter _completions;
     private readonly Validation _validation;
-    private readonly RegisterFile _registers;
+    private readonly SharedRegisters _registers;
     private readonly RingContext _context;
     private readonly IRingObserver? _observer;
     private readonly WaitRules _waits;

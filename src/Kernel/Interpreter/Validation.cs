@@ -17,7 +17,7 @@ internal sealed class Validation
     /// <param name="verbs">The dispatch table.</param>
     /// <param name="permitted">The ring's policy, by op code (see <see cref="RingPolicy.PermittedOps"/>).</param>
     /// <param name="registers">The register file loads read (and completions save into).</param>
-    public Validation(VerbTable verbs, bool[] permitted, RegisterFile registers)
+    public Validation(VerbTable verbs, bool[] permitted, SharedRegisters registers)
     {
         _verbs = verbs;
         _permitted = permitted;
@@ -25,7 +25,7 @@ internal sealed class Validation
     }
 
     /// <summary>The ring's register file.</summary>
-    public RegisterFile Registers { get; }
+    public SharedRegisters Registers { get; }
 
     /// <summary>
     /// Checks <paramref name="sqe"/> and loads its arguments. OK: <paramref name="handler"/> runs with

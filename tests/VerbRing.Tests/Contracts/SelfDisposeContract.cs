@@ -216,6 +216,7 @@ public abstract class SelfDisposeContract : KernelContract
             Kernel.InFlight.ShouldBe(0, "nothing pends after the teardown");
             Clock.ArmedTimers.ShouldBe(0, "no timer outlives its ring");
             Should.Throw<ObjectDisposedException>(() => Ring.Enter(0, 0), "a later enter fails as on any disposed ring");
+            Should.Throw<ObjectDisposedException>(() => Ring.TryPop(out _), "the CQ went with the region: reading it is refused");
             Kernel.Enter(0, 0).ShouldBe(new EnterResult(0, Errno.EINVAL), "the kernel refuses a closed ring's enter");
             Ring.Dispose(); // a second Dispose, from outside: nothing left to do, and no wait
             Kernel.Dispose();

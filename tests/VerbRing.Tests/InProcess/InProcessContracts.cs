@@ -75,3 +75,8 @@ public sealed class InProcessSelfDisposeTests : SelfDisposeContract
 {
     protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
+
+public sealed class InProcessDisposedRingTests : DisposedRingContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
+}

@@ -75,3 +75,8 @@ public sealed class KernelThreadSelfDisposeTests : SelfDisposeContract
 {
     protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
+
+public sealed class KernelThreadDisposedRingTests : DisposedRingContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
+}

@@ -65,3 +65,8 @@ public sealed class ServerDrainTests : DrainContract
 {
     protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
+
+public sealed class ServerDisposedRingTests : DisposedRingContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
+}
