@@ -25,8 +25,7 @@ internal static class BenchCommand
 
     public static Command Create(CliConsole console)
     {
-        var kernel = new Option<string>("--kernel") { Description = "Which kernels to measure.", DefaultValueFactory = _ => KernelChoice.All };
-        kernel.AcceptOnlyFromAmong([.. KernelChoice.Placements.Keys]);
+        var kernel = new Option<string>("--kernel") { Description = "Which kernels to measure.", DefaultValueFactory = _ => KernelChoice.All }.OneOf(KernelChoice.Placements.Keys);
         var json = new Option<bool>("--json") { Description = "Print one JSON object (measurements and targets) instead of tables." };
         var sampleMs = new Option<int>("--sample-ms") { Description = "Length of one sample in milliseconds.", DefaultValueFactory = _ => 20 };
         var samples = new Option<int>("--samples") { Description = "Samples per measurement (the median is reported).", DefaultValueFactory = _ => 5 };

@@ -101,7 +101,7 @@ public sealed class BenchCliTests
     [InlineData("--hogs", "65", "--hogs must be between 0 and 64")]
     [InlineData("--sample-ms", "0", "--sample-ms must be between 1 and 10000")]
     [InlineData("--samples", "0", "--samples must be between 1 and 1000")]
-    [InlineData("--kernel", "gpu", "gpu")]
+    [InlineData("--kernel", "gpu", "--kernel gpu: write one of in-process, kernel-thread, server, all")]
     [InlineData("--plot", "chart.png", "--plot takes a file name ending in .svg")]
     [InlineData("--plot", "/no/such/folder/chart.svg", "--plot: the folder of '/no/such/folder/chart.svg' does not exist")]
     public void Bench_BadInput_ExitsOneWithAClearMessage(string option, string value, string message)
@@ -110,6 +110,7 @@ public sealed class BenchCliTests
 
         result.ExitCode.ShouldBe(CliApp.BadUsage);
         result.Error.ShouldContain(message);
+        result.Error.TrimEnd().Split('\n').ShouldHaveSingleItem("one clear line");
         result.Out.ShouldBeEmpty();
     }
 }
