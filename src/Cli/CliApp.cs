@@ -42,6 +42,13 @@ internal static partial class CliApp
             return BadUsage;
         }
 
+        // "help NAME" for a NAME that is no command would print verbring's own help and exit 0: say so instead.
+        if (args is ["help", var name, ..] && !name.StartsWith('-') && !root.Subcommands.Any(c => c.Name == name))
+        {
+            error.WriteLine($"verbring: help {name}: no such command; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))}");
+            return BadUsage;
+        }
+
         if (parsed.Errors.Count > 0)
         {
             // One line each, no "Try --help" line after: the line says what the option takes.

@@ -209,6 +209,16 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void HelpOfNoSuchCommand_IsOneLineAndBadUsage()
+    {
+        var result = CliRunner.Run("help", "frob");
+
+        result.ExitCode.ShouldBe(CliApp.BadUsage);
+        result.Error.TrimEnd().ShouldBe("verbring: help frob: no such command; the commands are run, check, disasm, demo, serve, fuzz, bench, help");
+        result.Out.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Version_PrintsTheVersion()
     {
         var result = CliRunner.Run("--version");
