@@ -247,9 +247,8 @@ internal sealed partial class ChainRunner : IVerbServices
         var previous = -1;
         for (var i = from; i < count; i++)
         {
-            var index = _pool.Rent();
+            var index = _pool.Rent(in _staged[i]);
             ref var operation = ref _pool[index];
-            operation.Sqe = _staged[i];
 
             // The fast half may hand over mid-chain (at a CANCEL, a LOOP, after a wake): the first SQE here is then
             // still a member of its chain (a DRAIN on it is EINVAL), though it runs as a head on this half.
