@@ -81,6 +81,9 @@ internal sealed partial class ChainRunner : IVerbServices
     /// <summary>What the fast half has done so far on this ring (the tests prove with it that each branch ran).</summary>
     public FastPathCounts Counts => _counts;
 
+    /// <summary>What DRAIN's and CANCEL's look-ups of other operations have cost so far (see <see cref="LookupCounts"/>).</summary>
+    public LookupCounts Lookups => new(_pool.OrderVisits, _pool.TagVisits);
+
     /// <summary>Operations that pend or wait behind one that does (the count <c>RingOptions.MaxInFlight</c> bounds).</summary>
     public int Waiting => _waiting;
 
