@@ -110,6 +110,37 @@ public sealed class LookupCostTests
         ring.InFlight.ShouldBe(0);
     }
 
+    [Fact]
+    public void SlowHalfRents_BehindAReadThatNeverCompletes_AllocateNothingOnceWarm()
+    {
+        // The consumption order keeps an entry per rent; the READ holds its front for good, so only its compaction
+        // in place keeps it from growing with every enter.
+        using var ring = Ring(fastPath: false, cqEntries: 64);
+        var buffer = ring.Reserve(8);
+        ring.Pipe(Reg.R0);
+        ring.Submit(Sqes.Read(Reg.R0.Low, buffer, 1, data: 1)).ShouldBeEmpty("the READ pends on the empty pipe");
+
+        void Rounds(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                ring.Ring.Push(Sqes.Nop(data: 2));
+                ring.Ring.Push(Sqes.Nop(data: 3));
+                if (ring.Ring.Enter(2, 0) != new EnterResult(2, Errno.OK) || !ring.Ring.TryPop(out _) || !ring.Ring.TryPop(out _))
+                {
+                    throw new InvalidOperationException("the NOPs were consumed and completed");
+                }
+            }
+        }
+
+        Rounds(20_000); // warm up: JIT, tiering, the pool and its consumption order at their working size
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        Rounds(20_000);
+        (GC.GetAllocatedBytesForCurrentThread() - allocated).ShouldBe(0L);
+        ring.InFlight.ShouldBe(1, "the READ still pends");
+        ring.FindKernelInconsistencies().ShouldBeEmpty();
+    }
+
     private static RingHarness Ring(bool fastPath, uint cqEntries)
     {
         var ring = Kernels.Create(
