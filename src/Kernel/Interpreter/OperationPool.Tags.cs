@@ -10,7 +10,8 @@ namespace VerbRing.Kernel.Interpreter;
 // O(1)) and a dictionary of first slots, kept where slots are rented and returned — the slow half; an SQE the fast
 // half completes never holds a slot and pays nothing. Rents append, so each list is in rent order, which is
 // consumption order. A slot may leave its list early (a body template, or a completed operation a CANCEL walked
-// past: neither can be found again); TagPrev -1 says it is out. The dictionary reuses its entries once warm.
+// past: neither can be found again); TagPrev -1 says it is out. The dictionary reuses its entries once warm. User
+// space picks the keys, so they are hashed with a per-process random seed (TagComparer), never by ulong's own hash.
 internal sealed partial class OperationPool
 {
     private readonly Dictionary<ulong, int> _tagHeads;
@@ -76,4 +77,18 @@ internal sealed partial class OperationPool
         operation.TagPrev = last;
         this[first].TagPrev = index;
     }
+}
+
+/// <summary>
+/// Hashes user_data for the index by user_data. <c>ulong.GetHashCode</c> folds the two halves together
+/// (<c>lo ^ hi</c>), so user space could pick thousands of distinct tags with one hash and make every rent walk a
+/// bucket chain; <see cref="HashCode"/> mixes both halves with a seed chosen at random per process.
+/// </summary>
+internal sealed class TagComparer : IEqualityComparer<ulong>
+{
+    public static readonly TagComparer Instance = new();
+
+    public bool Equals(ulong x, ulong y) => x == y;
+
+    public int GetHashCode(ulong obj) => HashCode.Combine((uint)obj, (uint)(obj >> 32));
 }

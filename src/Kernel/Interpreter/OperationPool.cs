@@ -106,7 +106,7 @@ internal sealed partial class OperationPool
         _chunks = new Operation[4][];
         _free = new int[chunk];
         _order = new (int, int)[chunk * 2];
-        _tagHeads = new Dictionary<ulong, int>(chunk);
+        _tagHeads = new Dictionary<ulong, int>(chunk, TagComparer.Instance);
         Grow();
     }
 

@@ -141,6 +141,18 @@ public sealed class LookupCostTests
         ring.FindKernelInconsistencies().ShouldBeEmpty();
     }
 
+    [Fact]
+    public void TagHash_TagsWhoseHalvesFoldAlike_SpreadOverBuckets()
+    {
+        // ulong.GetHashCode is lo ^ hi: these 4 096 distinct tags would all share one bucket chain of the index.
+        var tags = Enumerable.Range(1, 4096).Select(i => (ulong)(uint)i << 32 | (uint)i).ToList();
+        tags.Select(t => t.GetHashCode()).Distinct().Count().ShouldBe(1, "the tags collide under ulong's own hash");
+
+        var hashes = tags.Select(VerbRing.Kernel.Interpreter.TagComparer.Instance.GetHashCode).ToList();
+        hashes.Distinct().Count().ShouldBeGreaterThan(4000, "the index's hash tells them apart");
+        (hashes.Select(h => h & 4095).Distinct().Count() > 2000).ShouldBeTrue("they spread over the buckets of a 4 096-entry table");
+    }
+
     private static RingHarness Ring(bool fastPath, uint cqEntries)
     {
         var ring = Kernels.Create(
