@@ -66,7 +66,51 @@ internal sealed partial class RingKernel
                 problems.Add($"{waits} slots are marked waiting but the runner counts {_runner.Waiting}");
             }
 
+            FindOrderProblems(problems);
             return problems;
+        }
+    }
+
+    /// <summary>
+    /// The pool's lookups agree with its slots: the consumption order (DRAIN) holds every unfinished slot once, oldest
+    /// first; the index by user_data (CANCEL) lists each slot still in it under its own data, oldest first.
+    /// </summary>
+    private void FindOrderProblems(List<string> problems)
+    {
+        var ordered = _pool.UnfinishedInOrder();
+        var unfinished = Enumerable.Range(0, _pool.Capacity).Where(i => _pool.IsUnfinished(i, _pool[i].Generation)).OrderBy(i => _pool[i].Sequence);
+        if (!ordered.SequenceEqual(unfinished))
+        {
+            problems.Add($"the consumption order [{string.Join(",", ordered)}] is not the unfinished slots by sequence [{string.Join(",", unfinished)}]");
+        }
+
+        for (var i = 0; i < _pool.Capacity; i++)
+        {
+            var indexed = _pool[i].TagPrev >= 0;
+            if (indexed && _pool[i].State == OperationState.Free)
+            {
+                problems.Add($"free slot #{i} is still indexed by its user_data");
+            }
+            else if (!indexed && (_pool[i].State is OperationState.Queued or OperationState.Pending || _pool[i].Loop.Active) && _pool[i].LoopOf != -2)
+            {
+                problems.Add($"#{i} is {_pool[i].State} but not indexed by its user_data");
+            }
+        }
+
+        var byTag = Enumerable.Range(0, _pool.Capacity).Where(i => _pool[i].TagPrev >= 0).GroupBy(i => _pool[i].Sqe.Data);
+        foreach (var group in byTag)
+        {
+            var listed = new List<int>();
+            for (var i = _pool.FirstWithTag(group.Key); i >= 0 && listed.Count <= _pool.Capacity; i = _pool[i].TagNext)
+            {
+                listed.Add(i);
+            }
+
+            var expected = group.OrderBy(i => _pool[i].Sequence);
+            if (!listed.SequenceEqual(expected) || _pool[listed[0]].TagPrev != listed[^1])
+            {
+                problems.Add($"the slots indexed under data {group.Key} are [{string.Join(",", listed)}], not [{string.Join(",", expected)}] in consumption order");
+            }
         }
     }
 }

@@ -105,6 +105,18 @@ internal sealed partial class RingKernel : IRingPort
         }
     }
 
+    /// <summary>What DRAIN's and CANCEL's look-ups have cost so far (diagnostics; see <see cref="LookupCounts"/>).</summary>
+    internal LookupCounts LookupCounts
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _runner.Lookups;
+            }
+        }
+    }
+
     /// <summary>Descriptors open now.</summary>
     public int OpenDescriptors
     {

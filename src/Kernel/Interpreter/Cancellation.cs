@@ -16,49 +16,59 @@ internal sealed partial class ChainRunner
     /// </summary>
     public int RequestCancel(ulong tag, bool all)
     {
+        // The pool's index by user_data lists the slots with this tag in consumption order (OperationPool.Tags.cs):
+        // the targets are collected first, as the walk of the pool did, then cancelled oldest first.
         var count = 0;
-        var oldest = -1;
         EnsureOrderScratch();
-        for (var i = 0; i < _pool.Capacity; i++)
+        for (var i = _pool.FirstWithTag(tag); i >= 0;)
         {
+            _pool.CountTagVisit();
             ref var operation = ref _pool[i];
-
-            // A running LOOP can be cancelled too; a body template never runs (its copies do), so no CANCEL finds it.
-            var unfinished = operation.State is OperationState.Pending or OperationState.Queued || operation.Loop.Active;
-            if (!unfinished || operation.LoopOf == Template || operation.CancelRequested || operation.Sqe.Data != tag)
+            var next = operation.TagNext;
+            if (operation.State == OperationState.Completed)
             {
-                continue;
+                _pool.RemoveTag(i); // its CQE waits in the backlog: no CANCEL finds it again
             }
-
-            if (all)
+            else if (IsCancelTarget(in operation))
             {
-                _orderKeys[count] = operation.Sequence;
                 _orderSlots[count++] = i;
+                if (!all)
+                {
+                    break; // the first in consumption order is the oldest
+                }
             }
-            else if (oldest < 0 || operation.Sequence < _pool[oldest].Sequence)
-            {
-                oldest = i;
-            }
+
+            i = next;
         }
 
-        if (!all)
-        {
-            if (oldest >= 0)
-            {
-                Cancel(oldest);
-            }
-
-            return oldest >= 0 ? 1 : 0;
-        }
-
-        // Consumption order, O(n log n) whatever order the slots lie in (a client can arrange the worst one).
-        Array.Sort(_orderKeys, _orderSlots, 0, count);
+        AssertCancelTargets(tag, all, count);
         for (var i = 0; i < count; i++)
         {
             Cancel(_orderSlots[i]);
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Whether CANCEL finds an operation with its tag: pending or queued, or a running LOOP — not one already marked,
+    /// and never a body template (it never runs; its copies do).
+    /// </summary>
+    private static bool IsCancelTarget(in Operation operation)
+    {
+        var unfinished = operation.State is OperationState.Pending or OperationState.Queued || operation.Loop.Active;
+        return unfinished && operation.LoopOf != Template && !operation.CancelRequested;
+    }
+
+    /// <summary>The cross-check (debug builds): the index found what a walk of the pool finds, in consumption order.</summary>
+    [System.Diagnostics.Conditional("DEBUG")]
+    private void AssertCancelTargets(ulong tag, bool all, int count)
+    {
+        var walked = Enumerable.Range(0, _pool.Capacity)
+            .Where(i => _pool[i].Sqe.Data == tag && _pool[i].State != OperationState.Free && IsCancelTarget(in _pool[i]))
+            .OrderBy(i => _pool[i].Sequence)
+            .Take(all ? int.MaxValue : 1);
+        System.Diagnostics.Debug.Assert(walked.SequenceEqual(_orderSlots.Take(count)), "the index by user_data finds what a walk of the pool finds");
     }
 
     /// <summary>Teardown: completes every unfinished operation with ECANCELED, oldest first, and stops every timer.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using VerbRing.Registers;
 using VerbRing.Verbs;
@@ -11,7 +12,10 @@ namespace VerbRing.Kernel.Interpreter;
 /// </summary>
 // Design: "consumed before it" is "a smaller sequence number" — slots are rented in consumption order, and an SQE
 // the fast path completed never held one. A waiting head is an ordinary queued operation (CANCEL finds it, teardown
-// completes it), counted among the waiting ones with the members queued behind it.
+// completes it), counted among the waiting ones with the members queued behind it. The check runs after every
+// completion while a head waits, so it must not walk the pool: the pool keeps its slots in consumption order and
+// answers from the oldest unfinished one (OperationPool.Order.cs), O(1) amortized. A loop body's copies are rented
+// at each iteration, so they count as consumed then — behind the LOOP itself, which stays unfinished meanwhile.
 internal sealed partial class ChainRunner
 {
     private readonly Queue<(int Index, int Generation)> _drainWaiters = new();
@@ -24,7 +28,7 @@ internal sealed partial class ChainRunner
     private bool HoldForDrain(int head)
     {
         ref var operation = ref _pool[head];
-        if (!SqeFlags.Drains(operation.Sqe.Flags) || operation.Member || !UnfinishedBefore(operation.Sequence, head))
+        if (!SqeFlags.Drains(operation.Sqe.Flags) || operation.Member || !UnfinishedBefore(head))
         {
             return false;
         }
@@ -72,7 +76,7 @@ internal sealed partial class ChainRunner
                     continue;
                 }
 
-                if (UnfinishedBefore(operation.Sequence, waiter.Index))
+                if (UnfinishedBefore(waiter.Index))
                 {
                     break;
                 }
@@ -84,8 +88,16 @@ internal sealed partial class ChainRunner
         }
     }
 
-    /// <summary>Whether an operation consumed before <paramref name="sequence"/> (other than <paramref name="self"/>) has not completed.</summary>
-    private bool UnfinishedBefore(ulong sequence, int self)
+    /// <summary>Whether an operation consumed before the one in <paramref name="self"/> (queued: it waits) has not completed.</summary>
+    private bool UnfinishedBefore(int self)
+    {
+        var unfinished = _pool.UnfinishedBefore(self);
+        Debug.Assert(unfinished == ScanUnfinishedBefore(_pool[self].Sequence, self), "the consumption order answers as a walk of the pool does");
+        return unfinished;
+    }
+
+    /// <summary>The same question answered by walking the pool (the cross-check, in debug builds and self-checks).</summary>
+    private bool ScanUnfinishedBefore(ulong sequence, int self)
     {
         for (var i = 0; i < _pool.Capacity; i++)
         {

@@ -25,6 +25,10 @@ internal struct LoopState
 
     /// <summary>The first failure of the current iteration (OK: none yet).</summary>
     public Errno Error;
+
+    /// <summary>The body copy that pended last (-1: none yet), and its generation: what a CANCEL of the loop cancels.</summary>
+    public int Parked;
+    public int ParkedGeneration;
 }
 
 /// <summary>
@@ -133,6 +137,7 @@ internal sealed partial class ChainRunner
         for (var template = loop.Next; template >= 0; template = template == last ? -1 : _pool[template].Next)
         {
             _pool[template].LoopOf = Template;
+            _pool.RemoveTag(template); // no CANCEL finds a template: it need not walk past one
         }
 
         loop.Loop = new LoopState
@@ -142,6 +147,7 @@ internal sealed partial class ChainRunner
             After = _pool[last].Next,
             Bound = loop.Args.A3,
             Start = _waits.Time.GetTimestamp(),
+            Parked = -1,
             Budget = loop.Sqe.Timeout == 0 ? _defaultLoopBudget : loop.Sqe.Timeout == ulong.MaxValue ? long.MaxValue : Ticks(loop.Sqe.Timeout),
         };
         _pool[last].Next = -1;
@@ -159,9 +165,8 @@ internal sealed partial class ChainRunner
         var previous = -1;
         for (var template = _pool[head].Loop.Body; template >= 0; template = _pool[template].Next)
         {
-            var clone = _pool.Rent();
+            var clone = _pool.Rent(in _pool[template].Sqe);
             ref var member = ref _pool[clone];
-            member.Sqe = _pool[template].Sqe;
             member.Member = true;
             member.LoopOf = head;
             member.Prev = previous;
@@ -245,15 +250,22 @@ internal sealed partial class ChainRunner
     /// CANCEL matched a running LOOP: it ends at its next check, and the body member it waits on (if any) is
     /// cancelled now — that member, and the rest of the body after it, complete with ECANCELED.
     /// </summary>
+    /// <remarks>
+    /// An iteration's copies run one after another, so at most one of them is pending: the one that pended last, if
+    /// it still is (Pend keeps it in the LOOP's state) — found without a walk of the pool.
+    /// </remarks>
     private void CancelLoop(int head)
     {
         _pool[head].CancelRequested = true;
-        for (var i = 0; i < _pool.Capacity; i++)
+        var parked = _pool[head].Loop.Parked;
+        var pending = parked >= 0 && _pool[parked].Generation == _pool[head].Loop.ParkedGeneration
+            && _pool[parked].LoopOf == head && _pool[parked].State == OperationState.Pending;
+        System.Diagnostics.Debug.Assert(
+            Enumerable.Range(0, _pool.Capacity).Where(i => _pool[i].LoopOf == head && _pool[i].State == OperationState.Pending).SequenceEqual(pending ? [parked] : []),
+            "a loop's only pending copy is the one that pended last");
+        if (pending)
         {
-            if (_pool[i].LoopOf == head && _pool[i].State == OperationState.Pending)
-            {
-                Cancel(i);
-            }
+            Cancel(parked);
         }
     }
 

@@ -81,6 +81,9 @@ internal sealed partial class ChainRunner : IVerbServices
     /// <summary>What the fast half has done so far on this ring (the tests prove with it that each branch ran).</summary>
     public FastPathCounts Counts => _counts;
 
+    /// <summary>What DRAIN's and CANCEL's look-ups of other operations have cost so far (see <see cref="LookupCounts"/>).</summary>
+    public LookupCounts Lookups => new(_pool.OrderVisits, _pool.TagVisits);
+
     /// <summary>Operations that pend or wait behind one that does (the count <c>RingOptions.MaxInFlight</c> bounds).</summary>
     public int Waiting => _waiting;
 
@@ -247,9 +250,8 @@ internal sealed partial class ChainRunner : IVerbServices
         var previous = -1;
         for (var i = from; i < count; i++)
         {
-            var index = _pool.Rent();
+            var index = _pool.Rent(in _staged[i]);
             ref var operation = ref _pool[index];
-            operation.Sqe = _staged[i];
 
             // The fast half may hand over mid-chain (at a CANCEL, a LOOP, after a wake): the first SQE here is then
             // still a member of its chain (a DRAIN on it is EINVAL), though it runs as a head on this half.

@@ -87,9 +87,8 @@ internal sealed partial class ChainRunner
         if (slot == NoSlot)
         {
             _counts.Backlogged++;
-            slot = _pool.Rent();
+            slot = _pool.Rent(in sqe);
             ref var operation = ref _pool[slot];
-            operation.Sqe = sqe;
             operation.State = OperationState.Completed;
         }
 

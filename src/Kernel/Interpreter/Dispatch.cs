@@ -113,9 +113,8 @@ internal sealed partial class ChainRunner
     private int QueueBehind(uint position, int tail)
     {
         _counts.QueuedBehind++;
-        var index = _pool.Rent();
+        var index = _pool.Rent(in _staged[position]);
         ref var operation = ref _pool[index];
-        operation.Sqe = _staged[position];
         operation.Member = true;
         operation.Waits = true; // behind a pending operation: it waits as long as that one does
         _waiting++;
@@ -135,9 +134,8 @@ internal sealed partial class ChainRunner
     private int AdoptSlot(in Arguments args)
     {
         _counts.Adopted++;
-        var index = _pool.Rent();
+        var index = _pool.Rent(in _staged[_current]);
         ref var operation = ref _pool[index];
-        operation.Sqe = _staged[_current];
         operation.Member = _current > 0 && SqeFlags.IsLinked(_staged[_current - 1].Flags);
         operation.Args = args;
         operation.State = OperationState.Running;

@@ -70,6 +70,12 @@ internal struct Operation
     public Errno Error;
     public ulong Result;
     public int BacklogNext;
+
+    /// <summary>The next slot holding the same user_data, in consumption order (-1: the last); see OperationPool.Tags.cs.</summary>
+    public int TagNext;
+
+    /// <summary>The previous slot holding the same user_data (the first one's: the last one's); -1: not in that index.</summary>
+    public int TagPrev;
 }
 
 /// <summary>
@@ -80,7 +86,7 @@ internal struct Operation
 /// </summary>
 // Design: chunks, never one array that is copied when it grows — the interpreter holds `ref Operation`s across
 // calls that may rent, and a chunk never moves. Steady state allocates nothing: growth only adds chunks.
-internal sealed class OperationPool
+internal sealed partial class OperationPool
 {
     private readonly int _shift;
     private readonly int _mask;
@@ -99,6 +105,8 @@ internal sealed class OperationPool
         _mask = chunk - 1;
         _chunks = new Operation[4][];
         _free = new int[chunk];
+        _order = new (int, int)[chunk * 2];
+        _tagHeads = new Dictionary<ulong, int>(chunk, TagComparer.Instance);
         Grow();
     }
 
@@ -111,8 +119,11 @@ internal sealed class OperationPool
 
     public ref Operation this[int index] => ref _chunks[index >> _shift][index & _mask];
 
-    /// <summary>Takes a free slot, growing the pool when none is left.</summary>
-    public int Rent()
+    /// <summary>
+    /// Takes a free slot for <paramref name="sqe"/> (its private copy), growing the pool when none is left; the slot
+    /// joins the consumption order (DRAIN) and the index by user_data (CANCEL).
+    /// </summary>
+    public int Rent(ref readonly Sqe sqe)
     {
         if (_freeCount == 0)
         {
@@ -130,6 +141,9 @@ internal sealed class OperationPool
         operation.Member = false;
         operation.LoopOf = -1;
         operation.Loop = default;
+        operation.Sqe = sqe;
+        Remember(index);
+        AddTag(index);
         return index;
     }
 
@@ -146,6 +160,7 @@ internal sealed class OperationPool
     {
         ref var operation = ref this[index];
         Debug.Assert(operation.State != OperationState.Free, "a slot is returned once");
+        RemoveTag(index);
         operation.State = OperationState.Free;
         operation.Generation++;
         operation.CancelRequested = false;
@@ -179,6 +194,7 @@ internal sealed class OperationPool
         for (var i = size - 1; i >= 0; i--)
         {
             _free[_freeCount++] = first + i; // pop order first, first + 1 … keeps traces readable
+            _chunks[_chunkCount - 1][i].TagPrev = -1; // not in the index by user_data
         }
     }
 }

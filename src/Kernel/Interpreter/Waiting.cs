@@ -99,6 +99,12 @@ internal sealed partial class ChainRunner
     {
         ref var operation = ref _pool[index];
         operation.State = OperationState.Pending;
+        if (operation.LoopOf >= 0)
+        {
+            _pool[operation.LoopOf].Loop.Parked = index; // what a CANCEL of the loop cancels (CancelLoop)
+            _pool[operation.LoopOf].Loop.ParkedGeneration = operation.Generation;
+        }
+
         CountWaiting(index);
         if (operation.Timer is null && !Abi.IsNoTimeout(operation.Sqe.Timeout))
         {

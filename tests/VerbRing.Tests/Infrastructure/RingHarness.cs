@@ -44,6 +44,8 @@ public sealed class RingHarness : IDisposable
 
     internal FastPathCounts FastPathCounts => _kernel.FastPathCounts;
 
+    internal LookupCounts LookupCounts => _kernel.LookupCounts;
+
     public int OpenDescriptors => _kernel.OpenDescriptors;
 
     public int InFlight => _kernel.InFlight;
