@@ -183,6 +183,7 @@ internal sealed partial class RingKernel : IRingPort
             return new EnterResult(0, Errno.EBUSY);
         }
 
+        var tornDown = false;
         try
         {
             if (_closing || wait > _cqEntries || (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan))
@@ -211,10 +212,19 @@ internal sealed partial class RingKernel : IRingPort
             // The teardown runs before we return: the ring is gone, and the enter says so.
             var waited = satisfied || Volatile.Read(ref _deferred) != 0 ? Errno.OK : WaitForCompletions(wait, WaitLimit(timeout), abandoned);
             var result = new EnterResult(consumed, error != Errno.OK ? error : waited);
-            return Volatile.Read(ref _deferred) != 0 && FinishDeferredTeardown(ownsBusy: true) ? result with { Error = Errno.ECANCELED } : result;
+            tornDown = Volatile.Read(ref _deferred) != 0 && FinishDeferredTeardown(ownsBusy: true);
+            return tornDown ? result with { Error = Errno.ECANCELED } : result;
         }
         finally
         {
+            // An observer (or custom verb) that disposed the ring and then threw: its exception passes through here,
+            // and the teardown it deferred still runs before the busy flag goes (else nothing would ever run it).
+            // Volatile.Read: set under the lock, which this thread has let go.
+            if (!tornDown && Volatile.Read(ref _deferred) != 0)
+            {
+                FinishDeferredTeardown(ownsBusy: true);
+            }
+
             // Volatile.Write: release, everything this enter did is visible to the next one on any thread.
             Volatile.Write(ref _busy, 0);
         }
@@ -346,19 +356,30 @@ internal sealed partial class RingKernel : IRingPort
 
     private void OnTimer(int index, int generation)
     {
-        lock (_sync)
+        var ran = false;
+        try
         {
-            // Closed (a Dispose began, its teardown still to come): nothing more runs; the teardown cancels the operation.
-            if (_tornDown || _closing)
+            lock (_sync)
             {
-                return;
+                // Closed (a Dispose began, its teardown still to come): nothing more runs; the teardown cancels the operation.
+                if (_tornDown || _closing)
+                {
+                    return;
+                }
+
+                ran = true;
+                _runner.TimeOut(index, generation);
             }
 
-            _runner.TimeOut(index, generation);
+            _progress.Set();
         }
-
-        _progress.Set();
-        FinishDeferredTeardown(ownsBusy: false); // a verb or an observer of this callback disposed the ring
+        finally
+        {
+            if (ran)
+            {
+                FinishDeferredTeardown(ownsBusy: false); // a verb or an observer of this callback disposed the ring, even one that threw then
+            }
+        }
     }
 
     private Errno Submit(uint amount, out uint consumed)

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using VerbRing.Verbs;
 using VerbRing.Verbs.Client;
 
@@ -38,6 +39,7 @@ internal sealed class KernelThreadPort : IRingPort
     private uint _wait;
     private TimeSpan _timeout;
     private EnterResult _result;
+    private ExceptionDispatchInfo? _fault; // what the enter threw on the kernel thread (an observer's bug), rethrown to the caller
 
     public KernelThreadPort(RingKernel kernel)
     {
@@ -81,6 +83,15 @@ internal sealed class KernelThreadPort : IRingPort
             if (Volatile.Read(ref _reply) != sequence)
             {
                 return new EnterResult(0, Errno.EINVAL); // torn down before the kernel thread took the request
+            }
+
+            // What the enter threw on the kernel thread (a custom observer's or verb's own exception that the kernel
+            // lets through, as it does in-process) reaches the caller, not the kernel thread, whose death would
+            // take the process with it. Written before the reply's sequence, like _result.
+            if (_fault is { } fault)
+            {
+                _fault = null;
+                fault.Throw();
             }
 
             return _result;
@@ -139,7 +150,18 @@ internal sealed class KernelThreadPort : IRingPort
             var sequence = Volatile.Read(ref _request);
             if (sequence != served)
             {
-                _result = _kernel.Enter(_amount, _wait, _timeout);
+                try
+                {
+                    _result = _kernel.Enter(_amount, _wait, _timeout);
+                }
+#pragma warning disable CA1031 // Not handled here: carried to the caller's thread and rethrown there (Enter).
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    _result = default;
+                    _fault = ExceptionDispatchInfo.Capture(e);
+                }
+
                 Publish(ref _reply, sequence, ref _kernelCpu, ref _userSleeping, _toUser);
                 served = sequence;
             }

@@ -44,6 +44,25 @@ public abstract class SelfDisposeContract : KernelContract
     }
 
     [Fact]
+    public async Task Dispose_FromAnObserverThatThenThrows_StillTearsTheRingDown()
+    {
+        // The observer's exception is its bug and reaches the caller, as any observer's does; the teardown its
+        // Dispose deferred runs anyway, before the enter lets go (review of the deferred teardown).
+        using var box = new HostBox();
+        using var self = SelfDisposingRing.Create(Kernel, box);
+        self.HoldOpenFileAndPendingRead(pendingData: 9);
+        self.Log.Target = self.Ring;
+        self.Log.DisposeOnData = 1;
+        self.Log.ThrowAfterDispose = true;
+        self.Ring.Push(Sqes.Nop(data: 1));
+
+        var thrown = await Task.Run(() => Record.Exception(() => self.Ring.Enter(1, 1))).WaitAsync(Bound);
+
+        thrown.ShouldNotBeNull().Message.ShouldContain("an observer's bug");
+        self.ShouldBeTornDown();
+    }
+
+    [Fact]
     public async Task Dispose_FromAnObserverDuringTheEnter_EndsThatEnterWithEcanceledAfterTheTeardown()
     {
         using var box = new HostBox();

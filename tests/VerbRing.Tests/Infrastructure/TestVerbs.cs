@@ -138,6 +138,9 @@ public sealed class CompletionLog : IRingObserver
 
     public ulong? DisposeOnData { get; set; }
 
+    /// <summary>After that Dispose, throw (an observer with a bug): the teardown must still follow.</summary>
+    public bool ThrowAfterDispose { get; set; }
+
     /// <summary>Every finished operation so far, in completion order.</summary>
     public IReadOnlyList<(ulong Data, Errno Error)> Seen
     {
@@ -160,6 +163,10 @@ public sealed class CompletionLog : IRingObserver
         if (operation.Data == DisposeOnData)
         {
             Target!.Dispose();
+            if (ThrowAfterDispose)
+            {
+                throw new InvalidOperationException("an observer's bug, after it disposed the ring");
+            }
         }
     }
 }
