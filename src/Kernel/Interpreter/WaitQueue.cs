@@ -1,30 +1,265 @@
+using System.Diagnostics;
+
 namespace VerbRing.Kernel.Interpreter;
 
 /// <summary>
-/// Operations parked on one event source (a pipe). A change of the source wakes all of them: each is retried in
-/// order and parks again if it still cannot finish. Waking only queues them; nothing runs inside the change.
+/// Operations parked on one event source (a pipe), in the order a wake retries them. A change of the source wakes
+/// all of them (spec/semantics.md, "Verbs that wait"): each is retried in order, right after the step that woke it,
+/// and one that still cannot finish parks again at the back. This queue gives exactly that order without retrying
+/// the ones that cannot finish: the queue is a ring, and a wake is a cut in it, so "retry and park again at the back"
+/// is moving the ring's front past an operation — O(1) for one, O(1) for all that are left when none of them can
+/// finish (<see cref="TryNext"/>). Removal (cancel, timeout) unlinks a node in O(1). Guarded by the ring's lock.
 /// </summary>
+// Design: the ring holds operations (a slot and generation each) and cuts, one per wake still to be served. Read
+// from the front it is: the operations the oldest pending wake retries, its cut, those of the next wake, its cut, …,
+// then those parked since the last wake. Park inserts at the back (just before the front); a wake appends a cut and
+// queues one token in the runner's ready queue (IWaker.Woken) where the old code queued every operation; serving
+// that token (TryNext) yields, in ring order up to its cut, each operation whose retry may finish, and moves the
+// front past the others — which is where a futile retry would have parked them again. Whether a retry may finish
+// is asked of the source (IWaitSource) for the operation's WaitNeed; the answer may err only towards "yes" (a
+// retry that then parks again is parked at the back, as before). Nodes live in arrays of this queue, reused through
+// a free list, so a park allocates nothing once the arrays have grown to the most this queue has held at once.
 internal sealed class WaitQueue
 {
-    private readonly List<(int Index, int Generation)> _parked = [];
+    private const int None = -1;
+    private const int Cut = -1; // the slot of a node that is a cut
+
     private readonly IWaker _waker;
+    private readonly IWaitSource _source;
+    private readonly Queue<int> _cuts = new(); // cut nodes of the wakes still to be served, oldest first
+    private int[] _next = new int[4];
+    private int[] _prev = new int[4];
+    private int[] _slot = new int[4];
+    private int[] _generation = new int[4];
+    private WaitNeed[] _need = new WaitNeed[4];
+    private bool[] _cancelled = new bool[4];
+    private int _used; // nodes ever handed out (the arrays' high-water mark)
+    private int _free = None; // free nodes, linked through _next
+    private int _front = None;
+    private int _count; // operations (not cuts) in the ring
+    private int _cancelledCount;
+    private int _countAny;
+    private int _countData;
+    private int _countRoom;
+    private int _minData; // lower bounds of what the operations waiting for data, room need (reset when none is left)
+    private int _minRoom;
 
-    public WaitQueue(IWaker waker) => _waker = waker;
-
-    public int Count => _parked.Count;
-
-    public void Park(int index, int generation) => _parked.Add((index, generation));
-
-    public void Remove(int index, int generation) => _parked.Remove((index, generation));
-
-    /// <summary>Moves every parked operation to the ring's ready queue, in the order they parked.</summary>
-    public void WakeAll()
+    public WaitQueue(IWaker waker, IWaitSource source)
     {
-        foreach (var (index, generation) in _parked)
+        _waker = waker;
+        _source = source;
+    }
+
+    /// <summary>Operations parked here (woken ones not yet retried included).</summary>
+    public int Count => _count;
+
+    /// <summary>Parks operation (<paramref name="index"/>, <paramref name="generation"/>) at the back; its node, for <see cref="Remove"/>.</summary>
+    public int Park(int index, int generation, WaitNeed need)
+    {
+        var node = NewNode();
+        _slot[node] = index;
+        _generation[node] = generation;
+        _need[node] = need;
+        _cancelled[node] = false;
+        Tally(need, +1);
+        _count++;
+        InsertBack(node);
+        return node;
+    }
+
+    /// <summary>Unparks an operation (it completes, or is retried through another path).</summary>
+    public void Remove(int node, int index, int generation)
+    {
+        Debug.Assert(_slot[node] == index && _generation[node] == generation, "a node is removed by the operation it holds");
+        Tally(_need[node], -1);
+        _count--;
+        if (_cancelled[node])
         {
-            _waker.Wake(index, generation, this);
+            _cancelledCount--;
         }
 
-        _parked.Clear();
+        Unlink(node);
+    }
+
+    /// <summary>
+    /// The source changed: every operation parked now will be retried, in order, when the runner reaches this wake
+    /// in its ready queue. Nothing parked since the last wake: nothing to do (as when the old queue was empty).
+    /// </summary>
+    public void WakeAll()
+    {
+        if (_front == None || _slot[_prev[_front]] == Cut)
+        {
+            return; // nothing after the last cut
+        }
+
+        var cut = NewNode();
+        _slot[cut] = Cut;
+        InsertBack(cut);
+        _cuts.Enqueue(cut);
+        _waker.Woken(this);
+    }
+
+    /// <summary>
+    /// Whether the operation in <paramref name="node"/> was woken and not yet retried (it lies before a cut), not
+    /// parked since the last wake. Walks to the next cut; O(1) when no wake is pending, as outside a retry.
+    /// </summary>
+    public bool IsWoken(int node)
+    {
+        if (_cuts.Count == 0)
+        {
+            return false;
+        }
+
+        for (var n = _next[node]; n != _front; n = _next[n])
+        {
+            if (_slot[n] == Cut)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A woken operation was cancelled: its wake must retry it in its place (it will finish: ECANCELED).</summary>
+    public void MarkCancelled(int node)
+    {
+        Debug.Assert(!_cancelled[node], "an operation is marked once");
+        _cancelled[node] = true;
+        _cancelledCount++;
+    }
+
+    /// <summary>
+    /// Serves the oldest pending wake: the next operation, in order, whose retry may finish — removed from the
+    /// queue for the caller to retry — or false when that wake has none left (its cut is then gone). Operations it
+    /// passes stay parked, now at the back, as a retry that parked again would have left them; it counts them in
+    /// <paramref name="visits"/> when it looks at them one by one.
+    /// </summary>
+    public bool TryNext(ref long visits, out int index, out int generation)
+    {
+        Debug.Assert(_cuts.Count > 0, "a wake is served once");
+        var cut = _cuts.Peek();
+        while (_front != cut)
+        {
+            if (!MayAnyFinish())
+            {
+                _front = cut; // none of them can finish now: all park again, behind the rest, in their order
+                break;
+            }
+
+            var node = _front;
+            if (_cancelled[node] || _source.Satisfies(_need[node]))
+            {
+                index = _slot[node];
+                generation = _generation[node];
+                Remove(node, index, generation);
+                return true;
+            }
+
+            _front = _next[node]; // it would park again: it is now at the back
+            visits++;
+        }
+
+        _cuts.Dequeue();
+        Unlink(cut);
+        index = None;
+        generation = 0;
+        return false;
+    }
+
+    /// <summary>Forgets the wakes not yet served (teardown: the ready queue that held them was cleared).</summary>
+    public void ForgetWakes()
+    {
+        while (_cuts.TryDequeue(out var cut))
+        {
+            Unlink(cut);
+        }
+    }
+
+    /// <summary>Whether some operation in the queue may finish if retried now (false: none can; may err towards true).</summary>
+    private bool MayAnyFinish() =>
+        _cancelledCount > 0 || _countAny > 0
+        || (_countData > 0 && _source.Satisfies(new WaitNeed(WaitKind.Data, _minData)))
+        || (_countRoom > 0 && _source.Satisfies(new WaitNeed(WaitKind.Room, _minRoom)))
+        || _source.Satisfies(new WaitNeed(WaitKind.Close, 0));
+
+    private void Tally(WaitNeed need, int delta)
+    {
+        switch (need.Kind)
+        {
+            case WaitKind.Any:
+                _countAny += delta;
+                break;
+            case WaitKind.Data:
+                _minData = delta < 0 ? _minData : _countData == 0 ? need.Amount : Math.Min(_minData, need.Amount);
+                _countData += delta;
+                break;
+            case WaitKind.Room:
+                _minRoom = delta < 0 ? _minRoom : _countRoom == 0 ? need.Amount : Math.Min(_minRoom, need.Amount);
+                _countRoom += delta;
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void InsertBack(int node)
+    {
+        if (_front == None)
+        {
+            _next[node] = node;
+            _prev[node] = node;
+            _front = node;
+            return;
+        }
+
+        var back = _prev[_front];
+        _next[back] = node;
+        _prev[node] = back;
+        _next[node] = _front;
+        _prev[_front] = node;
+    }
+
+    private void Unlink(int node)
+    {
+        if (_next[node] == node)
+        {
+            _front = None;
+        }
+        else
+        {
+            _next[_prev[node]] = _next[node];
+            _prev[_next[node]] = _prev[node];
+            if (_front == node)
+            {
+                _front = _next[node];
+            }
+        }
+
+        _next[node] = _free;
+        _free = node;
+    }
+
+    private int NewNode()
+    {
+        if (_free != None)
+        {
+            var node = _free;
+            _free = _next[node];
+            return node;
+        }
+
+        if (_used == _next.Length)
+        {
+            var size = _used * 2;
+            Array.Resize(ref _next, size);
+            Array.Resize(ref _prev, size);
+            Array.Resize(ref _slot, size);
+            Array.Resize(ref _generation, size);
+            Array.Resize(ref _need, size);
+            Array.Resize(ref _cancelled, size);
+        }
+
+        return _used++;
     }
 }

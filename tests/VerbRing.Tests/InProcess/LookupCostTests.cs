@@ -110,6 +110,32 @@ public sealed class LookupCostTests
         ring.InFlight.ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Wake_NOneByteWritesInOneEnterAgainstNParkedReads_RetriesLinearlyMany(bool fastPath)
+    {
+        using var ring = Ring(fastPath, cqEntries: 8192);
+        var buffer = ring.Reserve(8);
+        ring.Pipe(Reg.R0);
+        ring.Submit(Reads(buffer, tag: i => (ulong)i)).ShouldBeEmpty("every READ pends on the empty pipe");
+        var before = ring.LookupCounts;
+
+        var cqes = ring.Submit(Enumerable.Range(0, N).Select(i => Sqes.Write(Reg.R0.High, buffer, 1, data: WriteTag + (ulong)i)).ToArray());
+
+        // Each WRITE completes, then the READ that parked first among those left takes its byte, right after it.
+        var expected = Enumerable.Range(0, N).SelectMany(i => new[] { WriteTag + (ulong)i, (ulong)i });
+        cqes.Select(c => c.Data).ShouldBe(expected);
+        cqes.ShouldAllBe(c => c.Error == 0 && c.Result == 1);
+        var after = ring.LookupCounts;
+        var retries = after.WakeRetries - before.WakeRetries;
+        var visits = after.WakeVisits - before.WakeVisits;
+        retries.ShouldBeGreaterThanOrEqualTo(N, "each READ was retried when its byte came");
+        (retries + visits).ShouldBeLessThanOrEqualTo(4L * N, "N writes against N parked READs cost O(N) retries, not a retry of every READ at each write");
+        ring.FindKernelInconsistencies().ShouldBeEmpty();
+        ring.InFlight.ShouldBe(0);
+    }
+
     [Fact]
     public void SlowHalfRents_BehindAReadThatNeverCompletes_AllocateNothingOnceWarm()
     {
