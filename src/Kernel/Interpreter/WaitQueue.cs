@@ -33,9 +33,15 @@ internal sealed class WaitQueue
     private int[] _generation = new int[4];
     private WaitNeed[] _need = new WaitNeed[4];
     private bool[] _cancelled = new bool[4];
+    private int[] _kindNext = new int[4]; // the list of its kind (waiting for data, for room), or of a cut's copy
+    private int[] _kindPrev = new int[4];
+    private int[] _dataCut = new int[4]; // a cut's copy in the list of operations waiting for data
+    private int[] _roomCut = new int[4]; // a cut's copy in the list of operations waiting for room
     private int _used; // nodes ever handed out (the arrays' high-water mark)
     private int _free = None; // free nodes, linked through _next
     private int _front = None;
+    private int _dataFront = None; // the first node of the data list at or after _front, in ring order
+    private int _roomFront = None; // the same for the room list
     private int _count; // operations (not cuts) in the ring
     private int _cancelledCount;
     private int _countAny;
@@ -64,6 +70,16 @@ internal sealed class WaitQueue
         Tally(need, +1);
         _count++;
         InsertBack(node);
+        if (need.Kind == WaitKind.Data)
+        {
+            InsertBack(ref _dataFront, node);
+        }
+        else if (need.Kind == WaitKind.Room)
+        {
+            InsertBack(ref _roomFront, node);
+        }
+
+        CheckInvariants();
         return node;
     }
 
@@ -79,6 +95,17 @@ internal sealed class WaitQueue
         }
 
         Unlink(node);
+        if (_need[node].Kind == WaitKind.Data)
+        {
+            Unlink(ref _dataFront, node);
+        }
+        else if (_need[node].Kind == WaitKind.Room)
+        {
+            Unlink(ref _roomFront, node);
+        }
+
+        Free(node);
+        CheckInvariants();
     }
 
     /// <summary>
@@ -93,9 +120,18 @@ internal sealed class WaitQueue
         }
 
         var cut = NewNode();
+        var dataCopy = NewNode(); // taken first: a node taken may grow the arrays written below
+        var roomCopy = NewNode();
         _slot[cut] = Cut;
+        _slot[dataCopy] = Cut;
+        _slot[roomCopy] = Cut;
+        _dataCut[cut] = dataCopy;
+        _roomCut[cut] = roomCopy;
         InsertBack(cut);
+        InsertBack(ref _dataFront, dataCopy);
+        InsertBack(ref _roomFront, roomCopy);
         _cuts.Enqueue(cut);
+        CheckInvariants();
         _waker.Woken(this);
     }
 
@@ -143,11 +179,17 @@ internal sealed class WaitQueue
         {
             if (!MayAnyFinish())
             {
-                _front = cut; // none of them can finish now: all park again, behind the rest, in their order
+                PassAllTo(cut); // none of them can finish now: all park again, behind the rest, in their order
                 break;
             }
 
-            var node = _front;
+            var node = NextWithinReach(cut);
+            if (node == cut)
+            {
+                PassAllTo(cut); // only operations that wait for a close are left
+                break;
+            }
+
             if (_cancelled[node] || _source.Satisfies(_need[node]))
             {
                 index = _slot[node];
@@ -156,12 +198,13 @@ internal sealed class WaitQueue
                 return true;
             }
 
-            _front = _next[node]; // it would park again: it is now at the back
+            Pass(node); // it would park again: it is now at the back
             visits++;
         }
 
         _cuts.Dequeue();
-        Unlink(cut);
+        UnlinkCut(cut);
+        CheckInvariants();
         index = None;
         generation = 0;
         return false;
@@ -172,8 +215,78 @@ internal sealed class WaitQueue
     {
         while (_cuts.TryDequeue(out var cut))
         {
-            Unlink(cut);
+            UnlinkCut(cut);
         }
+    }
+
+    /// <summary>
+    /// The next node of the current wake worth looking at, with the front moved onto it: past the operations that
+    /// wait only for a close (they park again) when nothing is closed and only one kind of waiter (data or room) is
+    /// left in this wake; else the front itself. <paramref name="cut"/> when nothing but close waiters is left.
+    /// </summary>
+    private int NextWithinReach(int cut)
+    {
+        if (_cancelledCount > 0 || _countAny > 0 || _source.Satisfies(new WaitNeed(WaitKind.Close, 0)))
+        {
+            return _front; // any of them may finish: look at each
+        }
+
+        var dataLeft = _dataFront != _dataCut[cut];
+        var roomLeft = _roomFront != _roomCut[cut];
+        if (dataLeft && roomLeft)
+        {
+            return _front; // both kinds in one wake (never seen on a pipe): look at each
+        }
+
+        var next = dataLeft ? _dataFront : roomLeft ? _roomFront : cut;
+        Debug.Assert(PassesOnlyCloseWaiters(next), "a jump passes only operations that wait for a close");
+        _front = next;
+        return next;
+    }
+
+    private bool PassesOnlyCloseWaiters(int to)
+    {
+        for (var n = _front; n != to; n = _next[n])
+        {
+            if (_slot[n] == Cut || _need[n].Kind != WaitKind.Close)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Moves the front past <paramref name="node"/>, which is then the last node of the ring.</summary>
+    private void Pass(int node)
+    {
+        _front = _next[node];
+        if (_need[node].Kind == WaitKind.Data)
+        {
+            _dataFront = _kindNext[node];
+        }
+        else if (_need[node].Kind == WaitKind.Room)
+        {
+            _roomFront = _kindNext[node];
+        }
+    }
+
+    /// <summary>Moves every front onto <paramref name="cut"/> (its copies): what lay before it is now at the back.</summary>
+    private void PassAllTo(int cut)
+    {
+        _front = cut;
+        _dataFront = _dataCut[cut];
+        _roomFront = _roomCut[cut];
+    }
+
+    private void UnlinkCut(int cut)
+    {
+        Unlink(cut);
+        Unlink(ref _dataFront, _dataCut[cut]);
+        Unlink(ref _roomFront, _roomCut[cut]);
+        Free(_dataCut[cut]);
+        Free(_roomCut[cut]);
+        Free(cut);
     }
 
     /// <summary>Whether some operation in the queue may finish if retried now (false: none can; may err towards true).</summary>
@@ -235,7 +348,68 @@ internal sealed class WaitQueue
                 _front = _next[node];
             }
         }
+    }
 
+    /// <summary>Inserts <paramref name="node"/> into a kind list whose front is <paramref name="front"/>, at its back.</summary>
+    private void InsertBack(ref int front, int node)
+    {
+        if (front == None)
+        {
+            _kindNext[node] = node;
+            _kindPrev[node] = node;
+            front = node;
+            return;
+        }
+
+        var back = _kindPrev[front];
+        _kindNext[back] = node;
+        _kindPrev[node] = back;
+        _kindNext[node] = front;
+        _kindPrev[front] = node;
+    }
+
+    private void Unlink(ref int front, int node)
+    {
+        if (_kindNext[node] == node)
+        {
+            front = None;
+            return;
+        }
+
+        _kindNext[_kindPrev[node]] = _kindNext[node];
+        _kindPrev[_kindNext[node]] = _kindPrev[node];
+        if (front == node)
+        {
+            front = _kindNext[node];
+        }
+    }
+
+    /// <summary>Debug builds: each kind list holds, in ring order, its kind and the cuts' copies, from the first at or after the ring's front.</summary>
+    [Conditional("DEBUG")]
+    private void CheckInvariants()
+    {
+        CheckList(_dataFront, WaitKind.Data, _dataCut);
+        CheckList(_roomFront, WaitKind.Room, _roomCut);
+    }
+
+    private void CheckList(int front, WaitKind kind, int[] copies)
+    {
+        var k = front;
+        var seen = 0;
+        for (var n = _front; n != None && (n != _front || seen == 0); n = _next[n], seen = 1)
+        {
+            if (_slot[n] == Cut || _need[n].Kind == kind)
+            {
+                Debug.Assert(k == (_slot[n] == Cut ? copies[n] : n), $"the {kind} list follows the ring");
+                k = _kindNext[k];
+            }
+        }
+
+        Debug.Assert(k == front, $"the {kind} list holds nothing the ring does not");
+    }
+
+    private void Free(int node)
+    {
         _next[node] = _free;
         _free = node;
     }
@@ -258,6 +432,10 @@ internal sealed class WaitQueue
             Array.Resize(ref _generation, size);
             Array.Resize(ref _need, size);
             Array.Resize(ref _cancelled, size);
+            Array.Resize(ref _kindNext, size);
+            Array.Resize(ref _kindPrev, size);
+            Array.Resize(ref _dataCut, size);
+            Array.Resize(ref _roomCut, size);
         }
 
         return _used++;
