@@ -17,8 +17,14 @@ namespace VerbRing.Kernel.Interpreter;
 // that token (TryNext) yields, in ring order up to its cut, each operation whose retry may finish, and moves the
 // front past the others — which is where a futile retry would have parked them again. Whether a retry may finish
 // is asked of the source (IWaitSource) for the operation's WaitNeed; the answer may err only towards "yes" (a
-// retry that then parks again is parked at the back, as before). Nodes live in arrays of this queue, reused through
-// a free list, so a park allocates nothing once the arrays have grown to the most this queue has held at once.
+// retry that then parks again is parked at the back, as before). Operations that wait for data, and those that
+// wait for room, are also threaded on a list of their kind, in ring order, with a copy of every cut: when nothing is
+// closed and a wake holds only one of those kinds besides operations that wait for a close (a pipe's READs and its
+// WRITEs never wait at once), the front jumps to the next of that kind, passing the close waiters in O(1). Costs: a
+// park, a removal, a wake O(1); serving a wake O(1) per operation it retries or per data/room waiter it finds
+// unsatisfied (a WRITE that needs more room than another behind it); IsWoken walks to the next cut. Nodes live in
+// arrays of this queue, reused through a free list, so a park allocates nothing once the arrays have grown to the
+// most this queue has held at once.
 internal sealed class WaitQueue
 {
     private const int None = -1;
@@ -316,71 +322,46 @@ internal sealed class WaitQueue
         }
     }
 
-    private void InsertBack(int node)
-    {
-        if (_front == None)
-        {
-            _next[node] = node;
-            _prev[node] = node;
-            _front = node;
-            return;
-        }
+    private void InsertBack(int node) => InsertBack(_next, _prev, ref _front, node);
 
-        var back = _prev[_front];
-        _next[back] = node;
-        _prev[node] = back;
-        _next[node] = _front;
-        _prev[_front] = node;
-    }
+    private void InsertBack(ref int front, int node) => InsertBack(_kindNext, _kindPrev, ref front, node);
 
-    private void Unlink(int node)
-    {
-        if (_next[node] == node)
-        {
-            _front = None;
-        }
-        else
-        {
-            _next[_prev[node]] = _next[node];
-            _prev[_next[node]] = _prev[node];
-            if (_front == node)
-            {
-                _front = _next[node];
-            }
-        }
-    }
+    private void Unlink(int node) => Unlink(_next, _prev, ref _front, node);
 
-    /// <summary>Inserts <paramref name="node"/> into a kind list whose front is <paramref name="front"/>, at its back.</summary>
-    private void InsertBack(ref int front, int node)
+    private void Unlink(ref int front, int node) => Unlink(_kindNext, _kindPrev, ref front, node);
+
+    /// <summary>Inserts <paramref name="node"/> at the back of a circular list (just before its front).</summary>
+    private static void InsertBack(int[] next, int[] prev, ref int front, int node)
     {
         if (front == None)
         {
-            _kindNext[node] = node;
-            _kindPrev[node] = node;
+            next[node] = node;
+            prev[node] = node;
             front = node;
             return;
         }
 
-        var back = _kindPrev[front];
-        _kindNext[back] = node;
-        _kindPrev[node] = back;
-        _kindNext[node] = front;
-        _kindPrev[front] = node;
+        var back = prev[front];
+        next[back] = node;
+        prev[node] = back;
+        next[node] = front;
+        prev[front] = node;
     }
 
-    private void Unlink(ref int front, int node)
+    /// <summary>Takes <paramref name="node"/> out of a circular list; its front moves on when it was the front.</summary>
+    private static void Unlink(int[] next, int[] prev, ref int front, int node)
     {
-        if (_kindNext[node] == node)
+        if (next[node] == node)
         {
             front = None;
             return;
         }
 
-        _kindNext[_kindPrev[node]] = _kindNext[node];
-        _kindPrev[_kindNext[node]] = _kindPrev[node];
+        next[prev[node]] = next[node];
+        prev[next[node]] = prev[node];
         if (front == node)
         {
-            front = _kindNext[node];
+            front = next[node];
         }
     }
 
