@@ -22,7 +22,7 @@ namespace VerbRing.Kernel.Interpreter;
 // closed and a wake holds only one of those kinds besides operations that wait for a close (a pipe's READs and its
 // WRITEs never wait at once), the front jumps to the next of that kind, passing the close waiters in O(1). Costs: a
 // park, a removal, a wake O(1); serving a wake O(1) per operation it retries or per data/room waiter it finds
-// unsatisfied (a WRITE that needs more room than another behind it); IsWoken walks to the next cut. Nodes live in
+// unsatisfied (a WRITE that needs more room than another behind it). Nodes live in
 // arrays of this queue, reused through a free list, so a park allocates nothing once the arrays have grown to the
 // most this queue has held at once.
 internal sealed class WaitQueue
@@ -39,6 +39,7 @@ internal sealed class WaitQueue
     private int[] _generation = new int[4];
     private WaitNeed[] _need = new WaitNeed[4];
     private bool[] _cancelled = new bool[4];
+    private int[] _cancelStamp = new int[4]; // a cancelled node's: the wakes made before its cancel
     private int[] _kindNext = new int[4]; // the list of its kind (waiting for data, for room), or of a cut's copy
     private int[] _kindPrev = new int[4];
     private int[] _dataCut = new int[4]; // a cut's copy in the list of operations waiting for data
@@ -50,6 +51,7 @@ internal sealed class WaitQueue
     private int _roomFront = None; // the same for the room list
     private int _count; // operations (not cuts) in the ring
     private int _cancelledCount;
+    private int _wakes; // cuts made so far (a cut's number is kept in its _generation)
     private int _countAny;
     private int _countData;
     private int _countRoom;
@@ -126,6 +128,7 @@ internal sealed class WaitQueue
         }
 
         var cut = NewNode();
+        _generation[cut] = ++_wakes; // numbers the cut, for MarkCancelled
         var dataCopy = NewNode(); // taken first: a node taken may grow the arrays written below
         var roomCopy = NewNode();
         _slot[cut] = Cut;
@@ -142,42 +145,27 @@ internal sealed class WaitQueue
     }
 
     /// <summary>
-    /// Whether the operation in <paramref name="node"/> was woken and not yet retried (it lies before a cut), not
-    /// parked since the last wake. Walks to the next cut; O(1) when no wake is pending, as outside a retry.
+    /// The operation in <paramref name="node"/> was cancelled; the runner queued its retry, which completes it. A
+    /// wake pending now covers it (it lies before that wake's cut: nothing moves a node back across a cut) and must
+    /// retry it at its turn, as the old queue did (the runner's queued retry then finds it done); a later wake only
+    /// drops it, as the old queue dropped a cancelled operation it woke. Stamped with the wakes so far to tell which.
     /// </summary>
-    public bool IsWoken(int node)
-    {
-        if (_cuts.Count == 0)
-        {
-            return false;
-        }
-
-        for (var n = _next[node]; n != _front; n = _next[n])
-        {
-            if (_slot[n] == Cut)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>A woken operation was cancelled: its wake must retry it in its place (it will finish: ECANCELED).</summary>
     public void MarkCancelled(int node)
     {
         Debug.Assert(!_cancelled[node], "an operation is marked once");
         _cancelled[node] = true;
+        _cancelStamp[node] = _wakes;
         _cancelledCount++;
     }
 
     /// <summary>
     /// Serves the oldest pending wake: the next operation, in order, whose retry may finish — removed from the
-    /// queue for the caller to retry — or false when that wake has none left (its cut is then gone). Operations it
+    /// queue for the caller to retry (<paramref name="retry"/>; false: a cancelled one this wake only drops, its
+    /// cancel queued its retry) — or false when that wake has none left (its cut is then gone). Operations it
     /// passes stay parked, now at the back, as a retry that parked again would have left them; it counts them in
     /// <paramref name="visits"/> when it looks at them one by one.
     /// </summary>
-    public bool TryNext(ref long visits, out int index, out int generation)
+    public bool TryNext(ref long visits, out int index, out int generation, out bool retry)
     {
         Debug.Assert(_cuts.Count > 0, "a wake is served once");
         var cut = _cuts.Peek();
@@ -200,6 +188,7 @@ internal sealed class WaitQueue
             {
                 index = _slot[node];
                 generation = _generation[node];
+                retry = !_cancelled[node] || unchecked(_generation[cut] - _cancelStamp[node]) <= 0; // cut numbers wrap
                 Remove(node, index, generation);
                 return true;
             }
@@ -213,6 +202,7 @@ internal sealed class WaitQueue
         CheckInvariants();
         index = None;
         generation = 0;
+        retry = false;
         return false;
     }
 
@@ -413,6 +403,7 @@ internal sealed class WaitQueue
             Array.Resize(ref _generation, size);
             Array.Resize(ref _need, size);
             Array.Resize(ref _cancelled, size);
+            Array.Resize(ref _cancelStamp, size);
             Array.Resize(ref _kindNext, size);
             Array.Resize(ref _kindPrev, size);
             Array.Resize(ref _dataCut, size);

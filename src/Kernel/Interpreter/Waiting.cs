@@ -63,8 +63,8 @@ internal sealed partial class ChainRunner
 
     /// <summary>
     /// Queues a cancel-marked operation for its retry (which completes it with ECANCELED) after the current step.
-    /// One its wait queue already woke is retried where that wake put it, as before (it is in the ready queue
-    /// already); one parked since is taken off its queue now — a later wake would have skipped it — and queued.
+    /// One its wait queue already woke is retried where that wake put it instead, as before; the queue tells
+    /// (<see cref="WaitQueue.MarkCancelled"/>), and this retry then finds it done.
     /// </summary>
     private void WakeToCancel(int index)
     {
@@ -75,18 +75,7 @@ internal sealed partial class ChainRunner
         }
 
         operation.InReady = true;
-        if (operation.ParkedOn is { } queue)
-        {
-            if (queue.IsWoken(operation.WaitNode))
-            {
-                queue.MarkCancelled(operation.WaitNode);
-                return;
-            }
-
-            queue.Remove(operation.WaitNode, index, operation.Generation);
-            operation.ParkedOn = null;
-        }
-
+        operation.ParkedOn?.MarkCancelled(operation.WaitNode);
         _ready.Enqueue((index, operation.Generation));
     }
 
@@ -209,12 +198,17 @@ internal sealed partial class ChainRunner
     /// <summary>Serves one wake of <paramref name="queue"/>: retries, in order, each operation it yields.</summary>
     private void RetryWoken(WaitQueue queue)
     {
-        while (queue.TryNext(ref _wakeVisits, out var index, out var generation))
+        while (queue.TryNext(ref _wakeVisits, out var index, out var generation, out var retry))
         {
             ref var operation = ref _pool[index];
             Debug.Assert(operation.Generation == generation, "a queue holds only operations that are still parked");
-            operation.InReady = false;
             operation.ParkedOn = null;
+            if (!retry)
+            {
+                continue; // cancelled after this wake was made: its cancel's own retry completes it
+            }
+
+            operation.InReady = false;
             if (operation.State == OperationState.Queued && operation.CancelRequested)
             {
                 CancelQueued(index);
