@@ -57,6 +57,8 @@ internal sealed class WaitQueue
     private int _countRoom;
     private int _minData; // lower bounds of what the operations waiting for data, room need (reset when none is left)
     private int _minRoom;
+    private int _roomPassed; // room waiters the wake being served passed one by one since it last yielded one
+    private int _roomPassedMin; // the least room they need
 
     public WaitQueue(IWaker waker, IWaitSource source)
     {
@@ -190,13 +192,25 @@ internal sealed class WaitQueue
                 generation = _generation[node];
                 retry = !_cancelled[node] || unchecked(_generation[cut] - _cancelStamp[node]) <= 0; // cut numbers wrap
                 Remove(node, index, generation);
+                _roomPassed = 0;
                 return true;
+            }
+
+            if (_need[node].Kind == WaitKind.Room)
+            {
+                _roomPassedMin = _roomPassed++ == 0 ? _need[node].Amount : Math.Min(_roomPassedMin, _need[node].Amount);
             }
 
             Pass(node); // it would park again: it is now at the back
             visits++;
         }
 
+        if (_roomPassed > 0 && _roomPassed == _countRoom)
+        {
+            _minRoom = _roomPassedMin; // it saw every WRITE waiting for room: the bound is exact again
+        }
+
+        _roomPassed = 0;
         _cuts.Dequeue();
         UnlinkCut(cut);
         CheckInvariants();

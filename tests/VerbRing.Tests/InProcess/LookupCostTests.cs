@@ -191,6 +191,34 @@ public sealed class LookupCostTests
         ring.FindKernelInconsistencies().ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Wake_OneByteReadsAgainstNFullSizeWritesBehindAPollForRoom_RetriesLinearlyMany(bool fastPath)
+    {
+        // The POLL needs one byte of room, each WRITE all four: once the POLL is gone, a read that frees less than
+        // four bytes must not look at every WRITE.
+        using var ring = Ring(fastPath, cqEntries: 8192, pipeCapacity: 4);
+        var buffer = ring.Reserve(8);
+        ring.Pipe(Reg.R0);
+        ring.Submit(Sqes.Write(Reg.R0.High, buffer, 4)).ShouldHaveSingleItem().Result.ShouldBe(4UL);
+        ring.Submit(Sqes.Poll(Reg.R0.High, (ulong)PollEvents.Write, data: PollTag)).ShouldBeEmpty("the pipe is full");
+        ring.Submit(Enumerable.Range(0, N).Select(i => Sqes.Write(Reg.R0.High, buffer, 4, data: (ulong)i)).ToArray())
+            .ShouldBeEmpty("each WRITE waits for room for all four bytes");
+        var before = ring.LookupCounts;
+
+        var cqes = Enumerable.Range(0, 2).SelectMany(half => ring.Submit(
+            Enumerable.Range(half * 2 * N, 2 * N).Select(i => Sqes.Read(Reg.R0.Low, buffer, 1, data: ReadTag + (ulong)i)).ToArray())).ToList();
+
+        cqes.Where(c => c.Data < N).Select(c => c.Data).ShouldBe(Enumerable.Range(0, N).Select(i => (ulong)i), "each four reads make room for the next WRITE");
+        cqes.Count(c => c.Data == PollTag).ShouldBe(1);
+        var after = ring.LookupCounts;
+        var retries = after.WakeRetries - before.WakeRetries;
+        retries.ShouldBe(N + 1, "the POLL and each WRITE were retried once, when there was room for it");
+        (retries + after.WakeVisits - before.WakeVisits).ShouldBeLessThanOrEqualTo(4L * N);
+        ring.FindKernelInconsistencies().ShouldBeEmpty();
+    }
+
     [Fact]
     public void SlowHalfRents_BehindAReadThatNeverCompletes_AllocateNothingOnceWarm()
     {
