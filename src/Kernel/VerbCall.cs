@@ -70,8 +70,14 @@ public readonly ref struct VerbCall
     /// Parks the operation on <paramref name="queue"/> (null: only a timeout or a cancel ends it) — or, when the
     /// ring already has as many waiting operations as it may, parks nothing and answers EAGAIN.
     /// </summary>
-    internal VerbResult Park(WaitQueue? queue, object? target) =>
-        _services.TryPark(in this, queue, target) ? VerbResult.Pending : VerbResult.Fail(Errno.EAGAIN);
+    internal VerbResult Park(WaitQueue? queue, object? target) => Park(queue, target, default);
+
+    /// <summary>
+    /// Parks as <see cref="Park(WaitQueue?, object?)"/> does, saying what would let the verb finish
+    /// (<paramref name="need"/>), so that a wake passes over it while that is not there.
+    /// </summary>
+    internal VerbResult Park(WaitQueue? queue, object? target, WaitNeed need) =>
+        _services.TryPark(in this, queue, target, need) ? VerbResult.Pending : VerbResult.Fail(Errno.EAGAIN);
 
     /// <summary>
     /// The user memory at <c>[address, address + count)</c>, or EFAULT when any byte of it lies outside the ring's

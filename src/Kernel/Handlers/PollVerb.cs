@@ -45,6 +45,6 @@ internal sealed class PollVerb : IVerbHandler
             return VerbResult.Ok((ulong)reported);
         }
 
-        return call.Park(stream?.Waiters, node);
+        return stream is null ? call.Park(null, node) : call.Park(stream.Waiters, node, stream.PollNeed(events));
     }
 }

@@ -72,6 +72,6 @@ internal sealed class ReadVerb : IVerbHandler
             return VerbResult.Fail(error);
         }
 
-        return stream.TryRead(buffer, out var read) ? VerbResult.Ok((ulong)read) : call.Park(stream.Waiters, stream);
+        return stream.TryRead(buffer, out var read) ? VerbResult.Ok((ulong)read) : call.Park(stream.Waiters, stream, stream.ReadNeed);
     }
 }

@@ -72,7 +72,7 @@ internal sealed class WriteVerb : IVerbHandler
 
         if (!stream.TryWrite(buffer, out error, out var written))
         {
-            return call.Park(stream.Waiters, stream);
+            return call.Park(stream.Waiters, stream, stream.WriteNeed(buffer.Length));
         }
 
         return VerbResult.From(error, (ulong)written);

@@ -100,6 +100,10 @@ internal sealed partial class ChainRunner
         }
 
         _ready.Clear();
+        while (_wokenQueues.TryDequeue(out var queue))
+        {
+            queue.ForgetWakes();
+        }
     }
 
     /// <summary>The consumption-order scratch follows the pool as it grows (cold: only after a growth).</summary>
@@ -121,7 +125,7 @@ internal sealed partial class ChainRunner
         }
 
         _pool[index].CancelRequested = true;
-        Wake(index, _pool[index].Generation, from: null);
+        WakeToCancel(index);
     }
 
     /// <summary>A cancelled member that never ran: splice it out of its chain, with its successors unless it hardlinks.</summary>

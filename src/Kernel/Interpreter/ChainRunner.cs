@@ -32,13 +32,16 @@ internal sealed partial class ChainRunner : IVerbServices
     private readonly RingContext _context;
     private readonly IRingObserver? _observer;
     private readonly WaitRules _waits;
-    private readonly Queue<(int Index, int Generation)> _ready;
+    private readonly Queue<(int Index, int Generation)> _ready; // operations to retry, and WokenQueue entries
+    private readonly Queue<WaitQueue> _wokenQueues = new(16); // the queue of each WokenQueue entry in _ready, in order
     private readonly int[] _batch; // the slow half's scratch: each staged SQE's slot (a chain head) or ~slot (a member)
     private readonly int[] _batchGeneration;
     private ulong[] _orderKeys; // scratch for putting operations in consumption order (CANCEL, teardown)
     private int[] _orderSlots;
     private int _waiting; // operations that pend, or wait queued behind one that does (Operation.Waits)
     private bool _draining;
+    private long _wakeRetries; // diagnostics (LookupCounts): retries of parked operations
+    private long _wakeVisits; // diagnostics (LookupCounts): parked operations a wake passed over without a retry
     private FastPathCounts _counts;
 
     public ChainRunner(RunnerQueues queues, Validation validation, WaitRules waits, RingContext context, IRingObserver? observer)
@@ -82,7 +85,7 @@ internal sealed partial class ChainRunner : IVerbServices
     public FastPathCounts Counts => _counts;
 
     /// <summary>What DRAIN's and CANCEL's look-ups of other operations have cost so far (see <see cref="LookupCounts"/>).</summary>
-    public LookupCounts Lookups => new(_pool.OrderVisits, _pool.TagVisits);
+    public LookupCounts Lookups => new(_pool.OrderVisits, _pool.TagVisits, _wakeRetries, _wakeVisits);
 
     /// <summary>Operations that pend or wait behind one that does (the count <c>RingOptions.MaxInFlight</c> bounds).</summary>
     public int Waiting => _waiting;

@@ -105,7 +105,7 @@ internal sealed partial class ChainRunner
         Debug.Assert(operation.State is OperationState.Queued or OperationState.Running or OperationState.Pending, "an operation completes once");
         operation.Timer?.Dispose();
         operation.Timer = null;
-        operation.ParkedOn?.Remove(index, operation.Generation);
+        operation.ParkedOn?.Remove(operation.WaitNode, index, operation.Generation);
         operation.ParkedOn = null;
         operation.Target = null;
         var neverRan = operation.State == OperationState.Queued;

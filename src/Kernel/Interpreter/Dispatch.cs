@@ -148,7 +148,7 @@ internal sealed partial class ChainRunner
     private void ReleaseAdoptedSlow()
     {
         ref var operation = ref _pool[_adopted];
-        operation.ParkedOn?.Remove(_adopted, operation.Generation);
+        operation.ParkedOn?.Remove(operation.WaitNode, _adopted, operation.Generation);
         _pool.Return(_adopted);
         _adopted = NoSlot;
     }

@@ -61,6 +61,9 @@ internal struct Operation
     /// <summary>What a pending verb waits on (null: only its timeout or a cancel can end it).</summary>
     public WaitQueue? ParkedOn;
 
+    /// <summary>Its node in <see cref="ParkedOn"/> (meaningless when that is null).</summary>
+    public int WaitNode;
+
     /// <summary>What a pending verb resolved at dispatch (a pipe end), so a retry does not look the fd up again.</summary>
     public object? Target;
 

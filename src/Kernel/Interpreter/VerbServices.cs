@@ -13,8 +13,9 @@ internal interface IParking
     /// <summary>
     /// The operation of <paramref name="call"/> waits on <paramref name="queue"/> (null: only its timeout or a cancel
     /// can end it), remembering <paramref name="target"/> for its retry; false when the ring refuses a new waiter.
+    /// <paramref name="need"/> says what would let it finish (a wake passes over it while that is not there).
     /// </summary>
-    bool TryPark(in VerbCall call, WaitQueue? queue, object? target);
+    bool TryPark(in VerbCall call, WaitQueue? queue, object? target, WaitNeed need);
 }
 
 /// <summary>Cancels pending or queued operations by their data tag (CANCEL).</summary>
@@ -24,9 +25,12 @@ internal interface ICancelling
     int RequestCancel(ulong tag, bool all);
 }
 
-/// <summary>Makes a parked operation ready to retry (what a <see cref="WaitQueue"/> calls when its source changes).</summary>
+/// <summary>Makes parked operations ready to retry (what a <see cref="WaitQueue"/> calls when its source changes).</summary>
 internal interface IWaker
 {
-    /// <summary>Queues operation (<paramref name="index"/>, <paramref name="generation"/>) for a retry after the current step.</summary>
-    void Wake(int index, int generation, WaitQueue? from);
+    /// <summary>
+    /// <paramref name="queue"/> was woken: queues one entry for it in the ready queue; when the runner reaches it,
+    /// it retries the operations that wake covers (<see cref="WaitQueue.TryNext"/>), after the current step.
+    /// </summary>
+    void Woken(WaitQueue queue);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using VerbRing.Verbs;
 
@@ -9,6 +10,8 @@ namespace VerbRing.Kernel.Interpreter;
 /// </summary>
 internal sealed partial class ChainRunner
 {
+    private const int WokenQueue = -2; // a ready-queue entry standing for one wake of the next queue in _wokenQueues
+
     private static readonly TimeSpan MaxDue = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     /// <summary>
@@ -17,7 +20,7 @@ internal sealed partial class ChainRunner
     /// completes with EAGAIN — when the operation would start waiting while <c>MaxInFlight</c> operations already
     /// wait: a full ring refuses new waiters, it never stops consuming (spec/semantics.md, "Limits").
     /// </summary>
-    public bool TryPark(in VerbCall call, WaitQueue? queue, object? target)
+    public bool TryPark(in VerbCall call, WaitQueue? queue, object? target, WaitNeed need)
     {
         if (_waiting >= _waits.MaxWaiting && IsNewWaiter(call.Index))
         {
@@ -33,7 +36,7 @@ internal sealed partial class ChainRunner
         ref var operation = ref _pool[index];
         operation.ParkedOn = queue;
         operation.Target = target;
-        queue?.Park(index, operation.Generation);
+        operation.WaitNode = queue?.Park(index, operation.Generation, need) ?? 0;
         return true;
     }
 
@@ -51,28 +54,29 @@ internal sealed partial class ChainRunner
         return _adopted == NoSlot;
     }
 
+    /// <summary>A wait queue was woken: one entry in the ready queue stands for every operation that wake retries.</summary>
+    public void Woken(WaitQueue queue)
+    {
+        _wokenQueues.Enqueue(queue);
+        _ready.Enqueue((WokenQueue, 0));
+    }
+
     /// <summary>
-    /// Queues a parked (or cancel-marked) operation for a retry after the current step. A wake from the queue it is
-    /// parked on unparks it (that queue is clearing itself); any other wake leaves the retry to unpark it.
+    /// Queues a cancel-marked operation for its retry (which completes it with ECANCELED) after the current step.
+    /// One its wait queue already woke is retried where that wake put it instead, as before; the queue tells
+    /// (<see cref="WaitQueue.MarkCancelled"/>), and this retry then finds it done.
     /// </summary>
-    public void Wake(int index, int generation, WaitQueue? from)
+    private void WakeToCancel(int index)
     {
         ref var operation = ref _pool[index];
-        if (operation.Generation != generation)
+        if (operation.InReady)
         {
             return;
         }
 
-        if (from is not null && ReferenceEquals(operation.ParkedOn, from))
-        {
-            operation.ParkedOn = null;
-        }
-
-        if (!operation.InReady)
-        {
-            operation.InReady = true;
-            _ready.Enqueue((index, generation));
-        }
+        operation.InReady = true;
+        operation.ParkedOn?.MarkCancelled(operation.WaitNode);
+        _ready.Enqueue((index, operation.Generation));
     }
 
     /// <summary>A timer fired for operation (index, generation): time it out if it is still pending.</summary>
@@ -162,6 +166,12 @@ internal sealed partial class ChainRunner
         {
             while (_ready.TryDequeue(out var entry))
             {
+                if (entry.Index == WokenQueue)
+                {
+                    RetryWoken(_wokenQueues.Dequeue());
+                    continue;
+                }
+
                 ref var operation = ref _pool[entry.Index];
                 if (operation.Generation != entry.Generation || !operation.InReady)
                 {
@@ -185,10 +195,36 @@ internal sealed partial class ChainRunner
         }
     }
 
+    /// <summary>Serves one wake of <paramref name="queue"/>: retries, in order, each operation it yields.</summary>
+    private void RetryWoken(WaitQueue queue)
+    {
+        while (queue.TryNext(ref _wakeVisits, out var index, out var generation, out var retry))
+        {
+            ref var operation = ref _pool[index];
+            Debug.Assert(operation.Generation == generation, "a queue holds only operations that are still parked");
+            operation.ParkedOn = null;
+            if (!retry)
+            {
+                continue; // cancelled after this wake was made: its cancel's own retry completes it
+            }
+
+            operation.InReady = false;
+            if (operation.State == OperationState.Queued && operation.CancelRequested)
+            {
+                CancelQueued(index);
+            }
+            else if (operation.State == OperationState.Pending)
+            {
+                Retry(index);
+            }
+        }
+    }
+
     private void Retry(int index)
     {
+        _wakeRetries++;
         ref var operation = ref _pool[index];
-        operation.ParkedOn?.Remove(index, operation.Generation);
+        operation.ParkedOn?.Remove(operation.WaitNode, index, operation.Generation);
         operation.ParkedOn = null;
         if (operation.CancelRequested)
         {

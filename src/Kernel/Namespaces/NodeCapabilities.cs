@@ -17,6 +17,15 @@ internal interface IStreamNode : INode
     /// <summary>Where verbs wait for it to change (data in, data out, an end closed); every change wakes them all.</summary>
     WaitQueue Waiters { get; }
 
+    /// <summary>What a READ that parks on it waits for (its wait queue passes over it until then).</summary>
+    WaitNeed ReadNeed { get; }
+
+    /// <summary>What a WRITE of <paramref name="count"/> bytes that parks on it waits for.</summary>
+    WaitNeed WriteNeed(int count);
+
+    /// <summary>What a POLL for <paramref name="events"/> that parks on it waits for.</summary>
+    WaitNeed PollNeed(PollEvents events);
+
     /// <summary>The poll events it is ready for now.</summary>
     PollEvents Ready { get; }
 

@@ -7,9 +7,10 @@ namespace VerbRing.Kernel.Pipes;
 /// <summary>
 /// A pipe of one ring: a bounded byte buffer (<see cref="RingOptions.PipeCapacity"/>, 4096 by default) between a
 /// read end and a write end, each held by one descriptor. Every change — data in, data out, an end closed — wakes
-/// the operations parked on it, which retry. Guarded by the ring's lock.
+/// the operations parked on it, which retry; it tells its wait queue which of them can finish now
+/// (<see cref="Satisfies"/>). Guarded by the ring's lock.
 /// </summary>
-internal sealed class Pipe
+internal sealed class Pipe : IWaitSource
 {
     private readonly byte[] _buffer;
     private readonly RingContext _ring;
@@ -21,7 +22,7 @@ internal sealed class Pipe
     {
         _ring = ring;
         _buffer = new byte[capacity];
-        Waiters = new WaitQueue(waker);
+        Waiters = new WaitQueue(waker, this);
         ReadEnd = new PipeEnd(this, isReadEnd: true);
         WriteEnd = new PipeEnd(this, isReadEnd: false);
         ring.LivePipes++;
@@ -88,6 +89,19 @@ internal sealed class Pipe
         return !HasReader ? PollEvents.Error : Free > 0 ? PollEvents.Write : 0;
     }
 
+    /// <summary>
+    /// Whether a parked verb that waits for <paramref name="need"/> may finish now: with either end closed every one
+    /// does (end of file, EPIPE, HUP or ERROR, or EBADF for one whose own end closed).
+    /// </summary>
+    public bool Satisfies(WaitNeed need) => need.Kind switch
+    {
+        _ when !HasReader || !HasWriter => true,
+        WaitKind.Data => _count >= need.Amount,
+        WaitKind.Room => Free >= need.Amount,
+        WaitKind.Close => false,
+        _ => true,
+    };
+
     /// <summary>An end's descriptor closed: readers see end of file, writers EPIPE, pollers HUP or ERROR.</summary>
     public void Closed()
     {
@@ -111,6 +125,17 @@ internal sealed class PipeEnd(Pipe pipe, bool isReadEnd) : IStreamNode
     public WaitQueue Waiters => Pipe.Waiters;
 
     public PollEvents Ready => Pipe.Ready(this);
+
+    /// <summary>What a READ that parked on this end waits for: one byte (or a close).</summary>
+    public WaitNeed ReadNeed => new(WaitKind.Data, 1);
+
+    /// <summary>What a WRITE of <paramref name="count"/> bytes that parked waits for: room for all of it, or for one byte when it cannot fit.</summary>
+    public WaitNeed WriteNeed(int count) => new(WaitKind.Room, count <= Pipe.Capacity ? count : 1);
+
+    /// <summary>What a POLL for <paramref name="events"/> that parked on this end waits for.</summary>
+    public WaitNeed PollNeed(PollEvents events) => IsReadEnd
+        ? (events & PollEvents.Read) != 0 ? ReadNeed : new(WaitKind.Close, 0)
+        : (events & PollEvents.Write) != 0 ? new(WaitKind.Room, 1) : new(WaitKind.Close, 0);
 
     /// <summary>What is buffered; waits while the pipe is empty and a write end is open (nothing asked for: 0 at once).</summary>
     public bool TryRead(Span<byte> destination, out int read)

@@ -80,3 +80,8 @@ public sealed class InProcessDisposedRingTests : DisposedRingContract
 {
     protected override KernelPlacement Kernel => KernelPlacement.InProcess;
 }
+
+public sealed class InProcessWakeOrderTests : WakeOrderContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.InProcess;
+}

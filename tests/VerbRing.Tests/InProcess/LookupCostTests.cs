@@ -19,6 +19,8 @@ public sealed class LookupCostTests
     private const ulong DrainTag = 1_000_000;
     private const ulong WriteTag = 2_000_000;
     private const ulong CancelTag = 3_000_000;
+    private const ulong PollTag = 4_000_000;
+    private const ulong ReadTag = 5_000_000;
 
     [Theory]
     [InlineData(true)]
@@ -110,6 +112,113 @@ public sealed class LookupCostTests
         ring.InFlight.ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Wake_NOneByteWritesInOneEnterAgainstNParkedReads_RetriesLinearlyMany(bool fastPath)
+    {
+        using var ring = Ring(fastPath, cqEntries: 8192);
+        var buffer = ring.Reserve(8);
+        ring.Pipe(Reg.R0);
+        ring.Submit(Reads(buffer, tag: i => (ulong)i)).ShouldBeEmpty("every READ pends on the empty pipe");
+        var before = ring.LookupCounts;
+
+        var cqes = ring.Submit(Enumerable.Range(0, N).Select(i => Sqes.Write(Reg.R0.High, buffer, 1, data: WriteTag + (ulong)i)).ToArray());
+
+        // Each WRITE completes, then the READ that parked first among those left takes its byte, right after it.
+        var expected = Enumerable.Range(0, N).SelectMany(i => new[] { WriteTag + (ulong)i, (ulong)i });
+        cqes.Select(c => c.Data).ShouldBe(expected);
+        cqes.ShouldAllBe(c => c.Error == 0 && c.Result == 1);
+        var after = ring.LookupCounts;
+        var retries = after.WakeRetries - before.WakeRetries;
+        var visits = after.WakeVisits - before.WakeVisits;
+        retries.ShouldBeGreaterThanOrEqualTo(N, "each READ was retried when its byte came");
+        (retries + visits).ShouldBeLessThanOrEqualTo(4L * N, "N writes against N parked READs cost O(N) retries, not a retry of every READ at each write");
+        ring.FindKernelInconsistencies().ShouldBeEmpty();
+        ring.InFlight.ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Wake_NOneByteWritesEachFeedingAReadParkedBehindNPollsForAClose_VisitsLinearlyMany(bool fastPath)
+    {
+        // Each WRITE feeds the READ before it, and the READ after it parks behind the POLLs, which the READ's own
+        // wake put back at the back: without skipping them, every WRITE looks at every POLL.
+        using var ring = Ring(fastPath, cqEntries: 8192);
+        var buffer = ring.Reserve(8);
+        ring.Pipe(Reg.R0);
+        ring.Submit(Enumerable.Range(0, N).Select(i => Sqes.Poll(Reg.R0.Low, (ulong)PollEvents.Write, data: PollTag + (ulong)i)).ToArray())
+            .ShouldBeEmpty("a read end is never ready to write: each POLL waits for a close");
+        ring.Submit(Sqes.Read(Reg.R0.Low, buffer, 1, data: 0)).ShouldBeEmpty();
+        var before = ring.LookupCounts;
+
+        var cqes = ring.Submit(Enumerable.Range(0, N)
+            .SelectMany(i => new[] { Sqes.Write(Reg.R0.High, buffer, 1, data: WriteTag + (ulong)i), Sqes.Read(Reg.R0.Low, buffer, 1, data: (ulong)i + 1) })
+            .ToArray());
+
+        cqes.Select(c => c.Data).ShouldBe(Enumerable.Range(0, N).SelectMany(i => new[] { WriteTag + (ulong)i, (ulong)i }));
+        var after = ring.LookupCounts;
+        (after.WakeRetries - before.WakeRetries).ShouldBe(N, "only the READs were retried, each once");
+        (after.WakeVisits - before.WakeVisits).ShouldBeLessThanOrEqualTo(3L * N, "the POLLs are passed over, not looked at by every write");
+        var closed = ring.Submit(Sqes.Close(Reg.R0.High));
+        closed.Count(c => c.Data >= PollTag && c.Result == (ulong)PollEvents.Hup).ShouldBe(N, "the close ends every POLL");
+        ring.FindKernelInconsistencies().ShouldBeEmpty();
+        ring.InFlight.ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Wake_OneByteReadsAgainstNWritesParkedOnAFullPipe_RetriesLinearlyMany(bool fastPath)
+    {
+        using var ring = Ring(fastPath, cqEntries: 8192, pipeCapacity: 2);
+        var buffer = ring.Reserve(8);
+        ring.Pipe(Reg.R0);
+        ring.Submit(Sqes.Write(Reg.R0.High, buffer, 2)).ShouldHaveSingleItem().Result.ShouldBe(2UL);
+        ring.Submit(Enumerable.Range(0, N).Select(i => Sqes.Write(Reg.R0.High, buffer, 2, data: (ulong)i)).ToArray())
+            .ShouldBeEmpty("each WRITE waits for room for both its bytes");
+        var before = ring.LookupCounts;
+
+        var cqes = ring.Submit(Enumerable.Range(0, 2 * N).Select(i => Sqes.Read(Reg.R0.Low, buffer, 1, data: ReadTag + (ulong)i)).ToArray());
+
+        cqes.Where(c => c.Data < N).Select(c => c.Data).ShouldBe(Enumerable.Range(0, N).Select(i => (ulong)i), "the WRITEs finish in the order they parked");
+        cqes.Count(c => c.Data >= ReadTag).ShouldBe(2 * N);
+        var after = ring.LookupCounts;
+        var retries = after.WakeRetries - before.WakeRetries;
+        retries.ShouldBe(N, "a WRITE is retried only when there is room for it");
+        (retries + after.WakeVisits - before.WakeVisits).ShouldBeLessThanOrEqualTo(4L * N);
+        ring.FindKernelInconsistencies().ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Wake_OneByteReadsAgainstNFullSizeWritesBehindAPollForRoom_RetriesLinearlyMany(bool fastPath)
+    {
+        // The POLL needs one byte of room, each WRITE all four: once the POLL is gone, a read that frees less than
+        // four bytes must not look at every WRITE.
+        using var ring = Ring(fastPath, cqEntries: 8192, pipeCapacity: 4);
+        var buffer = ring.Reserve(8);
+        ring.Pipe(Reg.R0);
+        ring.Submit(Sqes.Write(Reg.R0.High, buffer, 4)).ShouldHaveSingleItem().Result.ShouldBe(4UL);
+        ring.Submit(Sqes.Poll(Reg.R0.High, (ulong)PollEvents.Write, data: PollTag)).ShouldBeEmpty("the pipe is full");
+        ring.Submit(Enumerable.Range(0, N).Select(i => Sqes.Write(Reg.R0.High, buffer, 4, data: (ulong)i)).ToArray())
+            .ShouldBeEmpty("each WRITE waits for room for all four bytes");
+        var before = ring.LookupCounts;
+
+        var cqes = Enumerable.Range(0, 2).SelectMany(half => ring.Submit(
+            Enumerable.Range(half * 2 * N, 2 * N).Select(i => Sqes.Read(Reg.R0.Low, buffer, 1, data: ReadTag + (ulong)i)).ToArray())).ToList();
+
+        cqes.Where(c => c.Data < N).Select(c => c.Data).ShouldBe(Enumerable.Range(0, N).Select(i => (ulong)i), "each four reads make room for the next WRITE");
+        cqes.Count(c => c.Data == PollTag).ShouldBe(1);
+        var after = ring.LookupCounts;
+        var retries = after.WakeRetries - before.WakeRetries;
+        retries.ShouldBe(N + 1, "the POLL and each WRITE were retried once, when there was room for it");
+        (retries + after.WakeVisits - before.WakeVisits).ShouldBeLessThanOrEqualTo(4L * N);
+        ring.FindKernelInconsistencies().ShouldBeEmpty();
+    }
+
     [Fact]
     public void SlowHalfRents_BehindAReadThatNeverCompletes_AllocateNothingOnceWarm()
     {
@@ -153,10 +262,10 @@ public sealed class LookupCostTests
         (hashes.Select(h => h & 4095).Distinct().Count() > 2000).ShouldBeTrue("they spread over the buckets of a 4 096-entry table");
     }
 
-    private static RingHarness Ring(bool fastPath, uint cqEntries)
+    private static RingHarness Ring(bool fastPath, uint cqEntries, int pipeCapacity = RingOptions.DefaultPipeCapacity)
     {
-        var ring = Kernels.Create(
-            KernelPlacement.InProcess, new RingOptions { SqEntries = 2048, CqEntries = cqEntries }, new MemoryNamespace(), new ManualClock(), []);
+        var options = new RingOptions { SqEntries = 4096, CqEntries = cqEntries, PipeCapacity = pipeCapacity };
+        var ring = Kernels.Create(KernelPlacement.InProcess, options, new MemoryNamespace(), new ManualClock(), []);
         ring.FastPath = fastPath;
         return ring;
     }

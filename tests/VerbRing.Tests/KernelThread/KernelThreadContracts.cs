@@ -80,3 +80,8 @@ public sealed class KernelThreadDisposedRingTests : DisposedRingContract
 {
     protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
 }
+
+public sealed class KernelThreadWakeOrderTests : WakeOrderContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.KernelThread;
+}

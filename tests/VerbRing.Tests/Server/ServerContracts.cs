@@ -70,3 +70,8 @@ public sealed class ServerDisposedRingTests : DisposedRingContract
 {
     protected override KernelPlacement Kernel => KernelPlacement.Server;
 }
+
+public sealed class ServerWakeOrderTests : WakeOrderContract
+{
+    protected override KernelPlacement Kernel => KernelPlacement.Server;
+}
