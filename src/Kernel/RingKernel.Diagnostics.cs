@@ -91,7 +91,7 @@ internal sealed partial class RingKernel
             {
                 problems.Add($"free slot #{i} is still indexed by its user_data");
             }
-            else if (!indexed && (_pool[i].State is OperationState.Queued or OperationState.Pending || _pool[i].Loop.Active) && _pool[i].LoopOf != -2)
+            else if (!indexed && (_pool[i].State is OperationState.Queued or OperationState.Pending || _pool[i].Loop.Active) && _pool[i].LoopOf != -2 && !_pool[i].CancelRequested)
             {
                 problems.Add($"#{i} is {_pool[i].State} but not indexed by its user_data");
             }

@@ -124,7 +124,10 @@ internal sealed partial class ChainRunner
             return;
         }
 
+        // Marked, it is no CANCEL's target any more: out of the index now, so that a chain of CANCELs run while the
+        // marked ones wait for their completion (inside a wake's retries) does not walk past them again and again.
         _pool[index].CancelRequested = true;
+        _pool.RemoveTag(index);
         WakeToCancel(index);
     }
 

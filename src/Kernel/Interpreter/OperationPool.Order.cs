@@ -32,9 +32,8 @@ internal sealed partial class OperationPool
     {
         Debug.Assert(IsUnfinished(self, this[self].Generation), "only an unfinished operation asks what is before it");
         var mask = _order.Length - 1;
-        while (true)
+        while (_orderCount > 0) // self is in it (an unfinished operation is): bounded even if that ever broke
         {
-            Debug.Assert(_orderCount > 0, "an unfinished operation is in the consumption order");
             OrderVisits++;
             var (slot, generation) = _order[_orderHead];
             if (IsUnfinished(slot, generation))
@@ -45,6 +44,9 @@ internal sealed partial class OperationPool
             _orderHead = (_orderHead + 1) & mask;
             _orderCount--;
         }
+
+        Debug.Fail("an unfinished operation is in the consumption order");
+        return false;
     }
 
     /// <summary>The unfinished operations in consumption order (for self-checks: each unfinished slot once).</summary>

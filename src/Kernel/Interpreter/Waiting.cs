@@ -196,12 +196,40 @@ internal sealed partial class ChainRunner
     }
 
     /// <summary>Serves one wake of <paramref name="queue"/>: retries, in order, each operation it yields.</summary>
+    /// <remarks>
+    /// An observer that throws inside a retry (its bug; the exception reaches the enter's caller) would leave the rest
+    /// of this wake unserved, its cut in the queue with no ready entry for it: the wake goes back into the ready queue
+    /// and the next drain serves what it has not handed out yet.
+    /// </remarks>
     private void RetryWoken(WaitQueue queue)
+    {
+        var served = false;
+        try
+        {
+            ServeWake(queue);
+            served = true;
+        }
+        finally
+        {
+            if (!served)
+            {
+                _wokenQueues.Enqueue(queue);
+                _ready.Enqueue((WokenQueue, 0));
+            }
+        }
+    }
+
+    private void ServeWake(WaitQueue queue)
     {
         while (queue.TryNext(ref _wakeVisits, out var index, out var generation, out var retry))
         {
             ref var operation = ref _pool[index];
             Debug.Assert(operation.Generation == generation, "a queue holds only operations that are still parked");
+            if (operation.Generation != generation)
+            {
+                continue; // never, as the queue is kept; if it were, a reused slot is not this wake's to retry
+            }
+
             operation.ParkedOn = null;
             if (!retry)
             {

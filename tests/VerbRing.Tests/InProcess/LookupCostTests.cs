@@ -273,4 +273,31 @@ public sealed class LookupCostTests
     /// <summary>N one-byte READs from the pipe's read end in R0, each with the data <paramref name="tag"/> gives it.</summary>
     private static Sqe[] Reads(UserBuffer buffer, Func<int, ulong> tag) =>
         Enumerable.Range(0, N).Select(i => Sqes.Read(Reg.R0.Low, buffer, 1, data: tag(i))).ToArray();
+
+    // A chain of N CANCEL(tag 7, oldest) runs inside the retries of a wake (the drain is running, so the targets each
+    // CANCEL marks are not completed before the next CANCEL): each CANCEL walks past every READ the earlier ones marked.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Cancel_ChainOfNCancelsInsideAWake_VisitsLinearlyManySlots(bool fastPath)
+    {
+        var options = new RingOptions { SqEntries = 4096, CqEntries = 8192 };
+        using var ring = Kernels.Create(KernelPlacement.InProcess, options, new MemoryNamespace(), new ManualClock(), []);
+        ring.FastPath = fastPath;
+        var buffer = ring.Reserve(8);
+        ring.Pipe(Reg.R0);
+        ring.Pipe(Reg.R1);
+        ring.Submit(Enumerable.Range(0, N).Select(_ => Sqes.Read(Reg.R0.Low, buffer, 1, data: 7)).ToArray()).ShouldBeEmpty();
+        var chain = new List<Sqe> { Sqes.Read(Reg.R1.Low, buffer, 1, link: SqeLink.Link, data: 100) };
+        chain.AddRange(Enumerable.Range(0, N).Select(i => Sqes.Cancel(7, (ulong)CancelMode.Any, link: i + 1 < N ? SqeLink.Link : SqeLink.None, data: 200)));
+        ring.Submit(chain.ToArray()).ShouldBeEmpty("the chain waits behind its READ");
+        var before = ring.LookupCounts.CancelVisits;
+
+        var cqes = ring.Submit(Sqes.Write(Reg.R1.High, buffer, 1, data: 300));
+
+        cqes.Count(c => c.Data == 7 && c.Error == (int)Errno.ECANCELED).ShouldBe(N);
+        cqes.Count(c => c.Data == 200 && c.Error == 0 && c.Result == 1).ShouldBe(N);
+        var visits = ring.LookupCounts.CancelVisits - before;
+        visits.ShouldBeLessThanOrEqualTo(4L * N, $"N CANCELs cost O(N) visits (was {visits})");
+    }
 }
