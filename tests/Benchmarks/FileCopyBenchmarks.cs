@@ -27,8 +27,7 @@ public class FileCopyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var shm = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        _folder = Directory.CreateDirectory(Path.Combine(shm, $"verbring-copy-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+        _folder = TmpfsFolder.Create("verbring-copy");
         _files = new HostNamespace(_folder);
         var factory = RingFactory.CreateDefault(fileSystem: _files);
         _ring = factory.Create(new RingOptions { SqEntries = 8, CqEntries = 8, UserMemorySize = CopyWorkload.UserMemory });

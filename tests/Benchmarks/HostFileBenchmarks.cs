@@ -29,8 +29,7 @@ public unsafe partial class HostFileBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var shm = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        _folder = Directory.CreateDirectory(Path.Combine(shm, $"verbring-bench-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+        _folder = TmpfsFolder.Create("verbring-bench");
         _file = Path.Combine(_folder, "bench.dat");
         _fileBytes = [.. System.Text.Encoding.UTF8.GetBytes(_file), 0];
         var files = _files = new HostNamespace(_folder);
